@@ -1,0 +1,117 @@
+# daprof build. Sources are found by wildcard, so adding a file to a module folder, a unit test
+# to tests/unit/, a CLI test to tests/cli/ or a fuzz target to tests/fuzz/ needs no edit here.
+#
+#   make            ./daprof
+#   make check      every test, plain and again under ASan+UBSan (tests/run-tests.sh)
+#   make demo       record the bundled demo workload and draw its heat map
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make bench      benchmark figures (not a test)
+#   make install    PREFIX=/usr/local
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS := libelf libdw zlib libpng yajl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# O= names the build folder; SANITIZE=1 builds the ASan+UBSan variant there.
+O ?= build/plain
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wstrict-prototypes -Wno-format-truncation
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) -DDAPROF_VERSION='"$(VERSION)"'
+ifeq ($(SANITIZE),1)
+OPT_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+OPT_CFLAGS := -O2 -g
+endif
+CFLAGS ?= $(OPT_CFLAGS)
+ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS) -MMD -MP
+LIBS := $(PKG_LIBS) -lm
+
+LIB_SRCS := $(sort $(wildcard format/*.c record/*.c report/*.c viz/*.c))
+CMD_SRCS := $(sort $(wildcard cmd/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+CMD_OBJS := $(CMD_SRCS:%.c=$(O)/%.o)
+LIB := $(O)/libdaprof.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%)
+WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
+WORKLOAD_BINS := $(WORKLOAD_SRCS:tests/workloads/%.c=$(O)/tests/workloads/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/tests/bench/%)
+
+ifeq ($(O),build/plain)
+BIN := daprof
+else
+BIN := $(O)/daprof
+endif
+
+.PHONY: all deps check demo fuzz bench install check-layers test-bins clean
+all: $(BIN)
+
+$(BIN): $(CMD_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LIBS)
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
+
+# Workloads are plain programs with known access patterns; they never link daprof code.
+$(O)/tests/workloads/%: tests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< -lm
+
+$(O)/tests/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(BENCH_BINS)
+
+# Layering: cmd -> {record, report, viz} -> format; viz and format include nothing of ours above them.
+check-layers:
+	@! grep -n '#include "\(cmd\|record\|report\|viz\)/' format/*.[ch] || { echo 'format/ must not include upper layers'; exit 1; }
+	@! grep -n '#include "\(cmd\|record\|report\|format\)/' viz/*.[ch] 2>/dev/null || { echo 'viz/ must stay independent'; exit 1; }
+	@! grep -n '#include "\(cmd\|report\|viz\)/' record/*.[ch] 2>/dev/null || { echo 'record/ may use only format/'; exit 1; }
+	@! grep -n '#include "\(cmd\|record\|viz\)/' report/*.[ch] 2>/dev/null || { echo 'report/ may use only format/'; exit 1; }
+	@! grep -ln '<png.h>' $$(ls */*.[ch] | grep -v '^viz/png.c$$') || { echo 'only viz/png.c includes png.h'; exit 1; }
+	@echo 'layers: ok'
+
+deps:
+	@tests/deps.sh
+
+check: deps
+	@tests/run-tests.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN) test-bins >/dev/null
+	@tests/demo.sh
+
+fuzz: deps
+	@tests/fuzz/run.sh build $${FUZZ_SECONDS:-60}
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN) test-bins >/dev/null
+	@tests/bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/daprof
+	install -m 644 Documentation/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 Documentation/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+clean:
+	rm -rf build daprof
+
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)

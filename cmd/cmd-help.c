@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "daprof help [CMD]": opens the man page daprof-CMD(1) (report views: daprof-report-VIEW(1)).
+ * An installed page is preferred; a build tree's Documentation/ next to the binary works too, so
+ * that help works before "make install".
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/diag.h"
+
+static const char help_usage[] = "daprof help [<command> [<view>]]";
+
+static int known(const char *page)
+{
+	if (!strcmp(page, "daprof") || !strcmp(page, "daprof-data"))
+		return 1;
+	for (const struct cmd *c = dp_commands; c->name; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "daprof-%s", c->name);
+		if (!strcmp(page, name))
+			return 1;
+	}
+	for (const struct cmd *c = dp_report_commands; c->name; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "daprof-report-%s", c->name);
+		if (!strcmp(page, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The page in the Documentation/ folder beside the running binary, if there is one. */
+static int local_page(const char *page, char *out, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	for (int sect = 1; sect <= 5; sect += 4) {
+		snprintf(out, len, "%s/Documentation/%s.%d", exe, page, sect);
+		if (!access(out, R_OK))
+			return 1;
+	}
+	return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	char page[128], path[PATH_MAX + 64];
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return dp_usage(help_usage);
+	if (argc > 3)
+		return dp_usage_error(help_usage);
+	if (argc == 1)
+		snprintf(page, sizeof(page), "daprof");
+	else if (argc == 3)
+		snprintf(page, sizeof(page), "daprof-%s-%s", argv[1], argv[2]);
+	else if (!strncmp(argv[1], "daprof", 6))
+		snprintf(page, sizeof(page), "%s", argv[1]);
+	else
+		snprintf(page, sizeof(page), "daprof-%s", argv[1]);
+	if (!known(page)) {
+		dp_error(0, "no manual page '%s' (see 'daprof --help' for the commands)", page);
+		return 1;
+	}
+	fflush(stdout);
+	if (local_page(page, path, sizeof(path)))
+		execlp("man", "man", "-l", path, (char *)NULL);
+	else
+		execlp("man", "man", page, (char *)NULL);
+	dp_error(-errno, "cannot run 'man' for '%s'", page);
+	return 1;
+}

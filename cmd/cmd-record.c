@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "daprof record": placeholder until its issue lands; it says so and fails. */
+#include "cmd/cmd.h"
+
+int cmd_record(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cmd_not_built("record");
+}

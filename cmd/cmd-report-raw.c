@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "daprof report raw": every snapshot and region, as text blocks (like damo's raw form), JSON or
+ * CSV. Streams: one snapshot in memory at a time, whatever the recording's length.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/diag.h"
+#include "format/dpf.h"
+
+static const char raw_usage[] = "daprof report raw [-i <file>] [--format text|json|csv]";
+
+enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
+			   const struct dpf_snapshot *s)
+{
+	switch (f) {
+	case RAW_CSV:
+		for (uint32_t i = 0; i < s->nr_regions; i++) {
+			const struct dpf_region *r = &s->regions[i];
+
+			printf("%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u\n",
+			       idx, s->target, s->start_ns, s->end_ns, r->start, r->end,
+			       r->nr_accesses, r->age);
+		}
+		break;
+	case RAW_JSON:
+		printf("%s\n    {\"snapshot\": %" PRIu64 ", \"target\": %u, \"start_ns\": %" PRIu64
+		       ", \"end_ns\": %" PRIu64 ", \"regions\": [", idx ? "," : "", idx, s->target,
+		       s->start_ns, s->end_ns);
+		for (uint32_t i = 0; i < s->nr_regions; i++) {
+			const struct dpf_region *r = &s->regions[i];
+
+			printf("%s\n      {\"start\": %" PRIu64 ", \"end\": %" PRIu64
+			       ", \"nr_accesses\": %u, \"age\": %u}", i ? "," : "",
+			       r->start, r->end, r->nr_accesses, r->age);
+		}
+		printf("%s]}", s->nr_regions ? "\n    " : "");
+		break;
+	case RAW_TEXT:
+		printf("snapshot %" PRIu64 "\n", idx);
+		printf("monitoring_start:  %" PRIu64 " ns\n", s->start_ns - base_ns);
+		printf("monitoring_end:    %" PRIu64 " ns\n", s->end_ns - base_ns);
+		printf("monitoring_duration: %" PRIu64 " ns\n", s->end_ns - s->start_ns);
+		printf("target_id: %u\nnr_regions: %u\n", s->target, s->nr_regions);
+		for (uint32_t i = 0; i < s->nr_regions; i++) {
+			const struct dpf_region *r = &s->regions[i];
+
+			printf("%012" PRIx64 "-%012" PRIx64 " (%12" PRIu64 ") %11u %5u\n",
+			       r->start, r->end, r->end - r->start, r->nr_accesses, r->age);
+		}
+		putchar('\n');
+		break;
+	}
+}
+
+static void print_head(enum raw_format f, const struct dpf_meta *m)
+{
+	if (f == RAW_CSV) {
+		printf("snapshot,target,start_ns,end_ns,start,end,nr_accesses,age\n");
+	} else if (f == RAW_JSON) {
+		printf("{\n  \"meta\": {");
+		for (size_t i = 0; i < m->nr; i++) {
+			printf("%s\n    ", i ? "," : "");
+			json_string(m->entries[i].key);
+			printf(": ");
+			json_string(m->entries[i].value);
+		}
+		printf("%s},\n  \"snapshots\": [", m->nr ? "\n  " : "");
+	} else {
+		for (size_t i = 0; i < m->nr; i++)
+			printf("# %s: %s\n", m->entries[i].key, m->entries[i].value);
+		printf("\n");
+	}
+}
+
+int cmd_report_raw(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "input",	required_argument,	NULL, 'i' },
+		{ "format",	required_argument,	NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum raw_format f = RAW_TEXT;
+	const char *path = "daprof.data";
+	struct dpf_reader *r;
+	struct dpf_event ev;
+	uint64_t idx = 0, base_ns = 0;
+	int c, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:i:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			path = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				f = RAW_TEXT;
+			else if (!strcmp(optarg, "json"))
+				f = RAW_JSON;
+			else if (!strcmp(optarg, "csv"))
+				f = RAW_CSV;
+			else
+				return dp_bad_usage("report raw", "unknown format '%s' (text, json, csv)",
+						    optarg);
+			break;
+		case 'h':
+			return dp_usage(raw_usage);
+		default:
+			return cmd_option_error("report raw", c, argv);
+		}
+	}
+	if (optind < argc)
+		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[optind]);
+	if (cmd_open_recording(path, &r))
+		return 1;
+	print_head(f, dpf_reader_meta(r));
+	while ((ret = dpf_reader_next(r, &ev)) > 0) {
+		if (ev.type == DPF_EV_DAMAGE)
+			cmd_warn_damage(path, &ev.damage);
+		if (ev.type != DPF_EV_SNAPSHOT)
+			continue;
+		if (!idx)
+			base_ns = ev.snapshot.start_ns;
+		print_snapshot(f, idx++, base_ns, &ev.snapshot);
+	}
+	if (f == RAW_JSON)
+		printf("%s]\n}\n", idx ? "\n  " : "");
+	dpf_reader_close(r);
+	if (ret < 0) {
+		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers every subcommand uses for its command line: the table lookup (exact, with suggestions
+ * by edit distance as perf's help_unknown_cmd does), getopt error lines, and numbers with units.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/diag.h"
+#include "format/dpf.h"
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[64];
+
+	if (lb >= 64 || la >= 64)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+int cmd_select(const struct cmd *table, const char *prefix, int argc, char **argv)
+{
+	const struct cmd *best = NULL;
+	unsigned best_d = 3;
+
+	for (const struct cmd *c = table; c->name; c++)
+		if (!strcmp(c->name, argv[0]))
+			return c->run(argc, argv);
+	for (const struct cmd *c = table; c->name; c++) {
+		unsigned d = edit_distance(argv[0], c->name);
+
+		/* a typo, or a prefix of the real name */
+		if (!strncmp(c->name, argv[0], strlen(argv[0])) && strlen(argv[0]) >= 2)
+			d = 1;
+		if (d < best_d) {
+			best_d = d;
+			best = c;
+		}
+	}
+	if (best)
+		dp_error(0, "'%s' is not a %s command; did you mean '%s'?", argv[0], prefix,
+			 best->name);
+	else
+		dp_error(0, "'%s' is not a %s command (see '%s --help')", argv[0], prefix, prefix);
+	return 2;
+}
+
+void cmd_list(const struct cmd *table)
+{
+	for (const struct cmd *c = table; c->name; c++)
+		printf("   %-10s %s\n", c->name, c->summary);
+}
+
+int cmd_option_error(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return dp_bad_usage(cmd, "option '%s' needs a value", arg);
+	if (optopt && optopt < 256 && !(arg && arg[0] == '-' && arg[1] == '-'))
+		return dp_bad_usage(cmd, "unknown option '-%c'", optopt);
+	return dp_bad_usage(cmd, "unknown option '%s'", arg);
+}
+
+int cmd_not_built(const char *name)
+{
+	dp_error(0, "'%s' is not implemented in daprof %s yet", name, DAPROF_VERSION);
+	return 1;
+}
+
+int dp_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Split "12.5ms" into 12.5 and "ms"; the number part may be fractional. */
+static int split_number(const char *s, long double *num, const char **unit)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*num = strtold(s, &end);
+	if (errno || end == s || *num < 0)
+		return -EINVAL;
+	while (*end == ' ')
+		end++;
+	*unit = end;
+	return 0;
+}
+
+int dp_parse_time_ns(const char *s, uint64_t default_unit_ns, uint64_t *out)
+{
+	static const struct { const char *name; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ULL },
+		{ "m", 60000000000ULL }, { "min", 60000000000ULL }, { "h", 3600000000000ULL },
+		{ NULL, 0 }
+	};
+	long double num, v;
+	const char *unit;
+	uint64_t mult = default_unit_ns;
+
+	if (split_number(s, &num, &unit))
+		return -EINVAL;
+	if (*unit) {
+		mult = 0;
+		for (int i = 0; units[i].name; i++)
+			if (!strcmp(unit, units[i].name))
+				mult = units[i].ns;
+		if (!mult)
+			return -EINVAL;
+	}
+	v = num * mult;
+	if (v >= 18446744073709551615.0L)
+		return -ERANGE;
+	*out = (uint64_t)(v + 0.5L);
+	return 0;
+}
+
+int dp_parse_size(const char *s, uint64_t *out)
+{
+	static const char prefixes[] = "KMGTPE";
+	long double num, v;
+	const char *unit, *p;
+	uint64_t mult = 1;
+
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return dp_parse_u64(s, out);
+	if (split_number(s, &num, &unit))
+		return -EINVAL;
+	if (*unit && strcmp(unit, "B")) {
+		p = strchr(prefixes, toupper((unsigned char)unit[0]));
+		if (!p)
+			return -EINVAL;
+		if (unit[1] && strcmp(unit + 1, "B") && strcmp(unit + 1, "iB") && strcmp(unit + 1, "i"))
+			return -EINVAL;
+		mult = 1ULL << (10 * (p - prefixes + 1));
+	}
+	v = num * mult;
+	if (v >= 18446744073709551615.0L)
+		return -ERANGE;
+	*out = (uint64_t)(v + 0.5L);
+	return 0;
+}
+
+int cmd_open_recording(const char *path, struct dpf_reader **r)
+{
+	unsigned major, minor;
+	int ret = dpf_reader_open(r, path);
+
+	if (!ret)
+		return 0;
+	if (ret == -EPROTONOSUPPORT && !dpf_file_version(path, &major, &minor)) {
+		dp_error(0, "'%s' has format version %u.%u, newer than this daprof reads (%d.x); "
+			 "upgrade daprof", path, major, minor, DPF_MAJOR);
+		return ret;
+	}
+	if (ret == -EBADMSG || ret == -ENOTSUP)
+		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
+	else
+		dp_error(ret, "cannot open '%s'", path);
+	return ret;
+}
+
+void cmd_warn_damage(const char *path, const struct dpf_damage *d)
+{
+	dp_warn("'%s': %s at offset %llu, %llu bytes skipped", path, d->reason,
+		(unsigned long long)d->offset, (unsigned long long)d->length);
+}
+
+const char *dp_fmt_size(char *buf, uint64_t bytes)
+{
+	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, 32, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(buf, 32, "%.*f %s", v < 10 ? 2 : v < 100 ? 1 : 0, v, units[u]);
+	return buf;
+}
+
+const char *dp_fmt_time(char *buf, uint64_t ns)
+{
+	if (ns >= 3600000000000ULL)
+		snprintf(buf, 32, "%.2f h", ns / 3600e9);
+	else if (ns >= 60000000000ULL)
+		snprintf(buf, 32, "%.2f min", ns / 60e9);
+	else if (ns >= 1000000000ULL)
+		snprintf(buf, 32, "%.3g s", ns / 1e9);
+	else if (ns >= 1000000)
+		snprintf(buf, 32, "%.3g ms", ns / 1e6);
+	else if (ns >= 1000)
+		snprintf(buf, 32, "%.3g us", ns / 1e3);
+	else
+		snprintf(buf, 32, "%llu ns", (unsigned long long)ns);
+	return buf;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The subcommands and the helpers they share for the command line: the command table type with
+ * exact matching and "did you mean", option error lines, and number parsing with units.
+ */
+#ifndef DP_CMD_H
+#define DP_CMD_H
+
+#include <stdint.h>
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* returns the exit status: 0, 1 or 2 */
+	const char *summary;
+};
+
+/*
+ * cmd_select() - run the command of @table named argv[0] (exact match). @prefix ("daprof",
+ * "daprof report") is used in messages. Return: the command's exit status, 2 for an unknown one.
+ */
+int cmd_select(const struct cmd *table, const char *prefix, int argc, char **argv);
+/* cmd_list() - print "  name   summary" lines of @table to stdout. */
+void cmd_list(const struct cmd *table);
+
+/*
+ * cmd_option_error() - one line for getopt's ':' (missing argument) or '?' (unknown option),
+ * given the getopt_long return @c. Return: 2.
+ */
+int cmd_option_error(const char *cmd, int c, char **argv);
+
+/* Number parsing. Each returns 0 or -EINVAL (bad text) / -ERANGE (too big). */
+int dp_parse_u64(const char *s, uint64_t *out);
+/* "5ms", "100us", "1s", "2m", "1h", plain number = @default_unit_ns units */
+int dp_parse_time_ns(const char *s, uint64_t default_unit_ns, uint64_t *out);
+/* "64M", "4KiB", "1G", hex "0x7f00..." or decimal bytes */
+int dp_parse_size(const char *s, uint64_t *out);
+
+int cmd_help(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_report_raw(int argc, char **argv);
+int cmd_report_heatmap(int argc, char **argv);
+int cmd_report_wss(int argc, char **argv);
+int cmd_report_hot(int argc, char **argv);
+int cmd_report_hints(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+struct dpf_reader;
+struct dpf_damage;
+/* cmd_open_recording() - open @path; on failure print why (naming both versions for a newer
+ * major). Return: 0 or -errno (already reported). */
+int cmd_open_recording(const char *path, struct dpf_reader **r);
+/* cmd_warn_damage() - one warning line for a damaged part of @path. */
+void cmd_warn_damage(const char *path, const struct dpf_damage *d);
+/* dp_fmt_size() - "1.5 MiB" into @buf (at least 32 bytes). */
+const char *dp_fmt_size(char *buf, uint64_t bytes);
+/* dp_fmt_time() - "1.25 s", "100 ms" into @buf (at least 32 bytes). */
+const char *dp_fmt_time(char *buf, uint64_t ns);
+
+/* cmd_not_built() - for commands of a later release: one line, exit status 1. */
+int cmd_not_built(const char *name);
+
+extern const struct cmd dp_commands[];
+extern const struct cmd dp_report_commands[];
+
+#endif /* DP_CMD_H */

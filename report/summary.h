@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The facts "daprof info" states about a recording, gathered in one streaming pass: time span,
+ * counts, targets, damage, and the overhead from the resource-use samples.
+ */
+#ifndef REPORT_SUMMARY_H
+#define REPORT_SUMMARY_H
+
+#include <stdint.h>
+
+#include "format/dpf.h"
+
+#define SUMMARY_MAX_DAMAGE 16	/* damaged spots kept for listing; all are counted */
+
+struct summary {
+	uint64_t nr_snapshots;
+	uint64_t nr_regions;
+	uint64_t max_regions;	/* in one snapshot */
+	uint64_t first_start_ns;
+	uint64_t last_end_ns;
+	uint64_t nr_maps;
+	uint64_t nr_rusage;
+	uint32_t nr_targets;	/* distinct target ids seen */
+	uint32_t targets[64];
+	struct dpf_rusage first_rusage;
+	struct dpf_rusage last_rusage;
+	uint64_t max_target_rss;
+	uint64_t nr_damage;
+	uint64_t damaged_bytes;
+	struct dpf_damage damage[SUMMARY_MAX_DAMAGE];
+};
+
+/* summary_build() - read @r to its end. Return: 0 or -errno (damage is counted, not an error). */
+int summary_build(struct dpf_reader *r, struct summary *s);
+
+/*
+ * summary_cpu_share() - CPU time of the recorder (@self) or target per wall-clock time between
+ * the first and last resource samples, as a fraction of one core; -1 without two samples.
+ */
+double summary_cpu_share(const struct summary *s, int self);
+
+#endif /* REPORT_SUMMARY_H */
