@@ -40,6 +40,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%)
 WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
 WORKLOAD_BINS := $(WORKLOAD_SRCS:tests/workloads/%.c=$(O)/tests/workloads/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/tools/%)
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/tests/bench/%)
 
@@ -73,11 +75,15 @@ $(O)/tests/workloads/%: tests/workloads/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< -lm
 
+$(O)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 $(O)/tests/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(BENCH_BINS)
+test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS)
 
 # Layering: cmd -> {record, report, viz} -> format; viz and format include nothing of ours above them.
 check-layers:

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one interface between "daprof record"'s loop and a monitoring backend (the kernel's DAMON
+ * through sysfs, or the userspace sampler). The loop owns the target's lifetime, the output file,
+ * memory-map capture, resource sampling and signals; a backend only turns "monitor this" into a
+ * stream of snapshots. Keeping the interface this small lets both backends be tested alone.
+ */
+#ifndef RECORD_BACKEND_H
+#define RECORD_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "format/dpf.h"
+
+struct rec_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+/* What to monitor and how; filled by cmd/cmd-record.c. */
+struct rec_params {
+	pid_t pid;			/* target process; 0 with paddr */
+	int paddr;			/* physical memory (kernel DAMON only) */
+	const struct rec_range *ranges;	/* paddr: the "System RAM" ranges; NULL otherwise */
+	size_t nr_ranges;
+	uint64_t sample_us;
+	uint64_t aggr_us;
+	uint64_t update_us;
+	uint32_t min_nr_regions;
+	uint32_t max_nr_regions;
+	const char *primitive;		/* sampler: "auto" or a primitive name */
+	const char *sysfs_root;		/* DAMON: "/sys/kernel/mm/damon/admin" unless overridden */
+	int launched;			/* the target was started by daprof and is stopped before exec */
+};
+
+struct rec_backend;
+
+struct rec_backend_ops {
+	const char *name;		/* "damon", "sampler" */
+	/*
+	 * probe() - can this backend monitor what @p asks, here and now? Read-only: it must not
+	 * change the system. Return: 0 when usable; -errno with a one-line reason in @why otherwise.
+	 */
+	int (*probe)(const struct rec_params *p, char *why, size_t why_len);
+	/* start() - begin monitoring. Return: 0 or -errno with a reason in @why. */
+	int (*start)(struct rec_backend **b, const struct rec_params *p, char *why, size_t why_len);
+	/*
+	 * next_snapshot() - wait for the next aggregation and fill @s (s->regions is owned by the
+	 * backend and valid until the next call). Return: 1 got one, 0 timed out (@timeout_ms
+	 * passed; the caller checks signals and calls again), -ESRCH the target is gone, -errno.
+	 */
+	int (*next_snapshot)(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms);
+	/* describe() - metadata of the backend (primitive, what it sees, kernel figures). */
+	int (*describe)(struct rec_backend *b, struct dpf_meta *m);
+	/* stop() - stop monitoring and free; must undo everything start() did, on every path. */
+	void (*stop)(struct rec_backend *b);
+};
+
+extern const struct rec_backend_ops rec_sampler_ops;	/* record/sampler*.c */
+extern const struct rec_backend_ops rec_damon_ops;	/* record/damon*.c */
+
+#endif /* RECORD_BACKEND_H */

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libFuzzer target: the recording reader must survive any bytes (tests/fuzz/run.sh). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format/dpf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dpf_reader *r;
+	struct dpf_event ev;
+	uint64_t sum = 0;
+	int n = 0;
+
+	if (dpf_reader_open_mem(&r, data, size))
+		return 0;
+	while (dpf_reader_next(r, &ev) > 0 && n++ < 100000) {
+		if (ev.type == DPF_EV_SNAPSHOT)
+			for (uint32_t i = 0; i < ev.snapshot.nr_regions; i++)
+				sum += ev.snapshot.regions[i].end - ev.snapshot.regions[i].start;
+		else if (ev.type == DPF_EV_MAPS)
+			for (uint32_t i = 0; i < ev.maps.nr; i++)
+				sum += ev.maps.maps[i].path[0];
+	}
+	dpf_reader_close(r);
+	return sum == 42;	/* keep the loop from being optimised away */
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Builds and runs the libFuzzer targets: every tests/fuzz/fuzz-NAME.c is a target over the readers
+# of untrusted input in format/, seeded from tests/fuzz/corpus/NAME/.
+#   run.sh build SECONDS   "make fuzz": each target runs SECONDS (new inputs kept in build/fuzz/)
+#   run.sh check TOTAL     "make check": TOTAL seconds split over the targets, seed corpus first
+# Any crash, leak or sanitizer report fails the run (and leaves the crashing input in build/fuzz/).
+set -u
+cd "$(dirname "$0")/../.."
+mode=${1:-check}
+secs=${2:-20}
+out=build/fuzz
+mkdir -p "$out"
+CLANG=${CLANG:-clang}
+if ! command -v "$CLANG" >/dev/null; then
+	echo "fuzz: clang not found (make deps installs it)" >&2
+	exit 1
+fi
+targets=$(ls tests/fuzz/fuzz-*.c 2>/dev/null)
+[ -n "$targets" ] || { echo "fuzz: no targets"; exit 0; }
+n=$(echo "$targets" | wc -l)
+flags="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(pkg-config --cflags zlib yajl)"
+libs="$(pkg-config --libs zlib yajl) -lm"
+fail=0
+for t in $targets; do
+	name=$(basename "$t" .c)
+	name=${name#fuzz-}
+	bin=$out/fuzz-$name
+	if ! $CLANG $flags -o "$bin" "$t" format/*.c $libs 2>"$out/$name.build.log"; then
+		echo "fuzz-$name: build failed"; cat "$out/$name.build.log"; fail=1; continue
+	fi
+	work=$out/corpus-$name
+	mkdir -p "$work"
+	seeds=tests/fuzz/corpus/$name
+	[ -d "$seeds" ] || seeds=""
+	if [ "$mode" = check ]; then
+		t_each=$(( secs / n )); [ $t_each -ge 2 ] || t_each=2
+	else
+		t_each=$secs
+	fi
+	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 ./fuzz-$name -max_total_time=$t_each -rss_limit_mb=1024 \
+		-timeout=10 -print_final_stats=0 "corpus-$name" ${seeds:+"../../$seeds"}) >"$out/$name.log" 2>&1; then
+		runs=$(grep -o 'Done [0-9]* runs' "$out/$name.log" | tail -1)
+		echo "fuzz-$name: ok (${runs:-no stats}, ${t_each}s)"
+	else
+		echo "fuzz-$name: FAILED, see $out/$name.log"
+		grep -E 'ERROR|SUMMARY|crash-|leak-|timeout-' "$out/$name.log" | head -10
+		fail=1
+	fi
+done
+exit $fail

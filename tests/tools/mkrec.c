@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test helper: writes a daprof recording from a plain-text description, so that tests can build
+ * small recordings whose every value they know, or large synthetic ones for benchmarks.
+ *
+ *   mkrec OUT < description        lines (blank lines and '#' comments ignored):
+ *       meta KEY VALUE...          metadata (before the first snapshot)
+ *       snap TARGET START_NS END_NS
+ *       r START END NR_ACCESSES AGE   a region of the last snap (decimal or 0x hex)
+ *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
+ *       rusage TIME SELF_UTIME SELF_STIME SELF_MAXRSS TGT_UTIME TGT_STIME TGT_RSS
+ *       flush                      cut a chunk here
+ *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED]   a moving-hot-window recording (bench input)
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/dpf.h"
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "mkrec: %s: %s\n", what, err ? strerror(-err) : "bad input");
+	return 1;
+}
+
+static int flush_snap(struct dpf_writer *w, struct dpf_snapshot *s, int *have)
+{
+	int ret = 0;
+
+	if (*have)
+		ret = dpf_writer_snapshot(w, s);
+	*have = 0;
+	return ret;
+}
+
+static int from_text(const char *out)
+{
+	struct dpf_writer_opts o = { .level = 6 };
+	struct dpf_writer *w = NULL;
+	struct dpf_snapshot s = { 0 };
+	struct dpf_meta meta;
+	size_t alloc = 0;
+	char line[4096];
+	int have = 0, ret = 0;
+
+	dpf_meta_init(&meta);
+	while (fgets(line, sizeof(line), stdin)) {
+		char *p = line + strspn(line, " \t");
+		char key[256], val[3500];
+
+		p[strcspn(p, "\n")] = '\0';
+		if (!*p || *p == '#')
+			continue;
+		if (!strncmp(p, "meta ", 5)) {
+			if (sscanf(p, "meta %255s %3499[^\n]", key, val) < 1)
+				return die(p, 0);
+			if (sscanf(p, "meta %255s %3499[^\n]", key, val) == 1)
+				val[0] = '\0';
+			dpf_meta_set(&meta, key, val);
+			continue;
+		}
+		if (!w) {
+			ret = dpf_writer_open(&w, out, &o, &meta);
+			if (ret)
+				return die(out, ret);
+		}
+		if (!strncmp(p, "snap ", 5)) {
+			if ((ret = flush_snap(w, &s, &have)))
+				return die("snapshot", ret);
+			if (sscanf(p, "snap %" SCNu32 " %" SCNu64 " %" SCNu64, &s.target, &s.start_ns,
+				   &s.end_ns) != 3)
+				return die(p, 0);
+			s.nr_regions = 0;
+			have = 1;
+		} else if (!strncmp(p, "r ", 2)) {
+			struct dpf_region r;
+
+			if (!have || sscanf(p, "r %" SCNi64 " %" SCNi64 " %" SCNu32 " %" SCNu32,
+					    &r.start, &r.end, &r.nr_accesses, &r.age) != 4)
+				return die(p, 0);
+			if (s.nr_regions == alloc) {
+				alloc = alloc ? alloc * 2 : 64;
+				s.regions = realloc(s.regions, alloc * sizeof(r));
+			}
+			s.regions[s.nr_regions++] = r;
+		} else if (!strncmp(p, "map ", 4)) {
+			struct dpf_mapping mp = { 0 };
+			struct dpf_maps m = { .nr = 1, .maps = &mp };
+			char perms[8], path[3000];
+
+			if ((ret = flush_snap(w, &s, &have)))
+				return die("snapshot", ret);
+			if (sscanf(p, "map %" SCNu32 " %" SCNu64 " %" SCNi64 " %" SCNi64 " %" SCNi64
+				   " %7s %2999s", &m.target, &m.time_ns, &mp.start, &mp.end, &mp.offset,
+				   perms, path) != 7)
+				return die(p, 0);
+			mp.perms = (perms[0] == 'r' ? DPF_MAP_READ : 0) |
+				   (perms[1] == 'w' ? DPF_MAP_WRITE : 0) |
+				   (perms[2] == 'x' ? DPF_MAP_EXEC : 0) |
+				   (perms[3] == 's' ? DPF_MAP_SHARED : 0);
+			mp.path = strcmp(path, "-") ? path : "";
+			if ((ret = dpf_writer_maps(w, &m)))
+				return die("maps", ret);
+		} else if (!strncmp(p, "rusage ", 7)) {
+			struct dpf_rusage u;
+
+			if (sscanf(p, "rusage %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+				   " %" SCNu64 " %" SCNu64, &u.time_ns, &u.self_utime_ns,
+				   &u.self_stime_ns, &u.self_maxrss, &u.target_utime_ns,
+				   &u.target_stime_ns, &u.target_rss) != 7)
+				return die(p, 0);
+			if ((ret = dpf_writer_rusage(w, &u)))
+				return die("rusage", ret);
+		} else if (!strcmp(p, "flush")) {
+			if ((ret = flush_snap(w, &s, &have)) || (ret = dpf_writer_flush(w)))
+				return die("flush", ret);
+		} else {
+			return die(p, 0);
+		}
+	}
+	if (!w && (ret = dpf_writer_open(&w, out, &o, &meta)))
+		return die(out, ret);
+	if ((ret = flush_snap(w, &s, &have)))
+		return die("snapshot", ret);
+	ret = dpf_writer_close(w);
+	dpf_meta_release(&meta);
+	free(s.regions);
+	return ret ? die("close", ret) : 0;
+}
+
+/* A deterministic pseudo-random generator, so synthetic files are the same on every machine. */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed)
+{
+	struct dpf_writer_opts o = { 0 };
+	struct dpf_writer *w;
+	struct dpf_snapshot s = { 0 };
+	struct dpf_meta meta;
+	uint64_t base = 0x555555554000ULL, t = 1000000000ULL;
+	int ret;
+
+	dpf_meta_init(&meta);
+	dpf_meta_set(&meta, "source", "mkrec --synth");
+	dpf_meta_set(&meta, "backend", "synthetic");
+	dpf_meta_set(&meta, "sample_us", "5000");
+	dpf_meta_set(&meta, "aggr_us", "100000");
+	dpf_meta_set(&meta, "update_us", "1000000");
+	dpf_meta_set(&meta, "nr_targets", "1");
+	ret = dpf_writer_open(&w, out, &o, &meta);
+	if (ret)
+		return die(out, ret);
+	s.regions = calloc(nreg, sizeof(*s.regions));
+	/* regions of varying size over a 4 GiB span; boundaries jitter now and then like DAMON's */
+	for (uint64_t i = 0; i < nreg; i++) {
+		s.regions[i].start = base + i * (4ULL << 30) / nreg;
+		s.regions[i].end = base + (i + 1) * (4ULL << 30) / nreg;
+	}
+	for (uint64_t k = 0; k < nsnap; k++) {
+		uint64_t hot = (k * nreg / 50) % nreg;
+
+		s.start_ns = t;
+		s.end_ns = t + 100000000ULL + rng_next(&seed) % 100000;
+		t = s.end_ns;
+		s.nr_regions = nreg;
+		for (uint64_t i = 0; i < nreg; i++) {
+			struct dpf_region *r = &s.regions[i];
+			uint32_t want = (i >= hot && i < hot + nreg / 10 + 1) ? 15 + rng_next(&seed) % 6 :
+					(rng_next(&seed) % 8 == 0);
+
+			if (i + 1 < nreg && rng_next(&seed) % 16 == 0) {
+				uint64_t mid = (r->start + s.regions[i + 1].end) / 2 & ~4095ULL;
+
+				if (mid > r->start && mid < s.regions[i + 1].end) {
+					r->end = mid;
+					s.regions[i + 1].start = mid;
+				}
+			}
+			r->age = (r->nr_accesses == want) ? r->age + 1 : 0;
+			r->nr_accesses = want;
+		}
+		ret = dpf_writer_snapshot(w, &s);
+		if (ret)
+			return die("snapshot", ret);
+	}
+	free(s.regions);
+	dpf_meta_release(&meta);
+	ret = dpf_writer_close(w);
+	return ret ? die("close", ret) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && !strcmp(argv[1], "--synth"))
+		return synth(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
+			     argc > 5 ? strtoull(argv[5], NULL, 0) : 88172645463325252ULL);
+	if (argc == 2)
+		return from_text(argv[1]);
+	fprintf(stderr, "usage: mkrec OUT < description | mkrec --synth OUT SNAPSHOTS REGIONS [SEED]\n");
+	return 2;
+}
