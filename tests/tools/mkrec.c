@@ -10,7 +10,9 @@
  *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
  *       rusage TIME SELF_UTIME SELF_STIME SELF_MAXRSS TGT_UTIME TGT_STIME TGT_RSS
  *       flush                      cut a chunk here
- *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED]   a moving-hot-window recording (bench input)
+ *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]   a moving-hot-window recording (bench
+ *                              input); FLUSH > 0 cuts a chunk every FLUSH snapshots, as the
+ *                              recorder does each second
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -139,7 +141,7 @@ static uint64_t rng_next(uint64_t *s)
 	return *s;
 }
 
-static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed)
+static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed, uint64_t flush)
 {
 	struct dpf_writer_opts o = { 0 };
 	struct dpf_writer *w;
@@ -188,6 +190,8 @@ static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed)
 			r->nr_accesses = want;
 		}
 		ret = dpf_writer_snapshot(w, &s);
+		if (!ret && flush && (k + 1) % flush == 0)
+			ret = dpf_writer_flush(w);
 		if (ret)
 			return die("snapshot", ret);
 	}
@@ -201,9 +205,10 @@ int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "--synth"))
 		return synth(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
-			     argc > 5 ? strtoull(argv[5], NULL, 0) : 88172645463325252ULL);
+			     argc > 5 ? strtoull(argv[5], NULL, 0) : 88172645463325252ULL,
+			     argc > 6 ? strtoull(argv[6], NULL, 0) : 0);
 	if (argc == 2)
 		return from_text(argv[1]);
-	fprintf(stderr, "usage: mkrec OUT < description | mkrec --synth OUT SNAPSHOTS REGIONS [SEED]\n");
+	fprintf(stderr, "usage: mkrec OUT < description | mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]\n");
 	return 2;
 }
