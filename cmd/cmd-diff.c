@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* "daprof diff": placeholder until its issue lands; it says so and fails. */
+/*
+ * "daprof diff": registered so that it is listed and documented, but not implemented in this
+ * release; it says so and fails (STYLE.md: never let a command silently vanish).
+ */
+#include <string.h>
+
 #include "cmd/cmd.h"
+#include "cmd/diag.h"
+
+static const char diff_usage[] =
+	"daprof diff <old.data> <new.data> [--fail-on <expr>]... [--format text|json|junit] (not yet implemented)";
 
 int cmd_diff(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return dp_usage(diff_usage);
 	return cmd_not_built("diff");
 }
