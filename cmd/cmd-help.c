@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof help [CMD]": opens the man page daprof-CMD(1) (report views: daprof-report-VIEW(1)).
- * An installed page is preferred; a build tree's Documentation/ next to the binary works too, so
- * that help works before "make install".
+ * A build tree's Documentation/ beside the binary is used first, so that help works before
+ * "make install" and shows the pages of the binary that runs; otherwise the installed page.
  */
 #include <errno.h>
 #include <limits.h>
@@ -36,24 +36,29 @@ static int known(const char *page)
 	return 0;
 }
 
-/* The page in the Documentation/ folder beside the running binary, if there is one. */
+/*
+ * The page in a Documentation/ folder beside the running binary or up to two folders above it
+ * (a build tree: ./daprof, build/asan/daprof), if there is one.
+ */
 static int local_page(const char *page, char *out, size_t len)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
 	char *slash;
 
 	if (n <= 0)
 		return 0;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return 0;
-	*slash = '\0';
-	for (int sect = 1; sect <= 5; sect += 4) {
-		snprintf(out, len, "%s/Documentation/%s.%d", exe, page, sect);
-		if (!access(out, R_OK))
-			return 1;
+	dir[n] = '\0';
+	for (int up = 0; up < 3; up++) {
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return 0;
+		*slash = '\0';
+		for (int sect = 1; sect <= 5; sect += 4) {
+			snprintf(out, len, "%s/Documentation/%s.%d", dir, page, sect);
+			if (!access(out, R_OK))
+				return 1;
+		}
 	}
 	return 0;
 }
