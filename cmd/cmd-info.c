@@ -33,6 +33,7 @@ static void print_targets(const struct dpf_meta *m, const struct summary *s)
 {
 	uint64_t n = dpf_meta_get_u64(m, "nr_targets", s->nr_targets);
 	char key[64], line[512];
+	int shown = 0;
 
 	for (uint64_t i = 0; i < n && i < 64; i++) {
 		const char *pid, *comm, *cmdline;
@@ -43,11 +44,13 @@ static void print_targets(const struct dpf_meta *m, const struct summary *s)
 		comm = dpf_meta_get(m, key);
 		snprintf(key, sizeof(key), "target.%llu.cmdline", (unsigned long long)i);
 		cmdline = dpf_meta_get(m, key);
+		if (!pid && !comm && !cmdline)
+			continue;
 		snprintf(line, sizeof(line), "%llu:%s%s%s%s%s%s%s", (unsigned long long)i,
 			 pid ? " pid " : "", pid ? pid : "",
 			 comm ? " '" : "", comm ? comm : "", comm ? "'" : "",
 			 cmdline ? " " : "", cmdline ? cmdline : "");
-		print_kv(i ? "" : "targets", line);
+		print_kv(shown++ ? "" : "targets", line);
 	}
 }
 
