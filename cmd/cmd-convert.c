@@ -1,10 +1,89 @@
 // SPDX-License-Identifier: GPL-2.0
-/* "daprof convert": placeholder until its issue lands; it says so and fails. */
+/*
+ * "daprof convert": import a damo recording (json_compressed, json, perf script or trace-cmd
+ * text) into a daprof recording. Options and messages only; the work is in format/damo*.c.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cmd/cmd.h"
+#include "cmd/diag.h"
+#include "format/damo.h"
+
+static const char convert_usage[] = "daprof convert [-f|--force] <damo-file> <daprof-file>";
+
+static void warn_lossy(const char *in, const struct damo_import_stats *st)
+{
+	if (st->nr_incomplete)
+		dp_warn("'%s': %" PRIu64 " snapshot%s had fewer region lines than nr_regions "
+			"(events lost by the tracer?); kept as they are", in, st->nr_incomplete,
+			st->nr_incomplete == 1 ? "" : "s");
+	if (st->nr_skipped_lines)
+		dp_debug("'%s': skipped %" PRIu64 " lines that are not damon_aggregated events",
+			 in, st->nr_skipped_lines);
+	if (st->nr_guessed_start)
+		dp_warn("'%s': the start time of %" PRIu64 " snapshot%s is unknown; taken as the "
+			"others' mean duration before the end, or the end itself", in,
+			st->nr_guessed_start, st->nr_guessed_start == 1 ? "" : "s");
+	if (st->nr_sorted)
+		dp_debug("'%s': sorted the regions of %" PRIu64 " snapshots", in, st->nr_sorted);
+	if (!st->nr_snapshots)
+		dp_warn("'%s' holds no snapshots", in);
+}
 
 int cmd_convert(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_not_built("convert");
+	static const struct option longopts[] = {
+		{ "force",	no_argument,	NULL, 'f' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct damo_import_stats st;
+	const char *in, *out;
+	char why[320], a[32], b[32];
+	struct stat sb;
+	int force = 0, c, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			return dp_usage(convert_usage);
+		default:
+			return cmd_option_error("convert", c, argv);
+		}
+	}
+	if (argc - optind < 2)
+		return dp_bad_usage("convert", "%s", optind == argc ? "missing the damo file and "
+				    "the output file" : "missing the output file");
+	if (argc - optind > 2)
+		return dp_bad_usage("convert", "unexpected argument '%s'", argv[optind + 2]);
+	in = argv[optind];
+	out = argv[optind + 1];
+	if (!force && lstat(out, &sb) == 0) {
+		dp_error(0, "'%s' exists (use --force to overwrite it)", out);
+		return 1;
+	}
+	ret = damo_import(in, out, NULL, &st, why, sizeof(why));
+	if (ret) {
+		if (why[0])
+			dp_error_str(why, "cannot convert '%s'", in);
+		else
+			dp_error(ret, "cannot convert '%s'", in);
+		return 1;
+	}
+	warn_lossy(in, &st);
+	dp_info("converted '%s' (%s, %s) to '%s' (%s): %" PRIu64 " record%s, %u target%s, %"
+		PRIu64 " snapshots, %" PRIu64 " regions", in, st.source,
+		dp_fmt_size(a, st.in_bytes), out, dp_fmt_size(b, st.out_bytes), st.nr_records,
+		st.nr_records == 1 ? "" : "s", st.nr_targets, st.nr_targets == 1 ? "" : "s",
+		st.nr_snapshots, st.nr_regions);
+	return 0;
 }
