@@ -75,23 +75,48 @@ static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
 	}
 }
 
+static void json_meta(const struct dpf_meta *m)
+{
+	printf("  \"meta\": {");
+	for (size_t i = 0; i < m->nr; i++) {
+		printf("%s\n    ", i ? "," : "");
+		json_string(m->entries[i].key);
+		printf(": ");
+		json_string(m->entries[i].value);
+	}
+	printf("%s}\n", m->nr ? "\n  " : "");
+}
+
+static void text_meta(const struct dpf_meta *m)
+{
+	for (size_t i = 0; i < m->nr; i++)
+		printf("# %s: %s\n", m->entries[i].key, m->entries[i].value);
+	printf("\n");
+}
+
 static void print_head(enum raw_format f, const struct dpf_meta *m)
 {
-	if (f == RAW_CSV) {
+	if (f == RAW_CSV)
 		printf("snapshot,target,start_ns,end_ns,start,end,nr_accesses,age\n");
-	} else if (f == RAW_JSON) {
-		printf("{\n  \"meta\": {");
-		for (size_t i = 0; i < m->nr; i++) {
-			printf("%s\n    ", i ? "," : "");
-			json_string(m->entries[i].key);
-			printf(": ");
-			json_string(m->entries[i].value);
-		}
-		printf("%s},\n  \"snapshots\": [", m->nr ? "\n  " : "");
-	} else {
-		for (size_t i = 0; i < m->nr; i++)
-			printf("# %s: %s\n", m->entries[i].key, m->entries[i].value);
-		printf("\n");
+	else if (f == RAW_JSON)
+		printf("{\n  \"snapshots\": [");
+	else
+		text_meta(m);
+}
+
+/*
+ * Metadata can grow after the snapshots (an importer learns the last target's keys only at the
+ * end), so JSON gets the merged metadata last, and text repeats it at the end when it changed.
+ */
+static void print_tail(enum raw_format f, const struct dpf_meta *m, uint64_t nr, int meta_changed)
+{
+	if (f == RAW_JSON) {
+		printf("%s],\n", nr ? "\n  " : "");
+		json_meta(m);
+		printf("}\n");
+	} else if (f == RAW_TEXT && meta_changed) {
+		printf("# metadata as completed later in the file:\n");
+		text_meta(m);
 	}
 }
 
@@ -108,7 +133,7 @@ int cmd_report_raw(int argc, char **argv)
 	struct dpf_reader *r;
 	struct dpf_event ev;
 	uint64_t idx = 0, base_ns = 0;
-	int c, ret;
+	int c, ret, meta_changed = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -142,14 +167,15 @@ int cmd_report_raw(int argc, char **argv)
 	while ((ret = dpf_reader_next(r, &ev)) > 0) {
 		if (ev.type == DPF_EV_DAMAGE)
 			cmd_warn_damage(path, &ev.damage);
+		if (ev.type == DPF_EV_META)
+			meta_changed = 1;
 		if (ev.type != DPF_EV_SNAPSHOT)
 			continue;
 		if (!idx)
 			base_ns = ev.snapshot.start_ns;
 		print_snapshot(f, idx++, base_ns, &ev.snapshot);
 	}
-	if (f == RAW_JSON)
-		printf("%s]\n}\n", idx ? "\n  " : "");
+	print_tail(f, dpf_reader_meta(r), idx, meta_changed);
 	dpf_reader_close(r);
 	if (ret < 0) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);

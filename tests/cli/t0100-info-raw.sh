@@ -40,6 +40,20 @@ assert s[2][\"target\"] == 1 and s[2][\"start_ns\"] == 1200000000
 "
 '
 
+test_expect_success 'report raw json carries metadata completed after the snapshots' '
+	# a damo JSON import learns the second record (target 1) only after writing snapshots
+	daprof convert "$DAPROF_TOP/tests/data/damo/v33.json" conv.data 2>/dev/null
+	daprof report raw -i conv.data --format json >out.json
+	python3 -c "
+import json
+d = json.load(open(\"out.json\"))
+assert d[\"meta\"][\"nr_targets\"] == \"2\", d[\"meta\"]
+assert \"target.1.id\" in d[\"meta\"]
+"
+	daprof report raw -i conv.data >out.txt
+	grep -q "^# nr_targets: 2$" out.txt
+'
+
 test_expect_success 'report raw text shows damo-like region lines' '
 	daprof report raw -i "$GOLDEN" >out
 	grep -q "^555555554000-555555556000 (        8192)          20     1$" out
