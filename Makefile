@@ -121,3 +121,42 @@ clean:
 	rm -rf build daprof
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
+
+# ---- static programs for the real-kernel tests (tests/kernel/run.sh) ----------------------
+# The qemu guest has no shared libraries, so its programs link statically. The driver
+# (tests/kernel/guest-damon.c) needs only format/ and record/ code (+ zlib, yajl); the static
+# daprof needs the static archives of every library (libdw's pull in bz2 and lzma). The
+# workloads link nothing of ours. "make static-guest" builds the driver and the workload,
+# "make build/static/daprof" the whole program (optional for the tests).
+STATIC_O := build/static
+STATIC_GUEST_OBJS := $(patsubst %.c,$(STATIC_O)/%.o,$(sort $(wildcard format/*.c record/*.c)))
+STATIC_LIB_OBJS := $(patsubst %.c,$(STATIC_O)/%.o,$(sort $(wildcard format/*.c record/*.c report/*.c viz/*.c)))
+STATIC_CMD_OBJS := $(patsubst %.c,$(STATIC_O)/%.o,$(sort $(wildcard cmd/*.c)))
+STATIC_BINS := $(STATIC_O)/guest-damon $(STATIC_O)/hotcold-guest
+
+.PHONY: static-guest
+static-guest: $(STATIC_BINS)
+
+$(STATIC_LIB_OBJS) $(STATIC_CMD_OBJS): $(STATIC_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O2 -g -MMD -MP -c -o $@ $<
+
+-include $(STATIC_LIB_OBJS:.o=.d) $(STATIC_CMD_OBJS:.o=.d)
+
+$(STATIC_O)/libguest.a: $(STATIC_GUEST_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(STATIC_O)/libdaprof.a: $(STATIC_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(STATIC_O)/guest-damon: tests/kernel/guest-damon.c $(STATIC_O)/libguest.a
+	$(CC) $(BASE_CFLAGS) -O2 -static -o $@ $< $(STATIC_O)/libguest.a -lyajl_s -lz -lm -pthread
+
+$(STATIC_O)/daprof: $(STATIC_CMD_OBJS) $(STATIC_O)/libdaprof.a
+	$(CC) -static -o $@ $(STATIC_CMD_OBJS) $(STATIC_O)/libdaprof.a -ldw -lelf -lbz2 -llzma -lz \
+		-lpng16 -lyajl_s -lm -pthread
+
+$(STATIC_O)/hotcold-guest: tests/kernel/hotcold-guest.c
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -static -o $@ $<

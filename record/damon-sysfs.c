@@ -1,0 +1,1033 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel DAMON backend (rec_damon_ops): it creates its own kdamond through the DAMON sysfs
+ * tree, gives it the target, intervals and region bounds, installs a "stat" scheme that matches
+ * every region, and hands out one snapshot per aggregation interval, read either from the
+ * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
+ * time and far cheaper) or from the scheme's tried_regions directories.
+ *
+ * Rules it keeps (docs: DAMON-KERNEL.md §1.4, DESIGN.md "Recording"):
+ * - features are told by the files that exist, never by the kernel version;
+ * - it never modifies, stops or reuses a kdamond it did not create: writing nr_kdamonds
+ *   recreates every kdamond directory, so it starts only when nr_kdamonds is 0;
+ * - every write that may meet the sysfs lock (EBUSY from its trylock) is retried;
+ * - stop() undoes everything start() did, on every path, and tolerates a kdamond that stopped
+ *   by itself (EPERM/EINVAL on "off").
+ * The same code runs against the real kernel and against tests/tools/fake-damon (a FUSE file
+ * system that answers writes the way the kernel does), selected by the sysfs root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/damon-sysfs.h"
+
+#define BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
+
+enum damon_source { SRC_TRIED, SRC_TRACE };
+
+struct damon_backend {
+	char root[PATH_MAX];
+	char kd[PATH_MAX];		/* root/kdamonds/0 */
+	char ctx[PATH_MAX];		/* kd/contexts/0 */
+	char scheme[PATH_MAX];		/* ctx/schemes/0 */
+	int created;			/* we grew nr_kdamonds from 0 to 1 */
+	int on;				/* our "on" succeeded */
+	int paddr;
+	pid_t pid;
+	pid_t kpid;
+	uint64_t sample_us;
+	uint64_t aggr_us;
+	uint64_t update_us;
+	uint32_t min_nr;
+	uint32_t max_nr;
+	size_t nr_ranges;
+	char avail[128];		/* "vaddr,fvaddr,paddr" or "" when unknown */
+	char features[512];
+	int moving_avg;			/* tried_regions shows nr_accesses_bp/10000 (6.7+) */
+	int walk;			/* 6.14+ damos_walk: data is of the aggregation just ended */
+	enum damon_source src;
+	char src_note[256];		/* why this source */
+	struct damon_trace *trace;
+	int tried_fd;			/* the scheme's tried_regions directory */
+	struct dpf_region *regions;
+	size_t alloc;
+	uint64_t start_ns;		/* when "on" returned */
+	uint64_t first_ns;		/* when the first snapshot was handed out */
+	uint64_t last_end_ns;
+	uint64_t snapshots;
+	uint64_t missed;		/* aggregation intervals without a snapshot (estimate) */
+	uint64_t read_ns;		/* time spent reading tried_regions */
+	uint64_t next_target_check_ns;
+	uint64_t empty;			/* tried_regions updates that came back empty */
+	char last_error[256];
+};
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* ---- sysfs file I/O ---- */
+
+static int sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd;
+	ssize_t n;
+
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = read(fd, buf, len - 1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* One write(2) of the whole value, as sysfs wants it. */
+static int sysfs_write_once(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd;
+	int err = 0;
+
+	do {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = write(fd, val, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+/* EBUSY from sysfs is its trylock on damon_sysfs_lock: someone else is mid-operation. */
+static int sysfs_write(const char *path, const char *val)
+{
+	unsigned waited = 0;
+	unsigned step = 1;
+	int err;
+
+	for (;;) {
+		err = sysfs_write_once(path, val);
+		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
+			return err;
+		sleep_ms(step);
+		waited += step;
+		step = step < 64 ? step * 2 : 64;
+	}
+}
+
+static int sysfs_read_retry(const char *path, char *buf, size_t len)
+{
+	unsigned waited = 0;
+	int err;
+
+	for (;;) {
+		err = sysfs_read(path, buf, len);
+		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
+			return err;
+		sleep_ms(10);
+		waited += 10;
+	}
+}
+
+static int wr(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int wr(const char *val, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return sysfs_write(path, val);
+}
+
+static int wr_u64(uint64_t v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int wr_u64(uint64_t v, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	char val[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)v);
+	return sysfs_write(path, val);
+}
+
+static int exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int exists(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return access(path, F_OK) == 0;
+}
+
+static int read_long(const char *path, long *v)
+{
+	char buf[64];
+	char *end;
+	int err = sysfs_read_retry(path, buf, sizeof(buf));
+
+	if (err)
+		return err;
+	errno = 0;
+	*v = strtol(buf, &end, 0);
+	if (errno || end == buf)
+		return -EPROTO;
+	return 0;
+}
+
+/* ---- the other users of DAMON ---- */
+
+/* Count the kdamonds that exist and those that are on. Return: 0 or -errno. */
+static int others(const char *root, long *nr, long *running)
+{
+	char path[PATH_MAX];
+	char state[32];
+	int err;
+
+	*running = 0;
+	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
+	err = read_long(path, nr);
+	if (err)
+		return err;
+	for (long k = 0; k < *nr; k++) {
+		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, k);
+		if (sysfs_read_retry(path, state, sizeof(state)) || strcmp(state, "off"))
+			(*running)++;	/* unreadable counts as busy: never assume it is free */
+	}
+	return 0;
+}
+
+static int busy_reason(const char *root, long nr, long running, char *why, size_t len)
+{
+	if (running)
+		set_why(why, len, "DAMON is in use by another kdamond (%ld of %ld running)",
+			running, nr);
+	else
+		set_why(why, len, "DAMON is in use by another kdamond (%ld set up, not running; "
+			"writing 0 to '%s/kdamonds/nr_kdamonds' frees them)", nr, root);
+	return -EBUSY;
+}
+
+static int has_op(const char *list, const char *op)
+{
+	size_t l = strlen(op);
+
+	for (const char *p = list; (p = strstr(p, op)); p += l)
+		if ((p == list || p[-1] == ',') && (p[l] == ',' || p[l] == '\0'))
+			return 1;
+	return 0;
+}
+
+static int ops_reason(const char *avail, const char *op, char *why, size_t len)
+{
+	if (!strcmp(avail, "paddr"))
+		set_why(why, len, "this kernel's DAMON offers only paddr");
+	else
+		set_why(why, len, "this kernel's DAMON does not offer %s (it offers: %s)", op,
+			*avail ? avail : "nothing");
+	return -EOPNOTSUPP;
+}
+
+static int damon_probe(const struct rec_params *p, char *why, size_t len)
+{
+	const char *root = damon_sysfs_root(p);
+	const char *op = p->paddr ? "paddr" : "vaddr";
+	char path[PATH_MAX];
+	char avail[128];
+	long nr;
+	long running;
+	int err;
+
+	set_why(why, len, "%s", "");
+	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
+	if (access(path, F_OK)) {
+		err = -errno;
+		if (!strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
+			set_why(why, len, "no DAMON sysfs interface (kernel without "
+				"CONFIG_DAMON_SYSFS, or older than 5.18)");
+		else
+			set_why(why, len, "no DAMON sysfs interface at '%s'", root);
+		return err == -ENOENT || err == -ENOTDIR ? -ENOENT : err;
+	}
+	/* what the kernel offers first: it is the answer that holds whoever asks */
+	if (!damon_sysfs_avail_ops(root, avail, sizeof(avail)) && !has_op(avail, op))
+		return ops_reason(avail, op, why, len);
+	if (access(path, R_OK | W_OK)) {
+		err = -errno;
+		if (err == -EROFS)
+			set_why(why, len, "DAMON sysfs is read-only here ('%s')", root);
+		else
+			set_why(why, len, "not root (DAMON's sysfs files are root-only)");
+		return err;
+	}
+	err = others(root, &nr, &running);
+	if (err) {
+		set_why(why, len, "cannot read '%s': %s", path, strerror(-err));
+		return err;
+	}
+	if (nr)
+		return busy_reason(root, nr, running, why, len);
+	if (!p->paddr && p->pid > 0 && kill(p->pid, 0) && errno == ESRCH) {
+		set_why(why, len, "no process %d", (int)p->pid);
+		return -ESRCH;
+	}
+	if (p->paddr && !p->nr_ranges) {
+		struct rec_range *r;
+		size_t n;
+
+		err = damon_system_ram(NULL, &r, &n);
+		if (err) {
+			set_why(why, len, "cannot read System RAM ranges from /proc/iomem: %s",
+				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
+			return err;
+		}
+		free(r);
+	}
+	return 0;
+}
+
+/* ---- start ---- */
+
+static void note_feature(struct damon_backend *d, const char *name, int present)
+{
+	size_t l = strlen(d->features);
+
+	if (present)
+		snprintf(d->features + l, sizeof(d->features) - l, "%s%s", l ? "," : "", name);
+}
+
+static void probe_features(struct damon_backend *d)
+{
+	d->features[0] = '\0';
+	note_feature(d, "avail_operations", exists("%s/avail_operations", d->ctx));
+	note_feature(d, "addr_unit", exists("%s/addr_unit", d->ctx));
+	note_feature(d, "refresh_ms", exists("%s/refresh_ms", d->kd));
+	note_feature(d, "intervals_goal",
+		     exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx));
+	note_feature(d, "apply_interval_us", exists("%s/apply_interval_us", d->scheme));
+	note_feature(d, "tried_regions", exists("%s/tried_regions", d->scheme));
+	note_feature(d, "total_bytes", exists("%s/tried_regions/total_bytes", d->scheme));
+	note_feature(d, "filters", exists("%s/filters", d->scheme));
+	note_feature(d, "core_filters", exists("%s/core_filters", d->scheme));
+	note_feature(d, "quota_goals", exists("%s/quotas/goals", d->scheme));
+	note_feature(d, "nr_snapshots", exists("%s/stats/nr_snapshots", d->scheme));
+	note_feature(d, "sz_ops_filter_passed", exists("%s/stats/sz_ops_filter_passed", d->scheme));
+	/* tried_regions' nr_accesses is the moving average since apply_interval_us came (6.7) */
+	d->moving_avg = exists("%s/apply_interval_us", d->scheme);
+	/* sz_ops_filter_passed came with damos_walk (6.14): a walk returns at the aggregation */
+	d->walk = exists("%s/stats/sz_ops_filter_passed", d->scheme);
+}
+
+static int set_attrs(struct damon_backend *d, const struct rec_params *p)
+{
+	const char *m = d->ctx;
+	int err;
+
+	if ((err = wr_u64(d->sample_us, "%s/monitoring_attrs/intervals/sample_us", m)) ||
+	    (err = wr_u64(d->aggr_us, "%s/monitoring_attrs/intervals/aggr_us", m)) ||
+	    (err = wr_u64(d->update_us, "%s/monitoring_attrs/intervals/update_us", m)) ||
+	    (err = wr_u64(d->min_nr, "%s/monitoring_attrs/nr_regions/min", m)) ||
+	    (err = wr_u64(d->max_nr, "%s/monitoring_attrs/nr_regions/max", m)))
+		return err;
+	(void)p;
+	return 0;
+}
+
+/*
+ * paddr starts from the regions it is given, unlike vaddr, whose init splits its three regions
+ * into min_nr_regions pieces. Split the ranges the same way (in proportion to their sizes,
+ * page-aligned), so that a paddr recording has its resolution from the first snapshot.
+ */
+static int write_paddr_regions(struct damon_backend *d, const struct rec_range *r, size_t n)
+{
+	const uint64_t page = 4096;
+	uint64_t total = 0;
+	uint64_t nr = 0;
+	uint64_t idx = 0;
+	int err;
+
+	for (size_t i = 0; i < n; i++)
+		total += r[i].end - r[i].start;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t sz = r[i].end - r[i].start;
+			uint64_t pieces = total ? (uint64_t)((double)d->min_nr * sz / total + 0.5) : 1;
+			uint64_t step;
+			uint64_t at = r[i].start;
+
+			if (pieces < 1)
+				pieces = 1;
+			step = (sz / pieces) & ~(page - 1);
+			if (!step) {
+				step = sz;
+				pieces = 1;
+			}
+			for (uint64_t k = 0; k < pieces; k++) {
+				uint64_t end = k + 1 == pieces ? r[i].end : at + step;
+
+				if (!pass) {
+					nr++;
+				} else {
+					if ((err = wr_u64(at, "%s/targets/0/regions/%llu/start", d->ctx,
+							  (unsigned long long)idx)) ||
+					    (err = wr_u64(end, "%s/targets/0/regions/%llu/end", d->ctx,
+							  (unsigned long long)idx)))
+						return err;
+					idx++;
+				}
+				at = end;
+			}
+		}
+		if (!pass && (err = wr_u64(nr, "%s/targets/0/regions/nr_regions", d->ctx)))
+			return err;
+	}
+	return 0;
+}
+
+static int set_target(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
+{
+	const struct rec_range *r = p->ranges;
+	struct rec_range *own = NULL;
+	size_t n = p->nr_ranges;
+	int err;
+
+	if ((err = wr("1", "%s/targets/nr_targets", d->ctx)))
+		return err;
+	if (!d->paddr)
+		return wr_u64((uint64_t)p->pid, "%s/targets/0/pid_target", d->ctx);
+	if (!r || !n) {
+		err = damon_system_ram(NULL, &own, &n);
+		if (err) {
+			set_why(why, len, "cannot read System RAM ranges from /proc/iomem: %s",
+				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
+			return err;
+		}
+		r = own;
+	}
+	d->nr_ranges = n;
+	err = write_paddr_regions(d, r, n);
+	free(own);
+	return err;
+}
+
+/* A stat scheme whose access pattern matches every region, with no quota and no watermarks. */
+static int set_scheme(struct damon_backend *d)
+{
+	const char *s = d->scheme;
+	int err;
+
+	if ((err = wr("1", "%s/schemes/nr_schemes", d->ctx)) ||
+	    (err = wr("stat", "%s/action", s)) ||
+	    (err = wr("0", "%s/access_pattern/sz/min", s)) ||
+	    (err = wr_u64(ULONG_MAX, "%s/access_pattern/sz/max", s)) ||
+	    (err = wr("0", "%s/access_pattern/nr_accesses/min", s)) ||
+	    (err = wr_u64(UINT_MAX, "%s/access_pattern/nr_accesses/max", s)) ||
+	    (err = wr("0", "%s/access_pattern/age/min", s)) ||
+	    (err = wr_u64(UINT_MAX, "%s/access_pattern/age/max", s)) ||
+	    (err = wr("0", "%s/quotas/ms", s)) ||
+	    (err = wr("0", "%s/quotas/bytes", s)) ||
+	    (err = wr("none", "%s/watermarks/metric", s)))
+		return err;
+	if (exists("%s/apply_interval_us", s) && (err = wr("0", "%s/apply_interval_us", s)))
+		return err;
+	return 0;
+}
+
+/* Undo start(): our kdamond off, nr_kdamonds back to 0. Return: the first error. */
+static int teardown(struct damon_backend *d)
+{
+	int ret = 0;
+	int err;
+
+	if (d->on) {
+		err = wr("off", "%s/state", d->kd);
+		/* EPERM: it stopped by itself (target gone); EINVAL: it never ran */
+		if (err && err != -EPERM && err != -EINVAL)
+			ret = err;
+		d->on = 0;
+	}
+	if (d->created) {
+		err = wr("0", "%s/kdamonds/nr_kdamonds", d->root);
+		if (err && !ret)
+			ret = err;
+		if (!err)
+			d->created = 0;
+	}
+	return ret;
+}
+
+static int turn_on(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
+{
+	int err = wr("on", "%s/state", d->kd);
+
+	if (!err) {
+		d->on = 1;
+		return 0;
+	}
+	if (err == -EINVAL && !d->paddr && kill(p->pid, 0) && errno == ESRCH) {
+		set_why(why, len, "no process %d", (int)p->pid);
+		return -ESRCH;
+	}
+	if (err == -EINVAL && !*d->avail)
+		set_why(why, len, "the kernel refused to start a %s kdamond (its DAMON may not "
+			"offer %s)", d->paddr ? "paddr" : "vaddr", d->paddr ? "paddr" : "vaddr");
+	else if (err == -EINVAL)
+		set_why(why, len, "the kernel refused the monitoring parameters (sample %llu us, "
+			"aggr %llu us, regions %u..%u)", (unsigned long long)d->sample_us,
+			(unsigned long long)d->aggr_us, d->min_nr, d->max_nr);
+	else if (err == -EBUSY)
+		set_why(why, len, "DAMON is in use by another kdamond (an exclusive DAMON user "
+			"such as DAMON_RECLAIM is running)");
+	else
+		set_why(why, len, "cannot turn the kdamond on: %s", strerror(-err));
+	return err;
+}
+
+static int choose_source(struct damon_backend *d, char *why, size_t len)
+{
+	const char *want = getenv(DAMON_ENV_SOURCE);
+	char dir[PATH_MAX];
+	char path[PATH_MAX];
+	char reason[200] = "";
+	int err = -ENOENT;
+
+	if (!want || !*want)
+		want = "auto";
+	if (strcmp(want, "auto") && strcmp(want, "tracepoint") && strcmp(want, "tried_regions")) {
+		set_why(why, len, "%s must be auto, tracepoint or tried_regions, not '%s'",
+			DAMON_ENV_SOURCE, want);
+		return -EINVAL;
+	}
+	if (strcmp(want, "tried_regions")) {
+		if (damon_tracefs_event_dir(dir, sizeof(dir)))
+			set_why(reason, sizeof(reason), "no damon:damon_aggregated event in tracefs");
+		else if (!damon_is_kdamond(d->kpid))
+			set_why(reason, sizeof(reason), "pid %d is not a kdamond kernel thread",
+				(int)d->kpid);
+		else
+			err = damon_trace_open(&d->trace, dir, d->kpid, d->max_nr, d->aggr_us,
+					       reason, sizeof(reason));
+		if (!err) {
+			d->src = SRC_TRACE;
+			set_why(d->src_note, sizeof(d->src_note), "%s", dir);
+			return 0;
+		}
+		if (!strcmp(want, "tracepoint")) {
+			set_why(why, len, "cannot use the damon_aggregated tracepoint: %s", reason);
+			return err ? err : -ENOENT;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/tried_regions", d->scheme);
+	d->tried_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->tried_fd < 0) {
+		err = -errno;
+		set_why(why, len, "this kernel's DAMON has no tried_regions (it came in 6.2)%s%s",
+			*reason ? " and " : "", reason);
+		return err == -ENOENT ? -EOPNOTSUPP : err;
+	}
+	d->src = SRC_TRIED;
+	set_why(d->src_note, sizeof(d->src_note), "%s", *reason ? reason : "asked for");
+	return 0;
+}
+
+static int check_params(const struct rec_params *p, char *why, size_t len)
+{
+	if (!p->paddr && p->pid <= 0) {
+		set_why(why, len, "no target pid");
+		return -EINVAL;
+	}
+	if (!p->sample_us || !p->aggr_us || p->sample_us > p->aggr_us) {
+		set_why(why, len, "the sampling interval must be non-zero and not longer than the "
+			"aggregation interval");
+		return -EINVAL;
+	}
+	if (p->min_nr_regions < 3 || p->min_nr_regions > p->max_nr_regions) {
+		set_why(why, len, "kernel DAMON needs 3 <= min regions <= max regions (got %u..%u)",
+			p->min_nr_regions, p->max_nr_regions);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int damon_start(struct rec_backend **out, const struct rec_params *p, char *why,
+		       size_t len)
+{
+	struct damon_backend *d;
+	const char *op = p->paddr ? "paddr" : "vaddr";
+	long nr;
+	long running;
+	long kpid;
+	char path[PATH_MAX];
+	int err;
+
+	*out = NULL;
+	set_why(why, len, "%s", "");
+	err = check_params(p, why, len);
+	if (err)
+		return err;
+	err = damon_probe(p, why, len);
+	if (err)
+		return err;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->tried_fd = -1;
+	d->paddr = p->paddr;
+	d->pid = p->paddr ? 0 : p->pid;
+	d->sample_us = p->sample_us;
+	d->aggr_us = p->aggr_us;
+	d->update_us = p->update_us ? p->update_us : 1000000;
+	d->min_nr = p->min_nr_regions;
+	d->max_nr = p->max_nr_regions;
+	snprintf(d->root, sizeof(d->root), "%s", damon_sysfs_root(p));
+	snprintf(d->kd, sizeof(d->kd), "%s/kdamonds/0", d->root);
+	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
+	snprintf(d->scheme, sizeof(d->scheme), "%s/schemes/0", d->ctx);
+
+	err = wr("1", "%s/kdamonds/nr_kdamonds", d->root);
+	if (err) {
+		if (err == -EBUSY && !others(d->root, &nr, &running) && nr)
+			busy_reason(d->root, nr, running, why, len);
+		else if (err == -EBUSY)
+			set_why(why, len, "DAMON sysfs stayed busy for %d s (another writer holds "
+				"its lock)", BUSY_RETRY_MS / 1000);
+		else
+			set_why(why, len, "cannot create a kdamond: %s", strerror(-err));
+		free(d);
+		return err;
+	}
+	d->created = 1;
+	err = wr("1", "%s/contexts/nr_contexts", d->kd);
+	if (err) {
+		set_why(why, len, "cannot create a DAMON context: %s", strerror(-err));
+		goto out_teardown;
+	}
+	/* avail_operations came in 5.19; without it "on" tells whether the ops exist */
+	if (sysfs_read_retry(strcat(strcpy(path, d->ctx), "/avail_operations"), d->avail,
+			     sizeof(d->avail)))
+		d->avail[0] = '\0';
+	for (char *c = d->avail; *c; c++)
+		if (*c == '\n')
+			*c = ',';
+	if (*d->avail && !has_op(d->avail, op)) {
+		err = ops_reason(d->avail, op, why, len);
+		goto out_teardown;
+	}
+	err = wr(op, "%s/operations", d->ctx);
+	if (err) {
+		set_why(why, len, "cannot select the '%s' operations: %s", op, strerror(-err));
+		goto out_teardown;
+	}
+	err = set_attrs(d, p);
+	if (err) {
+		set_why(why, len, "cannot set the monitoring attributes: %s", strerror(-err));
+		goto out_teardown;
+	}
+	err = set_target(d, p, why, len);
+	if (err) {
+		if (!*why)
+			set_why(why, len, "cannot set the monitoring target: %s", strerror(-err));
+		goto out_teardown;
+	}
+	err = set_scheme(d);
+	if (err) {
+		set_why(why, len, "cannot install the stat scheme: %s", strerror(-err));
+		goto out_teardown;
+	}
+	probe_features(d);
+	err = turn_on(d, p, why, len);
+	if (err)
+		goto out_teardown;
+	d->start_ns = damon_now_ns();
+	snprintf(path, sizeof(path), "%s/pid", d->kd);
+	if (!read_long(path, &kpid))
+		d->kpid = (pid_t)kpid;
+	err = choose_source(d, why, len);
+	if (err)
+		goto out_teardown;
+	*out = (struct rec_backend *)d;
+	return 0;
+
+out_teardown:
+	teardown(d);
+	if (d->trace)
+		damon_trace_close(d->trace);
+	if (d->tried_fd >= 0)
+		close(d->tried_fd);
+	free(d);
+	return err;
+}
+
+/* ---- snapshots ---- */
+
+/*
+ * A vaddr target that exited but was not reaped yet still counts as alive for DAMON (its pid
+ * exists), so the kdamond would go on monitoring an empty address space until the parent reaps
+ * it. Look at /proc/PID/stat at most once a second and end the recording then.
+ */
+static int target_gone(struct damon_backend *d)
+{
+	char path[64];
+	char buf[512];
+	const char *p;
+	uint64_t now;
+
+	if (d->paddr || d->pid <= 0)
+		return 0;
+	now = damon_now_ns();
+	if (now < d->next_target_check_ns)
+		return 0;
+	d->next_target_check_ns = now + 1000000000ull;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)d->pid);
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return 1;
+	p = strrchr(buf, ')');
+	return p && (p[2] == 'Z' || p[2] == 'X');
+}
+
+static int kdamond_off(struct damon_backend *d)
+{
+	char path[PATH_MAX];
+	char state[32];
+
+	snprintf(path, sizeof(path), "%s/state", d->kd);
+	if (sysfs_read_retry(path, state, sizeof(state)))
+		return 0;	/* cannot tell: assume it runs */
+	return !strcmp(state, "off");
+}
+
+static int read_u64_at(int dirfd, const char *name, uint64_t *v)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*v = strtoull(buf, NULL, 0);
+	return 0;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct dpf_region *x = a;
+	const struct dpf_region *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Read tried_regions/<0..>/ until the first missing one. Return: the count or -errno. */
+static long read_tried(struct damon_backend *d)
+{
+	char name[48];
+	size_t n = 0;
+	int sorted = 1;
+
+	for (;;) {
+		uint64_t start, end, nr, age;
+		int err;
+
+		snprintf(name, sizeof(name), "%zu/start", n);
+		err = read_u64_at(d->tried_fd, name, &start);
+		if (err == -ENOENT)
+			break;
+		if (err)
+			return err;
+		snprintf(name, sizeof(name), "%zu/end", n);
+		if ((err = read_u64_at(d->tried_fd, name, &end)))
+			return err == -ENOENT ? -EAGAIN : err;
+		snprintf(name, sizeof(name), "%zu/nr_accesses", n);
+		if ((err = read_u64_at(d->tried_fd, name, &nr)))
+			return err == -ENOENT ? -EAGAIN : err;
+		snprintf(name, sizeof(name), "%zu/age", n);
+		if ((err = read_u64_at(d->tried_fd, name, &age)))
+			return err == -ENOENT ? -EAGAIN : err;
+		if (end <= start)
+			continue;
+		if (n == d->alloc) {
+			size_t want = d->alloc ? d->alloc * 2 : 256;
+			struct dpf_region *r = realloc(d->regions, want * sizeof(*r));
+
+			if (!r)
+				return -ENOMEM;
+			d->regions = r;
+			d->alloc = want;
+		}
+		if (n && start < d->regions[n - 1].start)
+			sorted = 0;
+		d->regions[n].start = start;
+		d->regions[n].end = end;
+		d->regions[n].nr_accesses = nr > UINT32_MAX ? UINT32_MAX : (uint32_t)nr;
+		d->regions[n].age = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
+		n++;
+	}
+	if (!sorted)
+		qsort(d->regions, n, sizeof(*d->regions), cmp_region);
+	/* the dpf format wants non-overlapping regions; DAMON gives them, but be sure */
+	for (size_t i = 1; i < n; i++)
+		if (d->regions[i].start < d->regions[i - 1].end)
+			d->regions[i].start = d->regions[i - 1].end;
+	return (long)n;
+}
+
+static void account(struct damon_backend *d, struct dpf_snapshot *s)
+{
+	uint64_t aggr_ns = d->aggr_us * 1000;
+
+	if (d->last_end_ns && s->end_ns > d->last_end_ns + aggr_ns + aggr_ns / 2)
+		d->missed += (s->end_ns - d->last_end_ns + aggr_ns / 2) / aggr_ns - 1;
+	d->last_end_ns = s->end_ns;
+	if (!d->snapshots++)
+		d->first_ns = damon_now_ns();
+}
+
+static int next_tried(struct damon_backend *d, struct dpf_snapshot *s)
+{
+	uint64_t aggr_ns = d->aggr_us * 1000;
+	uint64_t t0;
+	uint64_t t1;
+	long n;
+	int err;
+
+	t0 = damon_now_ns();
+	/* blocks until the scheme went through one apply pass (about one aggregation) */
+	err = wr("update_schemes_tried_regions", "%s/state", d->kd);
+	t1 = damon_now_ns();
+	if (kdamond_off(d))
+		return -ESRCH;	/* the kdamond stopped by itself: every target is gone */
+	if (err) {
+		snprintf(d->last_error, sizeof(d->last_error),
+			 "update_schemes_tried_regions failed: %s", strerror(-err));
+		return err;
+	}
+	n = read_tried(d);
+	d->read_ns += damon_now_ns() - t1;
+	if (n == -EAGAIN)	/* directories went away under us: take the next one */
+		return 0;
+	if (n == 0) {
+		/*
+		 * Before 6.14 an update can finish (by its timeout) before the apply pass added
+		 * any region; a target always has regions, so this is no snapshot.
+		 */
+		d->empty++;
+		return 0;
+	}
+	if (n < 0) {
+		snprintf(d->last_error, sizeof(d->last_error), "cannot read tried_regions: %s",
+			 strerror((int)-n));
+		return (int)n;
+	}
+	s->target = 0;
+	s->nr_regions = (uint32_t)n;
+	s->regions = d->regions;
+	/*
+	 * The regions are those of the first aggregation after the request: before 6.14 the
+	 * write returns one aggregation (plus up to 100 ms of polling) later, since then right
+	 * after it.
+	 */
+	s->end_ns = d->walk ? t1 : (t1 < t0 + aggr_ns ? t1 : t0 + aggr_ns);
+	if (d->last_end_ns && s->end_ns <= d->last_end_ns)
+		s->end_ns = d->last_end_ns + 1;
+	s->start_ns = s->end_ns > aggr_ns ? s->end_ns - aggr_ns : 0;
+	if (d->last_end_ns && s->start_ns < d->last_end_ns)
+		s->start_ns = d->last_end_ns;
+	account(d, s);
+	return 1;
+}
+
+static int next_trace(struct damon_backend *d, struct dpf_snapshot *s, int timeout_ms)
+{
+	int ret = damon_trace_next(d->trace, s, timeout_ms);
+
+	if (ret == 1) {
+		if (d->last_end_ns && s->start_ns < d->last_end_ns)
+			s->start_ns = d->last_end_ns;
+		account(d, s);
+		return 1;
+	}
+	if (ret == 0 && kdamond_off(d)) {
+		/* hand out what the kdamond wrote before it stopped, then report the end */
+		ret = damon_trace_next(d->trace, s, 0);
+		if (ret == 1) {
+			account(d, s);
+			return 1;
+		}
+		return -ESRCH;
+	}
+	return ret;
+}
+
+static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	if (!d->on || target_gone(d))
+		return -ESRCH;
+	if (d->src == SRC_TRACE)
+		return next_trace(d, s, timeout_ms);
+	return next_tried(d, s);
+}
+
+/* ---- metadata and stop ---- */
+
+static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+	struct damon_trace_stats st = { 0 };
+	struct utsname u;
+	int err = 0;
+
+	if (d->trace)
+		damon_trace_stats(d->trace, &st);
+#define SET(k, v) do { if (!err) err = dpf_meta_set(m, k, v); } while (0)
+#define SETF(k, ...) do { if (!err) err = dpf_meta_setf(m, k, __VA_ARGS__); } while (0)
+	SET("backend", "damon");
+	SET("ops", d->paddr ? "paddr" : "vaddr");
+	SET("primitive", "kernel");
+	SET("primitive_sees", "reads+writes, sampled page (kernel DAMON)");
+	SETF("sample_us", "%llu", (unsigned long long)d->sample_us);
+	SETF("aggr_us", "%llu", (unsigned long long)d->aggr_us);
+	SETF("update_us", "%llu", (unsigned long long)d->update_us);
+	SETF("min_nr_regions", "%u", d->min_nr);
+	SETF("max_nr_regions", "%u", d->max_nr);
+	if (!uname(&u))
+		SET("kernel", u.release);
+	SET("damon.sysfs_root", d->root);
+	SET("damon.avail_operations", *d->avail ? d->avail : "unknown");
+	SET("damon.features", d->features);
+	SETF("damon.kdamond_pid", "%d", (int)d->kpid);
+	if (d->paddr)
+		SETF("damon.paddr_ranges", "%zu", d->nr_ranges);
+	SET("damon.snapshot_source", d->src == SRC_TRACE ? "tracepoint" : "tried_regions");
+	SET("damon.snapshot_source_note", d->src_note);
+	if (d->src == SRC_TRACE)
+		SET("damon.nr_accesses", "samples that saw an access in the aggregation interval");
+	else if (d->moving_avg)
+		SET("damon.nr_accesses", "moving average of samples per aggregation interval "
+		    "(nr_accesses_bp/10000)");
+	else
+		SET("damon.nr_accesses", "samples that saw an access in the aggregation interval");
+	SETF("damon.snapshots", "%llu", (unsigned long long)d->snapshots);
+	/* the tracepoint sees every aggregation; tried_regions may skip some (time-gap estimate) */
+	if (d->src == SRC_TRIED) {
+		SETF("damon.missed_aggregations", "%llu", (unsigned long long)d->missed);
+		SETF("damon.empty_tried_regions", "%llu", (unsigned long long)d->empty);
+		SETF("damon.tried_regions_read_ms", "%.1f", d->read_ns / 1e6);
+	}
+	if (d->snapshots)
+		SETF("damon.first_snapshot_ms", "%.1f", (d->first_ns - d->start_ns) / 1e6);
+	if (d->src == SRC_TRACE) {
+		SETF("damon.trace_events", "%llu", (unsigned long long)st.events);
+		SETF("damon.trace_lost", "%llu", (unsigned long long)st.lost);
+		SETF("damon.trace_dropped_snapshots", "%llu", (unsigned long long)st.dropped);
+	}
+#undef SET
+#undef SETF
+	return err;
+}
+
+int damon_backend_stop(struct rec_backend *b)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+	int err;
+
+	if (!d)
+		return 0;
+	if (d->trace)
+		damon_trace_close(d->trace);
+	d->trace = NULL;
+	err = teardown(d);
+	if (d->tried_fd >= 0)
+		close(d->tried_fd);
+	free(d->regions);
+	free(d);
+	return err;
+}
+
+const char *damon_backend_last_error(struct rec_backend *b)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	return d && *d->last_error ? d->last_error : NULL;
+}
+
+static void damon_stop(struct rec_backend *b)
+{
+	damon_backend_stop(b);
+}
+
+const struct rec_backend_ops rec_damon_ops = {
+	.name = "damon",
+	.probe = damon_probe,
+	.start = damon_start,
+	.next_snapshot = damon_next_snapshot,
+	.describe = damon_describe,
+	.stop = damon_stop,
+};

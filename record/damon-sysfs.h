@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel DAMON backend (rec_damon_ops, record/backend.h), split in three files:
+ * damon-sysfs.c drives the sysfs tree (probe, its own kdamond, the stat scheme, tried_regions),
+ * damon-trace.c reads the damon:damon_aggregated tracepoint through perf_event_open, and
+ * damon-util.c holds the small parsers both use and that tests call directly. This header is
+ * what they share; the record loop and "daprof check" need only backend.h plus the helpers
+ * marked "public" below.
+ */
+#ifndef RECORD_DAMON_SYSFS_H
+#define RECORD_DAMON_SYSFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "format/dpf.h"
+#include "record/backend.h"
+
+#define DAMON_SYSFS_DEFAULT_ROOT	"/sys/kernel/mm/damon/admin"
+#define DAMON_SYSFS_ENV_ROOT		"DAPROF_SYSFS_ROOT"	/* overrides the default root */
+#define DAMON_ENV_SOURCE		"DAPROF_DAMON_SOURCE"	/* auto|tracepoint|tried_regions */
+#define DAMON_ENV_TRACEFS		"DAPROF_TRACEFS_ROOT"	/* tracefs mount to use */
+
+/* public: the sysfs root a backend would use for @p (params, then environment, then default). */
+const char *damon_sysfs_root(const struct rec_params *p);
+
+/*
+ * public: damon_sysfs_avail_ops() - the operations sets the kernel offers, as "vaddr,fvaddr,paddr",
+ * read without changing anything: from avail_operations of an existing context directory, else
+ * from the ops' symbols in /proc/kallsyms. Return: 0; -ENOENT when it cannot be told without
+ * creating a kdamond (start() then finds out); -errno.
+ */
+int damon_sysfs_avail_ops(const char *root, char *buf, size_t len);
+
+/*
+ * public: damon_system_ram() - the top-level "System RAM" ranges of @iomem (NULL:
+ * /proc/iomem), [start, end) sorted. Return: 0; -EPERM when the addresses read as zero (not
+ * root); -ENOENT when there is none; -errno. *@ranges is malloc()ed.
+ */
+int damon_system_ram(const char *iomem, struct rec_range **ranges, size_t *nr);
+
+/*
+ * public: damon_backend_stop() - rec_damon_ops.stop() that tells whether the kdamond could be
+ * turned off and nr_kdamonds set back to 0. Always frees @b. Return: 0 or the first -errno.
+ */
+int damon_backend_stop(struct rec_backend *b);
+
+/* public: words for the last next_snapshot() error of @b, or NULL. */
+const char *damon_backend_last_error(struct rec_backend *b);
+
+/* ---- shared by damon-sysfs.c and damon-trace.c (and unit tests) ---- */
+
+/* Field offsets of a tracepoint's raw record, parsed from its tracefs "format" file. */
+struct damon_tp_format {
+	int id;
+	int off_common_pid, off_target_id, off_nr_regions, off_start, off_end, off_nr_accesses,
+	    off_age;
+	int sz_target_id, sz_nr_regions, sz_start, sz_end, sz_nr_accesses, sz_age;
+};
+
+/* damon_tp_parse_format() - parse @text of a "format" file. Return: 0 or -EPROTO. */
+int damon_tp_parse_format(const char *text, struct damon_tp_format *f);
+
+/* damon_tracefs_event_dir() - the damon_aggregated event directory under a tracefs mount. */
+int damon_tracefs_event_dir(char *buf, size_t len);
+
+/* damon_is_kdamond() - 1 when @pid is a kernel thread named "kdamond.*" (its events are real). */
+int damon_is_kdamond(pid_t pid);
+
+struct damon_trace;
+
+struct damon_trace_stats {
+	uint64_t events;
+	uint64_t lost;		/* events the kernel dropped (ring full) */
+	uint64_t dropped;	/* incomplete snapshots thrown away */
+	uint64_t ring_bytes;
+};
+
+/*
+ * damon_trace_open() - attach to the damon_aggregated events of kdamond @kpid.
+ * Return: 0, or -errno with a reason in @why.
+ */
+int damon_trace_open(struct damon_trace **t, const char *event_dir, pid_t kpid,
+		     uint32_t max_regions, uint64_t aggr_us, char *why, size_t why_len);
+/* damon_trace_next() - as rec_backend_ops.next_snapshot, except that it never returns -ESRCH. */
+int damon_trace_next(struct damon_trace *t, struct dpf_snapshot *s, int timeout_ms);
+void damon_trace_stats(const struct damon_trace *t, struct damon_trace_stats *st);
+void damon_trace_close(struct damon_trace *t);
+
+uint64_t damon_now_ns(void);
+
+#endif /* RECORD_DAMON_SYSFS_H */

@@ -1,0 +1,86 @@
+#!/bin/bash
+# "daprof record --backend damon" against tests/tools/fake-damon, a FUSE file system that answers
+# like the kernel's DAMON sysfs tree (DAPROF_SYSFS_ROOT points the backend at it): the recording
+# holds the fake's scripted regions, and each refusal is one clear line with exit 1. Needs root
+# and /dev/fuse; runs in its own mount namespace so that the fake's mount vanishes with it.
+if [ "$(id -u)" = 0 ] && [ -z "${T0400_NS:-}" ] && [ -e /dev/fuse ] &&
+   unshare -m true 2>/dev/null; then
+	T0400_NS=1 exec unshare -m bash -c 'mount --make-rprivate / && exec bash "$0" "$@"' "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+FAKE=$DAPROF_BUILD/tests/tools/fake-damon
+M=""
+FP=""
+
+fake_up() {	# fake-damon options...
+	M=$(mktemp -d /tmp/daprof-t0400.XXXXXX)
+	"$FAKE" "$@" "$M" >/dev/null &
+	FP=$!
+	for _ in $(seq 100); do [ -e "$M/admin/kdamonds/nr_kdamonds" ] && return 0; sleep 0.05; done
+	return 1
+}
+fake_down() {
+	[ -n "$M" ] && umount -l "$M" 2>/dev/null
+	[ -n "$FP" ] && kill "$FP" 2>/dev/null && wait "$FP" 2>/dev/null
+	[ -n "$M" ] && rmdir "$M"
+	M=""; FP=""
+}
+trap 'fake_down; rm -rf "$TEST_ROOT"' EXIT
+
+if [ -z "${T0400_NS:-}" ]; then
+	why="needs root, /dev/fuse and unshare to mount the fake DAMON tree"
+	test_skip 'record --backend damon against the fake kernel' "$why"
+	test_done
+	exit
+fi
+
+fake_up --region 0x10000000,0x10800000,10 --region 0x10800000,0x14000000,0
+sleep 1000 & TARGET=$!
+export DAPROF_SYSFS_ROOT=$M/admin DAPROF_DAMON_SOURCE=tried_regions M TARGET
+
+# the record loop is wired to the backend by the lead; until then this part is skipped
+if daprof record --backend damon -d 0.3 -p $TARGET -o "$TEST_ROOT/probe.data" 2>&1 |
+   grep -q 'not available in this build'; then
+	test_skip 'record --backend damon against the fake kernel' \
+		'daprof record does not offer the damon backend yet'
+else
+	test_expect_success 'records the fake kernel'"'"'s regions' '
+		daprof record -q --backend damon -d 1 -a 50ms -p $TARGET -o rec.data 2>err &&
+		daprof report raw -i rec.data >raw &&
+		grep -q "^# backend: damon" raw &&
+		grep -q "^000010000000-000010800000 (     8388608)          10 " raw &&
+		grep -q "^000010800000-000014000000 (    58720256)           0 " raw &&
+		[ "$(grep -c ^snapshot raw)" -ge 5 ] &&
+		grep -q "admin/kdamonds/0/state off = 0" "$M/fake/log" &&
+		[ "$(cat "$M/admin/kdamonds/nr_kdamonds")" = 0 ]
+	'
+	test_expect_code 1 'another kdamond running: one line, exit 1' '
+		echo 1 >"$M/admin/kdamonds/nr_kdamonds" && echo 1 >"$M/admin/kdamonds/0/contexts/nr_contexts" &&
+		echo paddr >"$M/admin/kdamonds/0/contexts/0/operations" &&
+		echo 1 >"$M/admin/kdamonds/0/contexts/0/targets/nr_targets" &&
+		echo on >"$M/admin/kdamonds/0/state" &&
+		daprof record --backend damon -d 1 -p $TARGET -o busy.data 2>err; rc=$?
+		echo off >"$M/admin/kdamonds/0/state"; echo 0 >"$M/admin/kdamonds/nr_kdamonds"
+		one_line err && grep -q "DAMON is in use by another kdamond" err && [ ! -e busy.data ] &&
+		exit $rc
+	'
+fi
+kill $TARGET; wait $TARGET 2>/dev/null
+fake_down
+
+fake_up --ops paddr
+sleep 1000 & TARGET=$!
+export DAPROF_SYSFS_ROOT=$M/admin
+if daprof record --backend damon -d 0.3 -p $TARGET -o "$TEST_ROOT/probe.data" 2>&1 |
+   grep -q 'not available in this build'; then
+	test_skip 'a paddr-only kernel is named' 'daprof record does not offer the damon backend yet'
+else
+	test_expect_code 1 'a paddr-only kernel is named in one line' '
+		daprof record --backend damon -d 1 -p $TARGET -o p.data 2>err; rc=$?
+		one_line err && grep -q "this kernel'"'"'s DAMON offers only paddr" err &&
+		[ "$(cat "$M/admin/kdamonds/nr_kdamonds")" = 0 ] && exit $rc
+	'
+fi
+kill $TARGET; wait $TARGET 2>/dev/null
+fake_down
+test_done

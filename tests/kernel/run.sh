@@ -1,0 +1,148 @@
+#!/bin/bash
+# Real-kernel tests of the kernel DAMON backend (run by "make check" through tests/run-tests.sh).
+# Boots Debian's 6.12 kernel under qemu (software emulation: KVM does not work on these
+# machines) with a busybox initramfs holding static test programs, runs
+# tests/kernel/guest-init.sh there and reads its verdict from the serial console
+# (docs: KERNEL-TESTING.md). The host's own /sys/kernel/mm/damon is never touched.
+#
+#   tests/kernel/run.sh            the checks (one boot)
+#   DAPROF_KERNEL_BENCH=1 tests/kernel/run.sh   the checks plus benchmark figures
+#
+# Fails on a failed check, no verdict or timeout. When qemu or the kernel cannot be had it says
+# so loudly and reports the test as skipped, except with CI=true, where that is a failure.
+# The kernel is cached under build/kernel/ (only vmlinuz), so it is fetched once.
+set -u
+cd "$(dirname "$0")/../.."
+TOP=$PWD
+KDIR=$TOP/build/kernel
+WORK=$(mktemp -d /tmp/daprof-kernel.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+TIMEOUT=${DAPROF_KERNEL_TIMEOUT:-420}
+CI=${CI:-}
+
+result() {	# pass fail skip
+	echo "# result: $1 $2 $3"
+	[ "$2" -eq 0 ]
+	exit $?
+}
+
+unavailable() {	# reason
+	if [ "$CI" = true ]; then
+		echo "kernel: FAILED: $1 (CI=true: the real-kernel tests must run)"
+		result 0 1 0
+	fi
+	echo "kernel: ############################################################"
+	echo "kernel: SKIPPED, NOT PASSED: $1"
+	echo "kernel: the kernel DAMON backend was not tested against a real kernel"
+	echo "kernel: ############################################################"
+	result 0 0 1
+}
+
+# ---- host tools ----
+need=""
+command -v qemu-system-x86_64 >/dev/null || need="$need qemu-system-x86"
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
+	need="$need busybox-static"
+command -v cpio >/dev/null || need="$need cpio"
+if [ -n "$need" ]; then
+	echo "kernel: installing$need"
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 &&
+			  apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1; }
+	fi
+fi
+command -v qemu-system-x86_64 >/dev/null || unavailable "qemu-system-x86_64 not available"
+command -v cpio >/dev/null || unavailable "cpio not available"
+BUSYBOX=$(dpkg -L busybox-static 2>/dev/null | grep '/busybox$' | head -1)
+[ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || unavailable "no static busybox (package busybox-static)"
+
+# ---- the kernel: newest linux-image-6.12.*+deb12-amd64, cached ----
+mkdir -p "$KDIR"
+pick_pkg() { apt-cache pkgnames linux-image-6.12 2>/dev/null |
+	grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' | sort -V | tail -1; }
+PKG=$(pick_pkg)
+if [ -z "$PKG" ] && [ "$(id -u)" = 0 ]; then
+	apt-get update -qq >/dev/null 2>&1
+	PKG=$(pick_pkg)
+fi
+VMLINUZ=""
+if [ -n "$PKG" ]; then
+	KVER=${PKG#linux-image-}
+	VMLINUZ=$KDIR/vmlinuz-$KVER
+	if [ ! -s "$VMLINUZ" ]; then
+		echo "kernel: fetching $PKG"
+		(cd "$WORK" && apt-get download "$PKG" >/dev/null 2>&1) &&
+		dpkg-deb --fsys-tarfile "$WORK"/linux-image-*.deb |
+			tar -x -C "$WORK" --wildcards './boot/vmlinuz-*' &&
+		cp "$WORK"/boot/vmlinuz-* "$VMLINUZ.tmp" && mv "$VMLINUZ.tmp" "$VMLINUZ"
+		rm -rf "$WORK"/linux-image-*.deb "$WORK/boot"
+	fi
+fi
+if [ -z "$VMLINUZ" ] || [ ! -s "$VMLINUZ" ]; then
+	VMLINUZ=$(ls "$KDIR"/vmlinuz-6.12.* 2>/dev/null | sort -V | tail -1)
+	[ -n "$VMLINUZ" ] && echo "kernel: package lookup failed; using the cached $(basename "$VMLINUZ")"
+fi
+[ -n "$VMLINUZ" ] && [ -s "$VMLINUZ" ] || unavailable "cannot obtain linux-image-6.12.*+deb12-amd64"
+echo "kernel: $(basename "$VMLINUZ") (package ${PKG:-cached})"
+
+# ---- static programs and the initramfs ----
+if ! make --no-print-directory -j2 static-guest >"$WORK/build.log" 2>&1; then
+	tail -20 "$WORK/build.log"
+	echo "kernel: FAILED: cannot build the static guest programs"
+	result 0 1 0
+fi
+R=$WORK/root
+mkdir -p "$R/bin" "$R/proc" "$R/sys" "$R/dev" "$R/tmp"
+# the whole program too, when its static link works here (the guest then checks it as well)
+if make --no-print-directory -j2 build/static/daprof >>"$WORK/build.log" 2>&1; then
+	cp build/static/daprof "$R/bin/"
+else
+	echo "kernel: note: no static daprof (see build log); its checks are skipped"
+fi
+cp "$BUSYBOX" "$R/bin/busybox"
+ln -s busybox "$R/bin/sh"
+cp build/static/guest-damon build/static/hotcold-guest "$R/bin/"
+cp tests/kernel/guest-init.sh "$R/init"
+chmod 755 "$R/init"
+echo "this initramfs is daprof's kernel test guest" >"$R/daprof-guest"
+(cd "$R" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$WORK/initramfs.cpio.gz"
+
+# ---- boot ----
+# pti=on: DAMON clears accessed bits without a TLB flush (as x86 allows), and qemu's TCG keeps
+# its software TLB until CR3 changes, so a process spinning on a few pages of one CPU would stay
+# "idle" for ever. With page-table isolation every kernel entry reloads CR3, which flushes that
+# TLB about as often as a real CPU's turns over. Without it the -p checks saw hot=0.
+APPEND="console=ttyS0 panic=-1 quiet pti=on ${DAPROF_KERNEL_APPEND:-}"
+[ -n "${DAPROF_KERNEL_BENCH:-}" ] && APPEND="$APPEND daprof.bench=1"
+echo "kernel: booting under qemu (tcg, 2 vCPUs, timeout ${TIMEOUT}s)"
+start=$(date +%s)
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -nic none -m 1G -smp 2 \
+	-kernel "$VMLINUZ" -initrd "$WORK/initramfs.cpio.gz" -append "$APPEND" -no-reboot \
+	</dev/null >"$WORK/console.log" 2>&1
+qrc=$?
+tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
+echo "kernel: qemu exited $qrc after $(( $(date +%s) - start ))s"
+[ -n "${DAPROF_KERNEL_LOG:-}" ] && cp "$WORK/console.txt" "$DAPROF_KERNEL_LOG"
+
+pass=0
+fail=0
+skip=0
+while read -r _ name res detail; do
+	case $res in
+	ok) pass=$((pass + 1)); echo "ok - $name $detail" ;;
+	skip) skip=$((skip + 1)); echo "ok - $name # skip $detail" ;;
+	*) fail=$((fail + 1)); echo "not ok - $name $detail" ;;
+	esac
+done < <(grep '^CHECK ' "$WORK/console.txt")
+grep '^BENCH ' "$WORK/console.txt"
+if ! grep -q '^VERDICT ' "$WORK/console.txt"; then
+	echo "kernel: FAILED: no verdict from the guest (qemu exit $qrc; 124 = timeout); console tail:"
+	tail -40 "$WORK/console.txt" | sed 's/^/#   /'
+	fail=$((fail + 1))
+elif [ "$fail" -gt 0 ]; then
+	echo "kernel: failed checks; guest output:"
+	grep -E '^(INFO|CHECK)' "$WORK/console.txt" | tail -80 | sed 's/^/#   /'
+fi
+result "$pass" "$fail" "$skip"
