@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Working-set size series and their statistics, in one streaming pass: each snapshot adds one
+ * number to its target's series, so memory grows with the snapshot count (8 bytes of WSS and 8
+ * of time each), never with the region count.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/wss.h"
+
+uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < s->nr_regions; i++)
+		if (s->regions[i].nr_accesses >= min_accesses && s->regions[i].end > s->regions[i].start)
+			sum += s->regions[i].end - s->regions[i].start;
+	return sum;
+}
+
+static struct wss_series *series_of(struct wss *w, uint32_t target)
+{
+	size_t lo = 0, hi = w->nr_series;
+	struct wss_series *p;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (w->series[mid].target < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nr_series && w->series[lo].target == target)
+		return &w->series[lo];
+	p = realloc(w->series, (w->nr_series + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	w->series = p;
+	memmove(p + lo + 1, p + lo, (w->nr_series - lo) * sizeof(*p));
+	memset(p + lo, 0, sizeof(*p));
+	p[lo].target = target;
+	w->nr_series++;
+	return &p[lo];
+}
+
+static int series_push(struct wss_series *s, uint64_t bytes, uint64_t time_ns)
+{
+	if (s->n == s->alloc) {
+		size_t n = s->alloc ? s->alloc * 2 : 256;
+		uint64_t *b = realloc(s->bytes, n * sizeof(*b)), *t;
+
+		if (!b)
+			return -ENOMEM;
+		s->bytes = b;
+		t = realloc(s->time_ns, n * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		s->time_ns = t;
+		s->alloc = n;
+	}
+	s->bytes[s->n] = bytes;
+	s->time_ns[s->n] = time_ns;
+	s->n++;
+	return 0;
+}
+
+int wss_build(struct wss **out, struct dpf_reader *r, const struct wss_opts *o)
+{
+	struct wss *w = calloc(1, sizeof(*w));
+	struct dpf_event ev;
+	int have = 0, ret;
+
+	if (!w)
+		return -ENOMEM;
+	while ((ret = dpf_reader_next(r, &ev)) > 0) {
+		const struct dpf_snapshot *s = &ev.snapshot;
+		struct wss_series *ser;
+
+		if (ev.type == DPF_EV_DAMAGE && o->damage)
+			o->damage(o->arg, &ev.damage);
+		if (ev.type != DPF_EV_SNAPSHOT)
+			continue;
+		if (!have++ || s->start_ns < w->rec_start_ns)
+			w->rec_start_ns = s->start_ns;
+		if (s->end_ns > w->rec_end_ns)
+			w->rec_end_ns = s->end_ns;
+		ser = series_of(w, s->target);
+		if (!ser) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (ser->skipped < o->skip) {
+			ser->skipped++;
+			continue;
+		}
+		ret = series_push(ser, wss_snapshot_bytes(s, o->min_accesses), s->start_ns);
+		if (ret)
+			break;
+	}
+	if (ret < 0) {
+		wss_free(w);
+		return ret;
+	}
+	*out = w;
+	return 0;
+}
+
+int wss_sum_targets(struct wss *w)
+{
+	struct wss_series sum = { .target = WSS_SUM_TARGET };
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nr_series; i++) {
+		if (w->series[i].n > n)
+			n = w->series[i].n;
+		sum.skipped += w->series[i].skipped;
+	}
+	sum.bytes = calloc(n ? n : 1, sizeof(*sum.bytes));
+	sum.time_ns = calloc(n ? n : 1, sizeof(*sum.time_ns));
+	if (!sum.bytes || !sum.time_ns) {
+		free(sum.bytes);
+		free(sum.time_ns);
+		return -ENOMEM;
+	}
+	sum.n = sum.alloc = n;
+	for (size_t k = 0; k < n; k++) {
+		int first = 1;
+
+		for (size_t i = 0; i < w->nr_series; i++) {
+			const struct wss_series *s = &w->series[i];
+
+			if (k >= s->n)
+				continue;
+			sum.bytes[k] += s->bytes[k];
+			if (first || s->time_ns[k] < sum.time_ns[k])
+				sum.time_ns[k] = s->time_ns[k];
+			first = 0;
+		}
+	}
+	for (size_t i = 0; i < w->nr_series; i++) {
+		free(w->series[i].bytes);
+		free(w->series[i].time_ns);
+	}
+	if (!w->nr_series) {
+		struct wss_series *p = realloc(w->series, sizeof(*p));
+
+		if (!p) {
+			free(sum.bytes);
+			free(sum.time_ns);
+			return -ENOMEM;
+		}
+		w->series = p;
+	}
+	w->series[0] = sum;
+	w->nr_series = 1;
+	return 0;
+}
+
+void wss_free(struct wss *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->nr_series; i++) {
+		free(w->series[i].bytes);
+		free(w->series[i].time_ns);
+	}
+	free(w->series);
+	free(w);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int wss_sorted(const struct wss_series *s, uint64_t **out)
+{
+	*out = NULL;
+	if (!s->n)
+		return 0;
+	*out = malloc(s->n * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, s->bytes, s->n * sizeof(**out));
+	qsort(*out, s->n, sizeof(**out), u64_cmp);
+	return 0;
+}
+
+uint64_t wss_percentile(const uint64_t *sorted, size_t n, double p)
+{
+	double x;
+	size_t idx;
+
+	if (!n)
+		return 0;
+	/* damo: int(p / 100 * len(wss)), then clamped */
+	x = p / 100 * (double)n;
+	if (!(x > 0))
+		idx = 0;
+	else if (x >= (double)(n - 1))
+		idx = n - 1;
+	else
+		idx = (size_t)x;
+	return sorted[idx];
+}
+
+double wss_mean(const struct wss_series *s)
+{
+	long double sum = 0;
+
+	if (!s->n)
+		return 0;
+	for (size_t i = 0; i < s->n; i++)
+		sum += s->bytes[i];
+	return (double)(sum / s->n);
+}
