@@ -1,10 +1,162 @@
 // SPDX-License-Identifier: GPL-2.0
-/* "daprof check": placeholder until its issue lands; it says so and fails. */
+/*
+ * "daprof check": what this system supports for recording, one line per backend and per
+ * access-check primitive: available or not, and why (kernel configuration, kernel version,
+ * permission, ptrace scope). Every probe is read-only or touches only daprof's own pages.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
 #include "cmd/cmd.h"
+#include "cmd/diag.h"
+#include "record/prim.h"
+#include "record/record.h"
+
+static const char check_usage[] = "daprof check";
+
+#define DAMON_ADMIN "/sys/kernel/mm/damon/admin"
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* What the DAMON sysfs tree shows, read-only. */
+static void damon_line(void)
+{
+	const char *root = getenv("DAPROF_SYSFS_ROOT");
+	char path[4096], buf[64], states[256] = "";
+	long nr;
+	int ret;
+
+	if (!root || !*root)
+		root = DAMON_ADMIN;
+	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
+	ret = read_line(path, buf, sizeof(buf));
+	if (ret == -EACCES || ret == -EPERM) {
+		printf("backend damon        not probed in this build; %s needs root to read\n", root);
+		return;
+	}
+	if (ret) {
+		printf("backend damon        not probed in this build; no %s (CONFIG_DAMON_SYSFS)\n",
+		       root);
+		return;
+	}
+	nr = strtol(buf, NULL, 10);
+	for (long i = 0; i < nr && i < 8; i++) {
+		char st[32];
+		size_t n = strlen(states);
+
+		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, i);
+		if (read_line(path, st, sizeof(st)))
+			snprintf(st, sizeof(st), "?");
+		snprintf(states + n, sizeof(states) - n, "%s%s", i ? ", " : ": ", st);
+	}
+	printf("backend damon        not probed in this build; %s shows %ld kdamond%s%s\n", root, nr,
+	       nr == 1 ? "" : "s", states);
+}
+
+static void ptrace_words(char *buf, size_t len)
+{
+	char scope[16];
+
+	if (read_line("/proc/sys/kernel/yama/ptrace_scope", scope, sizeof(scope))) {
+		snprintf(buf, len, "no Yama ptrace_scope: %s", geteuid() ? "same-uid targets only" :
+			 "root may attach to any process");
+		return;
+	}
+	switch (atoi(scope)) {
+	case 0:
+		snprintf(buf, len, "ptrace_scope 0: %s", geteuid() ? "same-uid targets only" :
+			 "root may attach to any process");
+		break;
+	case 1:
+		snprintf(buf, len, "ptrace_scope 1: %s", geteuid() ? "own children only, -p needs "
+			 "root or CAP_SYS_PTRACE" : "root may attach to any process");
+		break;
+	case 2:
+		snprintf(buf, len, "ptrace_scope 2: only with CAP_SYS_PTRACE");
+		break;
+	default:
+		snprintf(buf, len, "ptrace_scope %s: attaching is disabled", scope);
+		break;
+	}
+}
 
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_not_built("check");
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct rec_backend_ops *const *be = record_backends();
+	struct rec_params p = { .primitive = "auto" };
+	const char *best = NULL;
+	struct utsname u;
+	char why[512], pt[128];
+	int c, usable = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return dp_usage(check_usage);
+		default:
+			return cmd_option_error("check", c, argv);
+		}
+	}
+	if (optind < argc)
+		return dp_bad_usage("check", "unexpected argument '%s'", argv[optind]);
+
+	if (!uname(&u))
+		printf("kernel               %s %s %s, %s\n", u.sysname, u.release, u.machine,
+		       geteuid() ? "not root" : "root");
+	if (!record_backend_find("damon"))
+		damon_line();
+	for (int i = 0; be[i]; i++) {
+		if (!strcmp(be[i]->name, "damon")) {
+			damon_line();
+			continue;
+		}
+		if (be[i]->probe(&p, why, sizeof(why))) {
+			printf("backend %-12s unavailable: %s\n", be[i]->name, why);
+			continue;
+		}
+		usable = 1;
+		printf("backend %-12s available (DAMON's algorithm in userspace, with the first "
+		       "primitive below that works)\n", be[i]->name);
+	}
+	ptrace_words(pt, sizeof(pt));
+	for (int i = 0; prim_all[i]; i++) {
+		const struct prim_ops *o = prim_all[i];
+
+		if (o->probe(0, why, sizeof(why))) {
+			printf("primitive %-10s unavailable: %s\n", o->name, why);
+			continue;
+		}
+		if (!best)
+			best = o->name;
+		printf("primitive %-10s available: sees %s%s%s%s\n", o->name, o->sees,
+		       o == &prim_uffd_wp ? " (attaching: " : "", o == &prim_uffd_wp ? pt : "",
+		       o == &prim_uffd_wp ? ")" : "");
+	}
+	if (usable && best)
+		printf("auto                 sampler with primitive %s\n", best);
+	else
+		printf("auto                 nothing can record on this system\n");
+	return usable && best ? 0 : 1;
 }

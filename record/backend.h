@@ -32,7 +32,7 @@ struct rec_params {
 	uint32_t max_nr_regions;
 	const char *primitive;		/* sampler: "auto" or a primitive name */
 	const char *sysfs_root;		/* DAMON: "/sys/kernel/mm/damon/admin" unless overridden */
-	int launched;			/* the target was started by daprof and is stopped before exec */
+	int launched;			/* started by daprof, ptrace-stopped at its exec */
 };
 
 struct rec_backend;

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "refs" primitive: `echo 1 > /proc/PID/clear_refs` clears the accessed bits of every page
+ * of the target, and a later read of /proc/PID/smaps says, per mapping, how many bytes were
+ * referenced since. It works on any Linux but sees nothing finer than a mapping, so a sample
+ * address counts as accessed with the probability that a page of its mapping was referenced
+ * (Referenced / Size): the expected answer of a page-exact check if accesses were spread evenly
+ * over the mapping. Both the clear and the read walk every page of the target, so rounds are
+ * spaced to bound their cost (struct prim_rounds); samples between rounds reuse the last round.
+ * Clearing does not flush the TLB (Linux flushes only for soft-dirty since 5.x), so pages that
+ * stay in a CPU's TLB keep their accessed bits clear however hot they are: on some machines a
+ * busy target that is never switched out shows nothing at all. Where soft-dirty bits never set,
+ * "echo 4" does nothing but walk the page tables and flush the TLB, so it follows each clear;
+ * where they do, it would write-protect every page, and the TLB blind spot stays (as DAMON's).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record/prim.h"
+
+struct refs_vma {
+	uint64_t start;
+	uint64_t end;
+	uint32_t ppm;		/* referenced share of the mapping, parts per million */
+};
+
+struct refs {
+	struct prim base;
+	pid_t pid;
+	int clear_fd;
+	char smaps_path[64];
+	struct prim_rounds rounds;
+	int flush;		/* follow each clear with "4": a TLB flush and nothing else here */
+	struct refs_vma *v;
+	size_t nr;
+	size_t alloc;
+	uint64_t rng;
+};
+
+static int refs_probe(pid_t pid, char *why, size_t len)
+{
+	char *text;
+	int ret;
+
+	if (access("/proc/self/clear_refs", W_OK))
+		return prim_why(why, len, -ENOTSUP, "no writable /proc/PID/clear_refs "
+				"(CONFIG_PROC_PAGE_MONITOR off)");
+	ret = pm_slurp("/proc/self/smaps", &text, NULL);
+	if (ret)
+		return prim_why(why, len, ret, "cannot read /proc/self/smaps: %s", strerror(-ret));
+	ret = strstr(text, "\nReferenced:") ? 0 : -ENOTSUP;
+	free(text);
+	if (ret)
+		return prim_why(why, len, ret, "/proc/PID/smaps has no Referenced: field");
+	if (!pid)
+		return 0;
+	ret = prim_check_pid(pid, "smaps", O_RDONLY, why, len);
+	return ret ? ret : prim_check_pid(pid, "clear_refs", O_WRONLY, why, len);
+}
+
+static int refs_open(struct prim **out, const struct prim_target *t, char *why, size_t len)
+{
+	struct refs *r;
+	char path[64];
+	int ret = refs_probe(t->pid, why, len);
+
+	if (ret)
+		return ret;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return prim_why(why, len, -ENOMEM, "out of memory");
+	r->base.ops = &prim_refs;
+	r->pid = t->pid;
+	r->rng = prim_now_ns() ^ (uint64_t)t->pid << 32;
+	r->rounds.min_period_ns = t->sample_us * 1000;
+	r->flush = prim_soft_dirty_works() == 0;
+	snprintf(r->smaps_path, sizeof(r->smaps_path), "/proc/%d/smaps", (int)t->pid);
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)t->pid);
+	r->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (r->clear_fd < 0) {
+		ret = -errno;
+		free(r);
+		return prim_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
+	}
+	*out = &r->base;
+	return 0;
+}
+
+static int add_vma(struct refs *r, uint64_t start, uint64_t end)
+{
+	if (r->nr == r->alloc) {
+		size_t alloc = r->alloc ? r->alloc * 2 : 64;
+		struct refs_vma *n = realloc(r->v, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->v = n;
+		r->alloc = alloc;
+	}
+	r->v[r->nr].start = start;
+	r->v[r->nr].end = end;
+	r->v[r->nr].ppm = 0;
+	r->nr++;
+	return 0;
+}
+
+static int parse_smaps(struct refs *r, char *text)
+{
+	char *line = text;
+
+	r->nr = 0;
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		unsigned long long s, e, kb;
+
+		if (nl)
+			*nl = '\0';
+		if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) {
+			if (sscanf(line, "%llx-%llx", &s, &e) == 2 && add_vma(r, s, e))
+				return -ENOMEM;
+		} else if (r->nr && !strncmp(line, "Referenced:", 11) &&
+			   sscanf(line + 11, "%llu", &kb) == 1) {
+			struct refs_vma *v = &r->v[r->nr - 1];
+			uint64_t size = v->end - v->start;
+			uint64_t ppm = size ? kb * 1024 * 1000000 / size : 0;
+
+			v->ppm = ppm > 1000000 ? 1000000 : (uint32_t)ppm;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return 0;
+}
+
+/* Read smaps: the referenced share of each mapping since the last clear. */
+static int read_round(struct refs *r)
+{
+	char *text;
+	int ret = pm_slurp(r->smaps_path, &text, NULL);
+
+	if (ret)
+		return ret == -ENOENT ? -ESRCH : ret;
+	ret = parse_smaps(r, text);
+	free(text);
+	return ret;
+}
+
+/*
+ * A round is clear ... read: the read that ends a round comes right before the clear that
+ * starts the next one, so each round watches the whole period between clears.
+ */
+static int refs_prepare(struct prim *p, const uint64_t *addrs, size_t n)
+{
+	struct refs *r = (struct refs *)p;
+	uint64_t now = prim_now_ns(), t1;
+	int ret;
+
+	(void)addrs;
+	(void)n;
+	if (r->rounds.in_round) {
+		if (now - r->rounds.start_ns < r->rounds.period_ns)
+			return 0;
+		ret = read_round(r);
+		if (ret)
+			return ret;
+		t1 = prim_now_ns();
+		prim_round_done(&r->rounds, t1, t1 - now);
+		now = t1;
+	}
+	if (!prim_round_due(&r->rounds, now))
+		return 0;
+	ret = prim_write_str(r->clear_fd, "1");
+	if (!ret && r->flush)
+		ret = prim_write_str(r->clear_fd, "4");
+	if (ret)
+		return ret;
+	prim_round_started(&r->rounds, now, prim_now_ns() - now);
+	return 0;
+}
+
+static int refs_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *accessed)
+{
+	struct refs *r = (struct refs *)p;
+	size_t k = 0;
+
+	if (!r->rounds.have_result)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		while (k < r->nr && r->v[k].end <= addrs[i])
+			k++;
+		if (k == r->nr)
+			break;
+		if (addrs[i] < r->v[k].start || !r->v[k].ppm)
+			continue;
+		accessed[i] = prim_rand(&r->rng) % 1000000 < r->v[k].ppm;
+	}
+	return 0;
+}
+
+static void refs_close(struct prim *p)
+{
+	struct refs *r = (struct refs *)p;
+
+	close(r->clear_fd);
+	free(r->v);
+	free(r);
+}
+
+const struct prim_ops prim_refs = {
+	.name = "refs",
+	.sees = "reads+writes, mapping",
+	.probe = refs_probe,
+	.open = refs_open,
+	.prepare = refs_prepare,
+	.check = refs_check,
+	.close = refs_close,
+};

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "uffd-wp" primitive: page-exact writes, through a userfaultfd in asynchronous write-protect
+ * mode (Linux 6.7+). A userfaultfd acts on the address space of the process that created it, so
+ * one is created inside the target by an injected userfaultfd() (record/inject.c; for a launched
+ * command at its exec, before it runs its own code), taken over with pidfd_getfd(), and the
+ * target's own copy closed again, so that its file table is as it was. Every mapping that can be
+ * registered is registered for write-protection; with UFFD_FEATURE_WP_ASYNC a write to a
+ * protected page costs the target one minor fault and no message, and PAGEMAP_SCAN on
+ * /proc/PID/pagemap tells which pages were written since they were protected.
+ *
+ * DAMON's mkold/young become: prepare() write-protects the page of each sample address
+ * (PAGEMAP_SCAN with PM_SCAN_WP_MATCHING over that one page) and check() asks whether it is
+ * written now (a plain PAGEMAP_SCAN of the page). A page inside a PMD-mapped huge page is treated
+ * as DAMON treats it: the whole huge page is protected and checked, so that it is never split
+ * (protecting 4 KiB of it would split the mapping).
+ * Closing the userfaultfd (stop, or the recorder's death) unregisters everything and lifts the
+ * protection.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/userfaultfd.h>
+
+#include "record/inject.h"
+#include "record/prim.h"
+
+/* Linux 6.7 uapi, for build hosts with older headers. */
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY		1
+#endif
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+
+#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_WPALLOWED	(1 << 0)
+#define PAGE_IS_WRITTEN		(1 << 1)
+#define PAGE_IS_FILE		(1 << 2)
+#define PAGE_IS_PRESENT		(1 << 3)
+#define PAGE_IS_SWAPPED		(1 << 4)
+#define PAGE_IS_PFNZERO		(1 << 5)
+#define PAGE_IS_HUGE		(1 << 6)
+#define PM_SCAN_WP_MATCHING	(1 << 0)
+#define PM_SCAN_CHECK_WPASYNC	(1 << 1)
+#endif
+
+#define HUGE_SZ (2ULL << 20)
+#define BLOCK_CACHE 4096		/* power of two */
+
+enum { BLOCK_UNKNOWN, BLOCK_SMALL, BLOCK_HUGE };
+
+struct uffd {
+	struct prim base;
+	pid_t pid;
+	int uffd;
+	int pagemap_fd;
+	struct dr_range *last;		/* the VMAs as last registered */
+	size_t nr_last;
+	struct dr_range *thp;		/* where huge pages may be: VMAs with THPs or "hg" */
+	size_t nr_thp;
+	uint64_t block[BLOCK_CACHE];	/* 2 MiB blocks seen: address | state */
+	uint64_t *start;		/* the range prepare() protected for each address */
+	uint64_t *end;
+	size_t alloc;
+	uint64_t nr_registered;
+	uint64_t nr_unregistrable;
+};
+
+static long sys_pidfd_open(pid_t pid)
+{
+	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+static long sys_pidfd_getfd(int pidfd, int fd)
+{
+	return syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+static int scan_to(int pagemap_fd, uint64_t start, uint64_t end, uint64_t flags,
+		   uint64_t category_mask, struct page_region *vec, size_t vec_len,
+		   uint64_t *walk_end)
+{
+	struct pm_scan_arg a = {
+		.size = sizeof(a), .flags = flags, .start = start, .end = end,
+		.vec = (uint64_t)(uintptr_t)vec, .vec_len = vec_len,
+		.category_mask = category_mask,
+		.return_mask = PAGE_IS_WRITTEN | PAGE_IS_PRESENT | PAGE_IS_PFNZERO | PAGE_IS_HUGE |
+			       PAGE_IS_WPALLOWED,
+	};
+	int n = ioctl(pagemap_fd, PAGEMAP_SCAN, &a);
+
+	if (walk_end)
+		*walk_end = a.walk_end;
+	return n < 0 ? -errno : n;
+}
+
+static int scan(int pagemap_fd, uint64_t start, uint64_t end, uint64_t flags,
+		uint64_t category_mask, struct page_region *vec, size_t vec_len)
+{
+	return scan_to(pagemap_fd, start, end, flags, category_mask, vec, vec_len, NULL);
+}
+
+/*
+ * Write-protect the pages of [start, end) that are present and written. Pages that are not
+ * present need nothing (a write creates a fresh page that reads as written), and protecting
+ * them would install markers and page tables all over a sparse mapping.
+ */
+#define WP_PRESENT (PAGE_IS_WRITTEN | PAGE_IS_PRESENT)
+
+static int protect_range(int pagemap_fd, uint64_t start, uint64_t end)
+{
+	struct page_region vec[64];
+
+	while (start < end) {
+		uint64_t walk_end = end;
+		int n = scan_to(pagemap_fd, start, end, PM_SCAN_WP_MATCHING, WP_PRESENT, vec, 64,
+				&walk_end);
+
+		if (n < 0)
+			return n;
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return 0;
+}
+
+/* Can this kernel do it? Tried on a page of our own, as the target's would be used. */
+static int probe_self(char *why, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC };
+	struct page_region vec[4];
+	volatile char *page = MAP_FAILED;
+	int fd, pm = -1, ret = 0, n;
+
+#if !defined(__x86_64__)
+	return prim_why(why, len, -ENOTSUP, "syscall injection is implemented for x86-64 only");
+#endif
+	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (fd < 0)
+		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return prim_why(why, len, -ENOTSUP, "no userfaultfd (CONFIG_USERFAULTFD, or "
+				"vm.unprivileged_userfaultfd): %s", strerror(errno));
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		ret = prim_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect "
+			       "(UFFD_FEATURE_WP_ASYNC, Linux 6.7)");
+		goto out;
+	}
+	page = mmap(NULL, prim_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (page == MAP_FAILED || pm < 0) {
+		ret = prim_why(why, len, -ENOMEM, "cannot map a page to try it on");
+		goto out;
+	}
+	page[0] = 1;
+	{
+		struct uffdio_register reg = {
+			.range = { .start = (uint64_t)(uintptr_t)page, .len = prim_page_size() },
+			.mode = UFFDIO_REGISTER_MODE_WP,
+		};
+
+		if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
+			ret = prim_why(why, len, -ENOTSUP, "cannot register memory for "
+				       "write-protection: %s", strerror(errno));
+			goto out;
+		}
+	}
+	n = scan(pm, (uint64_t)(uintptr_t)page, (uint64_t)(uintptr_t)page + prim_page_size(),
+		 PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC, WP_PRESENT, vec, 4);
+	if (n == -ENOTTY || n == -EINVAL) {
+		ret = prim_why(why, len, -ENOTSUP, "no PAGEMAP_SCAN ioctl (Linux 6.7)");
+		goto out;
+	}
+	page[0] = 2;
+	n = scan(pm, (uint64_t)(uintptr_t)page, (uint64_t)(uintptr_t)page + prim_page_size(), 0,
+		 PAGE_IS_WRITTEN, vec, 4);
+	if (n != 1)
+		ret = prim_why(why, len, -ENOTSUP, "write-protection does not see writes here");
+out:
+	if (page != MAP_FAILED)
+		munmap((void *)page, prim_page_size());
+	if (pm >= 0)
+		close(pm);
+	close(fd);
+	return ret;
+}
+
+/* Does the target use write-protect userfaultfds itself? ("uw" in a VmFlags line) */
+static int uses_uffd_wp(pid_t pid)
+{
+	char path[64], *text, *s;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	if (pm_slurp(path, &text, NULL))
+		return 0;
+	for (s = text; (s = strstr(s, "\nVmFlags:")); s++) {
+		char *eol = strchr(s + 1, '\n');
+
+		if (eol)
+			*eol = '\0';
+		if (strstr(s, " uw"))
+			ret = 1;
+		if (!eol)
+			break;
+		*eol = '\n';
+	}
+	free(text);
+	return ret;
+}
+
+static int uffd_probe(pid_t pid, char *why, size_t len)
+{
+	char path[64];
+	pid_t tracer;
+	int ret = probe_self(why, len);
+
+	if (ret || !pid)
+		return ret;
+	ret = prim_check_pid(pid, "pagemap", O_RDONLY, why, len);
+	if (ret)
+		return ret;
+	/* opening mem needs the same rights as ptrace attach (Yama included) */
+	snprintf(path, sizeof(path), "mem");
+	ret = prim_check_pid(pid, path, O_RDONLY, why, len);
+	if (ret)
+		return ret;
+	tracer = inj_find_tracer(pid);
+	if (tracer && tracer != getpid()) {
+		struct pm_proc p;
+
+		if (pm_proc_read(tracer, &p))
+			snprintf(p.comm, sizeof(p.comm), "?");
+		return prim_why(why, len, -EBUSY, "cannot attach to pid %d: it is already traced "
+				"by pid %d (%s)", (int)pid, (int)tracer, p.comm);
+	}
+	if (uses_uffd_wp(pid))
+		return prim_why(why, len, -EBUSY, "pid %d uses userfaultfd write-protection "
+				"itself; uffd-wp cannot watch it (try --primitive refs)", (int)pid);
+	return 0;
+}
+
+/* Create the userfaultfd inside the target and take it over. Return: our fd or -errno. */
+static int take_uffd(const struct prim_target *t, char *why, size_t len)
+{
+	long args[6] = { O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, 0, 0, 0 };
+	long fd = -1, r;
+	struct inj j;
+	int ret, pidfd, ours = -1;
+
+	ret = inj_attach(&j, t->pid, t->launched, why, len);
+	if (ret)
+		return ret;
+	ret = inj_syscall(&j, SYS_userfaultfd, args, &fd);
+	if (!ret && (fd == -EINVAL || fd == -EPERM)) {
+		args[0] = O_CLOEXEC | O_NONBLOCK;	/* kernels before UFFD_USER_MODE_ONLY */
+		ret = inj_syscall(&j, SYS_userfaultfd, args, &fd);
+	}
+	if (ret || fd < 0) {
+		inj_detach(&j);
+		if (ret)
+			return prim_why(why, len, ret, "cannot run userfaultfd() in pid %d: %s",
+					(int)t->pid, strerror(-ret));
+		return prim_why(why, len, (int)fd, "userfaultfd() failed in pid %d: %s",
+				(int)t->pid, strerror((int)-fd));
+	}
+	pidfd = (int)sys_pidfd_open(t->pid);
+	if (pidfd >= 0) {
+		ours = (int)sys_pidfd_getfd(pidfd, (int)fd);
+		if (ours < 0)
+			ret = -errno;
+		close(pidfd);
+	} else {
+		ret = -errno;
+	}
+	/* close the target's copy whatever happened: its file table is as it was */
+	args[0] = fd;
+	inj_syscall(&j, SYS_close, args, &r);
+	inj_detach(&j);
+	if (ours < 0)
+		return prim_why(why, len, ret, "cannot take the userfaultfd of pid %d: %s",
+				(int)t->pid, strerror(-ret));
+	return ours;
+}
+
+static int register_range(struct uffd *u, uint64_t start, uint64_t end)
+{
+	struct uffdio_register reg = {
+		.range = { .start = start, .len = end - start },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+
+	if (ioctl(u->uffd, UFFDIO_REGISTER, &reg)) {
+		u->nr_unregistrable++;
+		return errno == ESRCH ? -ESRCH : 0;	/* a mapping that cannot: not watched */
+	}
+	u->nr_registered++;
+	/*
+	 * Protect what is there now, once: otherwise every sample of an idle page would be its
+	 * first protection, a page-table change and a TLB flush each, until all were done.
+	 */
+	return protect_range(u->pagemap_fd, start, end) == -ESRCH ? -ESRCH : 0;
+}
+
+/* Register the mappings of @m that were not there, as they are, last time. */
+static int register_new(struct uffd *u, const struct pm_map *m)
+{
+	struct dr_range *now;
+	size_t nr, k = 0;
+	int ret = pm_ranges(m, &now, &nr);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < nr; i++) {
+		while (k < u->nr_last && u->last[k].end <= now[i].start)
+			k++;
+		if (k < u->nr_last && u->last[k].start == now[i].start &&
+		    u->last[k].end == now[i].end)
+			continue;
+		ret = register_range(u, now[i].start, now[i].end);
+		if (ret)
+			break;
+	}
+	free(u->last);
+	u->last = now;
+	u->nr_last = nr;
+	return ret;
+}
+
+static void find_thp_areas(struct uffd *u);
+
+static int uffd_open(struct prim **out, const struct prim_target *t, char *why, size_t len)
+{
+	/* no UFFD_FEATURE_WP_UNPOPULATED: markers in holes are page tables we do not need */
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC };
+	char path[64];
+	struct uffd *u;
+	int ret = uffd_probe(t->pid, why, len);
+
+	if (ret)
+		return ret;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return prim_why(why, len, -ENOMEM, "out of memory");
+	u->base.ops = &prim_uffd_wp;
+	u->pid = t->pid;
+	u->pagemap_fd = -1;
+	u->uffd = take_uffd(t, why, len);
+	if (u->uffd < 0) {
+		ret = u->uffd;
+		free(u);
+		return ret;
+	}
+	if (ioctl(u->uffd, UFFDIO_API, &api)) {
+		ret = prim_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect");
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
+	u->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (u->pagemap_fd < 0) {
+		ret = prim_why(why, len, -errno, "cannot open %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	find_thp_areas(u);
+	ret = register_new(u, t->maps);
+	if (ret) {
+		prim_why(why, len, ret, "cannot register the memory of pid %d: %s", (int)t->pid,
+			 strerror(-ret));
+		goto fail;
+	}
+	*out = &u->base;
+	return 0;
+fail:
+	if (u->pagemap_fd >= 0)
+		close(u->pagemap_fd);
+	close(u->uffd);
+	free(u->last);
+	free(u->thp);
+	free(u);
+	return ret;
+}
+
+/* Is transparent huge page support off altogether ("[never]")? */
+static int thp_never(void)
+{
+	char *a = NULL, *b = NULL;
+	int never = 0;
+
+	if (!pm_slurp("/sys/kernel/mm/transparent_hugepage/enabled", &a, NULL) &&
+	    !pm_slurp("/sys/kernel/mm/transparent_hugepage/shmem_enabled", &b, NULL))
+		never = strstr(a, "[never]") && (strstr(b, "[never]") || strstr(b, "[deny]"));
+	else if (a)
+		never = !!strstr(a, "[never]");
+	free(a);
+	free(b);
+	return never;
+}
+
+/*
+ * Where may the target have huge pages? The VMAs that hold some (AnonHugePages, ShmemPmdMapped,
+ * FilePmdMapped) or may get them (MADV_HUGEPAGE, or THP "always" and not MADV_NOHUGEPAGE).
+ * Read from smaps at each map update; nothing when THP is off.
+ */
+static void find_thp_areas(struct uffd *u)
+{
+	char path[64], *text, *line, *next;
+	int always = 0, possible = 0;
+	uint64_t s = 0, e = 0;
+	char *a = NULL;
+
+	free(u->thp);
+	u->thp = NULL;
+	u->nr_thp = 0;
+	memset(u->block, 0, sizeof(u->block));
+	if (thp_never())
+		return;
+	if (!pm_slurp("/sys/kernel/mm/transparent_hugepage/enabled", &a, NULL))
+		always = !!strstr(a, "[always]");
+	free(a);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)u->pid);
+	if (pm_slurp(path, &text, NULL))
+		return;
+	for (line = text; line && *line; line = next) {
+		unsigned long long x, y, kb;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) {
+			if (sscanf(line, "%llx-%llx", &x, &y) == 2) {
+				s = x;
+				e = y;
+				possible = 0;
+			}
+		} else if ((sscanf(line, "AnonHugePages: %llu", &kb) == 1 ||
+			    sscanf(line, "ShmemPmdMapped: %llu", &kb) == 1 ||
+			    sscanf(line, "FilePmdMapped: %llu", &kb) == 1) && kb) {
+			possible = 1;
+		} else if (!strncmp(line, "VmFlags:", 8)) {
+			if (strstr(line, " hg") || (always && !strstr(line, " nh")))
+				possible = 1;
+			/* only where a whole aligned 2 MiB block fits */
+			if (possible && ((s + HUGE_SZ - 1) & ~(HUGE_SZ - 1)) + HUGE_SZ <= e) {
+				struct dr_range *n = realloc(u->thp, (u->nr_thp + 1) * sizeof(*n));
+
+				if (!n)
+					break;
+				u->thp = n;
+				u->thp[u->nr_thp].start = s;
+				u->thp[u->nr_thp].end = e;
+				u->nr_thp++;
+			}
+		}
+	}
+	free(text);
+}
+
+static uint64_t *block_slot(struct uffd *u, uint64_t block)
+{
+	return &u->block[(block / HUGE_SZ * 0x9e3779b97f4a7c15ULL) >> 52 & (BLOCK_CACHE - 1)];
+}
+
+static int block_state(struct uffd *u, uint64_t block)
+{
+	uint64_t v = *block_slot(u, block);
+
+	return (v & ~(HUGE_SZ - 1)) == block ? (int)(v & 3) : BLOCK_UNKNOWN;
+}
+
+static void set_block(struct uffd *u, uint64_t block, int state)
+{
+	*block_slot(u, block) = block | (uint64_t)state;
+}
+
+/* May the 2 MiB block of @addr be one huge page? Only inside the areas found above. */
+static int thp_possible(const struct uffd *u, uint64_t addr)
+{
+	uint64_t block = addr & ~(HUGE_SZ - 1);
+
+	for (size_t i = 0; i < u->nr_thp; i++)
+		if (block >= u->thp[i].start && block + HUGE_SZ <= u->thp[i].end)
+			return 1;
+	return 0;
+}
+
+/*
+ * The range to protect and check for @addr: its page, or, as DAMON does for a PMD-mapped huge
+ * page, the whole huge page (protecting 4 KiB of it would split the mapping). A plain scan of
+ * the page (it protects nothing) says which, once per block.
+ */
+static int range_of(struct uffd *u, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+	uint64_t block = addr & ~(HUGE_SZ - 1);
+	int state = BLOCK_SMALL;
+
+	*start = addr & ~(prim_page_size() - 1);
+	*end = *start + prim_page_size();
+	if (!u->nr_thp || !thp_possible(u, addr))
+		return 0;
+	state = block_state(u, block);
+	if (state == BLOCK_UNKNOWN) {
+		struct page_region vec[1];
+		int n = scan(u->pagemap_fd, *start, *end, 0, 0, vec, 1);
+
+		if (n == -ESRCH || n == -ENOENT)
+			return -ESRCH;
+		state = n == 1 && (vec[0].categories & PAGE_IS_HUGE) ? BLOCK_HUGE : BLOCK_SMALL;
+		set_block(u, block, state);
+	}
+	if (state == BLOCK_HUGE) {
+		*start = block;
+		*end = block + HUGE_SZ;
+	}
+	return 0;
+}
+
+static int reserve_ranges(struct uffd *u, size_t n)
+{
+	uint64_t *a, *b;
+
+	if (n <= u->alloc)
+		return 0;
+	a = realloc(u->start, n * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	u->start = a;
+	b = realloc(u->end, n * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	u->end = b;
+	u->alloc = n;
+	return 0;
+}
+
+static int uffd_prepare(struct prim *p, const uint64_t *addrs, size_t n)
+{
+	struct uffd *u = (struct uffd *)p;
+	struct page_region vec[1];
+	int ret = reserve_ranges(u, n);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		ret = range_of(u, addrs[i], &u->start[i], &u->end[i]);
+		if (!ret)
+			ret = scan(u->pagemap_fd, u->start[i], u->end[i], PM_SCAN_WP_MATCHING,
+				   WP_PRESENT, vec, 1);
+		if (ret == -ESRCH || ret == -ENOENT)
+			return -ESRCH;
+	}
+	return 0;
+}
+
+static int uffd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *accessed)
+{
+	struct uffd *u = (struct uffd *)p;
+	struct page_region vec[1];
+
+	if (n > u->alloc)
+		return -EINVAL;		/* check() without prepare() */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t block = addrs[i] & ~(HUGE_SZ - 1);
+		int ret, huge;
+
+		/* every page matches (mask 0): the categories say written, present, huge */
+		ret = scan(u->pagemap_fd, u->start[i], u->end[i], 0, 0, vec, 1);
+		if (ret == -ESRCH || ret == -ENOENT)
+			return -ESRCH;
+		if (ret < 1)
+			continue;
+		huge = !!(vec[0].categories & PAGE_IS_HUGE);
+		if (u->nr_thp && huge != (block_state(u, block) == BLOCK_HUGE) &&
+		    thp_possible(u, addrs[i]))
+			set_block(u, block, huge ? BLOCK_HUGE : BLOCK_SMALL);
+		accessed[i] = (vec[0].categories & PAGE_IS_WRITTEN) &&
+			      (vec[0].categories & PAGE_IS_PRESENT) &&
+			      !(vec[0].categories & PAGE_IS_PFNZERO);
+	}
+	return 0;
+}
+
+static int uffd_maps_changed(struct prim *p, const struct pm_map *m)
+{
+	struct uffd *u = (struct uffd *)p;
+
+	find_thp_areas(u);
+	return register_new(u, m);
+}
+
+static void uffd_close(struct prim *p)
+{
+	struct uffd *u = (struct uffd *)p;
+
+	/* the last reference: the kernel unregisters every range and lifts the protection */
+	close(u->uffd);
+	close(u->pagemap_fd);
+	free(u->last);
+	free(u->thp);
+	free(u->start);
+	free(u->end);
+	free(u);
+}
+
+const struct prim_ops prim_uffd_wp = {
+	.name = "uffd-wp",
+	.sees = "writes, page",
+	.probe = uffd_probe,
+	.open = uffd_open,
+	.prepare = uffd_prepare,
+	.check = uffd_check,
+	.maps_changed = uffd_maps_changed,
+	.close = uffd_close,
+};

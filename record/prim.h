@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Access-check primitives of the userspace sampler. The kernel offers several partial answers to
+ * "was this page of process P accessed since I last looked?" (docs/SAMPLER-PRIMITIVES.md); each
+ * is one struct prim_ops, probed before use, and all drive the same region engine through
+ * prepare()/check(). The table order is what --primitive auto tries: what a primitive sees
+ * first (reads and writes, then writes only), page-exact before per-mapping.
+ */
+#ifndef RECORD_PRIM_H
+#define RECORD_PRIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record/procmaps.h"
+
+struct prim_target {
+	pid_t pid;
+	int launched;		/* stopped at its exec, traced by this process */
+	uint64_t sample_us;
+	const struct pm_map *maps;	/* the map when monitoring starts */
+};
+
+struct prim_ops;
+
+/* Every primitive's state begins with this. */
+struct prim {
+	const struct prim_ops *ops;
+};
+
+struct prim_ops {
+	const char *name;	/* "uffd-wp" */
+	const char *sees;	/* "writes, page": stored as primitive_sees */
+	/*
+	 * probe() - can this primitive work here (@pid 0: on this system at all; otherwise also for
+	 * that process)? Read-only, or touching only the recorder's own pages.
+	 * Return: 0, or -errno with a one-line reason in @why.
+	 */
+	int (*probe)(pid_t pid, char *why, size_t len);
+	/* open() - start on @t. Return: 0 or -errno with a one-line reason in @why. */
+	int (*open)(struct prim **p, const struct prim_target *t, char *why, size_t len);
+	/* prepare(), check() - as struct dr_prim (record/regions.h). -ESRCH: target gone. */
+	int (*prepare)(struct prim *p, const uint64_t *addrs, size_t n);
+	int (*check)(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *accessed);
+	/* maps_changed() - the target's map is @m now (optional). Return: 0 or -errno. */
+	int (*maps_changed)(struct prim *p, const struct pm_map *m);
+	/* close() - undo everything open() did and free. */
+	void (*close)(struct prim *p);
+};
+
+extern const struct prim_ops prim_page_idle;
+extern const struct prim_ops prim_uffd_wp;
+extern const struct prim_ops prim_soft_dirty;
+extern const struct prim_ops prim_refs;
+
+/*
+ * prim_soft_dirty_works() - 1 when this kernel sets soft-dirty bits, 0 when it never does (then
+ * "echo 4 > clear_refs" only walks the page tables and flushes the TLB), -errno when unknown.
+ * Tried once on a page of the recorder's own, then remembered.
+ */
+int prim_soft_dirty_works(void);
+
+/* prim_all - every primitive in the order --primitive auto tries them, NULL-terminated. */
+extern const struct prim_ops *const prim_all[];
+
+/* prim_find() - the primitive named @name, or NULL. */
+const struct prim_ops *prim_find(const char *name);
+/* prim_names() - "page-idle, uffd-wp, soft-dirty, refs" for messages. */
+const char *prim_names(void);
+
+/* ---- helpers shared by the primitives ---- */
+
+uint64_t prim_now_ns(void);
+/* prim_page_size() - the page size, cached. */
+uint64_t prim_page_size(void);
+/* prim_why() - format a reason into @why; returns @err. */
+int prim_why(char *why, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * prim_check_pid() - the checks every primitive makes on a pid: it exists, is a user process,
+ * and @file under /proc/PID can be opened with @flags. Return: 0 or -errno with @why.
+ */
+int prim_check_pid(pid_t pid, const char *file, int flags, char *why, size_t len);
+/* prim_write_str() - write @value at offset 0 of @fd (clear_refs). Return: 0 or -errno. */
+int prim_write_str(int fd, const char *value);
+
+/*
+ * Rounds of a process-wide primitive (clear_refs based): the clear and the read cost time in
+ * proportion to the target's size, so rounds are spaced to keep the recorder's share of a core
+ * near PRIM_ROUND_BUDGET_PCT, and checks between rounds answer from the last finished round.
+ */
+#define PRIM_ROUND_BUDGET_PCT 2
+
+struct prim_rounds {
+	uint64_t min_period_ns;	/* the sampling interval */
+	uint64_t next_ns;	/* earliest start of the next round */
+	uint64_t start_ns;
+	uint64_t cost_ns;	/* of the round in progress: clear + read */
+	uint64_t period_ns;	/* from one round's start to the next: cost / budget */
+	int in_round;
+	int have_result;
+};
+
+/* prim_round_due() - 1 when a new round may start now. */
+int prim_round_due(const struct prim_rounds *r, uint64_t now);
+/* prim_round_started() - a round began at @now and its clear cost @cost_ns. */
+void prim_round_started(struct prim_rounds *r, uint64_t now, uint64_t cost_ns);
+/* prim_round_done() - the round's read finished at @now after costing @cost_ns. */
+void prim_round_done(struct prim_rounds *r, uint64_t now, uint64_t cost_ns);
+
+/* A small generator for primitives that answer with a probability (refs). */
+uint64_t prim_rand(uint64_t *state);
+
+#endif /* RECORD_PRIM_H */

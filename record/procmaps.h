@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A target's memory map as /proc/PID/maps states it, for the three users in the recorder: the
+ * region engine (VMA ranges), the primitives (which mappings to register or read), and the
+ * recording (maps with build-ids, written when they change). Also the process facts the recorder
+ * checks before touching a target (kernel thread, tracer, state).
+ */
+#ifndef RECORD_PROCMAPS_H
+#define RECORD_PROCMAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "format/dpf.h"
+#include "record/regions.h"
+
+struct pm_entry {
+	uint64_t start;
+	uint64_t end;
+	uint64_t offset;
+	uint64_t inode;
+	uint32_t dev_major;
+	uint32_t dev_minor;
+	uint32_t perms;		/* enum dpf_map_perm */
+	char *path;		/* "" for anonymous; points into the map's text */
+};
+
+struct pm_map {
+	size_t nr;
+	size_t alloc;
+	struct pm_entry *e;
+	char *text;		/* the file's text, owned */
+};
+
+/*
+ * pm_read() - parse /proc/@pid/maps.
+ * Return: 0 (a process with no user memory gives nr == 0), -ESRCH when it is gone, -EACCES or
+ * -EPERM without the right to read it, -ENOMEM.
+ */
+int pm_read(pid_t pid, struct pm_map *m);
+/* pm_parse() - parse maps text of @len bytes (takes ownership of @text, a malloc'd string). */
+int pm_parse(char *text, size_t len, struct pm_map *m);
+void pm_release(struct pm_map *m);
+/* pm_same() - 1 when both maps list the same mappings (range, offset, perms, path). */
+int pm_same(const struct pm_map *a, const struct pm_map *b);
+/*
+ * pm_ranges() - the VMA ranges for the region engine: every mapping but [vsyscall], which is the
+ * gate area and not in the VMA tree. @out is malloc'd. Return: 0 or -ENOMEM.
+ */
+int pm_ranges(const struct pm_map *m, struct dr_range **out, size_t *n);
+
+/* Build-ids of mapped files, read once per file and kept. */
+struct pm_buildids;
+int pm_buildids_new(struct pm_buildids **b);
+void pm_buildids_free(struct pm_buildids *b);
+/*
+ * pm_to_dpf() - fill @out (nr, maps; paths point into @m) for the recording, with the build-id
+ * of every file-backed mapping that is an ELF file with a GNU build-id note. @out->maps is
+ * malloc'd; free it with free(). Return: 0 or -ENOMEM.
+ */
+int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct dpf_maps *out);
+
+/*
+ * elf_build_id() - the NT_GNU_BUILD_ID note of the ELF file open as @fd, read with pread from its
+ * program headers (or section headers when it has none). Return: the id's length (1..@max), 0
+ * when the file has none, -ENOEXEC when it is not ELF, -errno on read errors.
+ */
+int elf_build_id(int fd, uint8_t *id, size_t max);
+
+/* Facts from /proc/@pid/stat and status. */
+struct pm_proc {
+	char comm[64];
+	char state;		/* 'R', 'S', 'T', 't', 'Z', ... */
+	int kthread;		/* PF_KTHREAD */
+	pid_t tracer;		/* TracerPid; 0 when untraced */
+	uint64_t utime_ns;	/* all threads */
+	uint64_t stime_ns;
+	uint64_t rss;		/* bytes */
+	int nr_threads;
+};
+
+/* pm_proc_read() - Return: 0, -ESRCH when @pid does not exist, -errno. */
+int pm_proc_read(pid_t pid, struct pm_proc *p);
+/* pm_cmdline() - the command line with spaces between arguments, into @buf. Return: 0/-errno. */
+int pm_cmdline(pid_t pid, char *buf, size_t len);
+
+/* pm_slurp() - the whole of @path into a malloc'd NUL-terminated string. Return: 0/-errno. */
+int pm_slurp(const char *path, char **text, size_t *len);
+
+#endif /* RECORD_PROCMAPS_H */

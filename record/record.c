@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The recording loop (see record.h). A started command is forked with PTRACE_TRACEME and execs
+ * right away: the kernel stops it with SIGTRAP after the exec, before it runs any code of its
+ * own, so that a backend (and the uffd-wp primitive, which must create its userfaultfd inside
+ * the new address space) can be set up; then it is released with PTRACE_DETACH, which drops the
+ * SIGTRAP. The file is opened only once the backend runs, so a failure to start leaves no file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/prim.h"
+#include "record/procmaps.h"
+#include "record/record.h"
+
+/* The backends "auto" tries, in order: the one place that lists them. */
+static const struct rec_backend_ops *const backends[] = {
+	&rec_sampler_ops,
+	NULL
+};
+
+#define NO_DAMON_REASON "kernel DAMON backend not available in this build"
+
+const struct rec_backend_ops *const *record_backends(void)
+{
+	return backends;
+}
+
+const struct rec_backend_ops *record_backend_find(const char *name)
+{
+	for (int i = 0; backends[i]; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+static int set_why(char *why, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int set_why(char *why, size_t len, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static void note(const struct record_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(const struct record_opts *o, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	if (!o->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	o->note(o->cb_arg, msg);
+}
+
+/* ---- a started command ---- */
+
+static int launch(char *const *argv, pid_t *out, char *why, size_t len)
+{
+	int pfd[2], err = 0, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return set_why(why, len, -errno, "cannot start '%s': %s", argv[0], strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return set_why(why, len, err, "cannot start '%s': %s", argv[0], strerror(-err));
+	}
+	if (!pid) {
+		close(pfd[0]);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0)
+			execvp(argv[0], argv);
+		err = errno;
+		if (write(pfd[1], &err, sizeof(err)) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	close(pfd[1]);
+	do {
+		n = read(pfd[0], &err, sizeof(err));
+	} while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == sizeof(err)) {
+		waitpid(pid, &status, 0);
+		return set_why(why, len, -err, "cannot run '%s': %s", argv[0], strerror(err));
+	}
+	/* exec worked: it stops with SIGTRAP before running anything of its own */
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return set_why(why, len, -errno, "cannot start '%s': %s", argv[0],
+				       strerror(errno));
+	}
+	if (!WIFSTOPPED(status)) {
+		return set_why(why, len, -ECHILD, "'%s' ended before it started (status %d)",
+			       argv[0], status);
+	}
+	*out = pid;
+	return 0;
+}
+
+/* End a started command that is still running, politely first. Return: its wait status. */
+static int finish_child(pid_t pid, int kill_it)
+{
+	int status = -1;
+
+	if (kill_it && waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 200; i++) {
+			struct timespec ts = { 0, 10000000 };
+
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				return status;
+			nanosleep(&ts, NULL);
+		}
+		kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* ---- backend choice ---- */
+
+static int pick_backend(const struct record_opts *o, const struct rec_params *p,
+			const struct rec_backend_ops **out, char *passed, size_t plen, char *why,
+			size_t len)
+{
+	const struct rec_backend_ops *ops;
+	char one[512];
+	int ret = -ENOTSUP;
+
+	passed[0] = '\0';
+	if (strcmp(o->backend, "auto")) {
+		ops = record_backend_find(o->backend);
+		if (!ops) {
+			if (!strcmp(o->backend, "damon"))
+				return set_why(why, len, -ENOTSUP, NO_DAMON_REASON);
+			return set_why(why, len, -EINVAL, "unknown backend '%s' (auto, sampler, damon)",
+				       o->backend);
+		}
+		ret = ops->probe(p, one, sizeof(one));
+		if (ret)
+			return set_why(why, len, ret, "%s", one);
+		*out = ops;
+		return 0;
+	}
+	if (p->paddr && !record_backend_find("damon"))
+		return set_why(why, len, -ENOTSUP, "--paddr needs the kernel DAMON backend, which "
+			       "is not available in this build");
+	if (!record_backend_find("damon"))
+		snprintf(passed, plen, NO_DAMON_REASON);
+	for (int i = 0; backends[i]; i++) {
+		ret = backends[i]->probe(p, one, sizeof(one));
+		if (!ret) {
+			*out = backends[i];
+			return 0;
+		}
+		if (!passed[0] || i == 0)
+			snprintf(passed, plen, "%s: %s", backends[i]->name, one);
+		set_why(why, len, ret, "%s", one);
+	}
+	return ret;
+}
+
+/* ---- metadata, maps, resource use ---- */
+
+static int build_meta(const struct record_opts *o, const struct rec_params *p,
+		      struct dpf_meta *m, uint64_t start_wall_ns)
+{
+	char buf[4096], host[256];
+	struct utsname u;
+	struct pm_proc pr;
+	int ret = 0;
+
+#define SETF(k, ...) do { if (!ret) ret = dpf_meta_setf(m, k, __VA_ARGS__); } while (0)
+	SETF("source", "daprof record");
+	SETF("daprof_version", "%s", DAPROF_VERSION);
+	SETF("sample_us", "%llu", (unsigned long long)p->sample_us);
+	SETF("aggr_us", "%llu", (unsigned long long)p->aggr_us);
+	SETF("update_us", "%llu", (unsigned long long)p->update_us);
+	SETF("min_nr_regions", "%u", p->min_nr_regions);
+	SETF("max_nr_regions", "%u", p->max_nr_regions);
+	SETF("nr_targets", "1");
+	if (p->pid) {
+		SETF("target.0.pid", "%d", (int)p->pid);
+		if (o->argv) {
+			size_t n = 0;
+
+			buf[0] = '\0';
+			for (int i = 0; o->argv[i] && n < sizeof(buf) - 1; i++)
+				n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+					      o->argv[i]);
+			SETF("target.0.cmdline", "%s", buf);
+			/* comm is what exec made of it; /proc says it now that exec happened */
+		} else if (!pm_cmdline(p->pid, buf, sizeof(buf))) {
+			SETF("target.0.cmdline", "%s", buf);
+		}
+		if (!pm_proc_read(p->pid, &pr))
+			SETF("target.0.comm", "%s", pr.comm);
+	}
+	if (!uname(&u))
+		SETF("kernel", "%s", u.release);
+	SETF("page_size", "%llu", (unsigned long long)prim_page_size());
+	if (!gethostname(host, sizeof(host))) {
+		host[sizeof(host) - 1] = '\0';
+		SETF("hostname", "%s", host);
+	}
+	SETF("start_wall_ns", "%llu", (unsigned long long)start_wall_ns);
+	SETF("clock", "monotonic");
+#undef SETF
+	return ret;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+struct maps_state {
+	struct pm_map last;
+	struct pm_buildids *ids;
+	int have;
+};
+
+/* Write the target's maps when they differ from the last ones written. */
+static int capture_maps(struct dpf_writer *w, pid_t pid, struct maps_state *ms)
+{
+	struct dpf_maps dm = { 0 };
+	struct pm_map m;
+	int ret = pm_read(pid, &m);
+
+	if (ret)
+		return ret == -ESRCH ? 0 : ret;
+	if (ms->have && pm_same(&ms->last, &m)) {
+		pm_release(&m);
+		return 0;
+	}
+	ret = pm_to_dpf(pid, &m, ms->ids, &dm);
+	if (!ret) {
+		dm.target = 0;
+		dm.time_ns = prim_now_ns();
+		ret = dpf_writer_maps(w, &dm);
+	}
+	free(dm.maps);
+	if (ms->have)
+		pm_release(&ms->last);
+	ms->last = m;
+	ms->have = 1;
+	return ret;
+}
+
+static int capture_rusage(struct dpf_writer *w, pid_t pid)
+{
+	struct dpf_rusage u = { .time_ns = prim_now_ns() };
+	struct rusage ru;
+	struct pm_proc p;
+
+	if (!getrusage(RUSAGE_SELF, &ru)) {
+		u.self_utime_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ULL +
+				  ru.ru_utime.tv_usec * 1000ULL;
+		u.self_stime_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ULL +
+				  ru.ru_stime.tv_usec * 1000ULL;
+		u.self_maxrss = (uint64_t)ru.ru_maxrss * 1024;
+	}
+	if (pid && !pm_proc_read(pid, &p) && p.state != 'Z') {
+		u.target_utime_ns = p.utime_ns;
+		u.target_stime_ns = p.stime_ns;
+		u.target_rss = p.rss;
+	}
+	return dpf_writer_rusage(w, &u);
+}
+
+/* ---- the loop ---- */
+
+static int rename_old(const char *path, char *why, size_t len)
+{
+	char old[4200];
+
+	if (access(path, F_OK))
+		return 0;
+	snprintf(old, sizeof(old), "%s.old", path);
+	if (rename(path, old))
+		return set_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,
+			       strerror(errno));
+	return 0;
+}
+
+static void report_status(const struct record_opts *o, uint64_t start, uint64_t nr,
+			  uint32_t regions, struct dpf_writer *w)
+{
+	struct record_status st = {
+		.elapsed_ns = prim_now_ns() - start, .nr_snapshots = nr, .nr_regions = regions,
+		.bytes = dpf_writer_bytes(w),
+	};
+
+	if (o->status)
+		o->status(o->cb_arg, &st);
+}
+
+static void record_loop(const struct record_opts *o, const struct rec_backend_ops *ops,
+			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
+			struct maps_state *ms, struct record_result *res, char *why, size_t len)
+{
+	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
+	uint64_t next_flush = start + 1000000000ULL, next_status = start + 500000000ULL;
+	uint64_t next_maps = start + update_ns;
+	uint32_t regions = 0;
+
+	for (;;) {
+		struct dpf_snapshot s;
+		uint64_t now = prim_now_ns();
+		int timeout = 100, ret;
+
+		if (o->stop && *o->stop) {
+			res->end = RECORD_END_SIGNAL;
+			break;
+		}
+		if (o->duration_ns) {
+			uint64_t left;
+
+			if (now - start >= o->duration_ns) {
+				res->end = RECORD_END_DURATION;
+				break;
+			}
+			left = (o->duration_ns - (now - start)) / 1000000;
+			if (left < (uint64_t)timeout)
+				timeout = (int)left + 1;
+		}
+		ret = ops->next_snapshot(b, &s, timeout);
+		if (ret == 1) {
+			ret = dpf_writer_snapshot(w, &s);
+			if (ret) {
+				res->end = RECORD_END_ERROR;
+				res->err = ret;
+				set_why(why, len, ret, "cannot write '%s': %s", o->output,
+					strerror(-ret));
+				break;
+			}
+			res->nr_snapshots++;
+			regions = s.nr_regions;
+		} else if (ret == -ESRCH) {
+			res->end = RECORD_END_TARGET;
+			break;
+		} else if (ret < 0) {
+			res->end = RECORD_END_ERROR;
+			res->err = ret;
+			set_why(why, len, ret, "monitoring stopped: %s", strerror(-ret));
+			break;
+		}
+		now = prim_now_ns();
+		if (pid && now >= next_maps) {
+			capture_maps(w, pid, ms);
+			next_maps = now + update_ns;
+		}
+		if (now >= next_flush) {
+			capture_rusage(w, pid);
+			dpf_writer_flush(w);
+			next_flush += 1000000000ULL;
+			if (next_flush < now)
+				next_flush = now + 1000000000ULL;
+		}
+		if (now >= next_status) {
+			report_status(o, start, res->nr_snapshots, regions, w);
+			next_status = now + 500000000ULL;
+		}
+	}
+	if (res->end != RECORD_END_TARGET)
+		capture_rusage(w, pid);
+	report_status(o, start, res->nr_snapshots, regions, w);
+}
+
+int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len)
+{
+	struct rec_params p = o->params;
+	const struct rec_backend_ops *ops = NULL;
+	struct dpf_writer_opts wo = { 0 };
+	struct maps_state ms = { 0 };
+	struct rec_backend *b = NULL;
+	struct dpf_writer *w = NULL;
+	struct dpf_meta meta;
+	char passed[512];
+	pid_t child = 0;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->wait_status = -1;
+	why[0] = '\0';
+	dpf_meta_init(&meta);
+	if (o->argv) {
+		ret = launch(o->argv, &child, why, len);
+		if (ret)
+			return ret;
+		p.pid = child;
+		p.launched = 1;
+	} else if (!p.paddr) {
+		if (p.pid == getpid())
+			return set_why(why, len, -EINVAL, "cannot record daprof itself (pid %d)",
+				       (int)p.pid);
+		ret = prim_check_pid(p.pid, "maps", O_RDONLY, why, len);
+		if (ret)
+			return ret;
+	}
+	ret = pick_backend(o, &p, &ops, passed, sizeof(passed), why, len);
+	if (!ret)
+		ret = ops->start(&b, &p, why, len);
+	if (ret)
+		goto fail;
+	ret = build_meta(o, &p, &meta, wall_ns());
+	if (!ret)
+		ret = ops->describe(b, &meta);
+	if (ret) {
+		set_why(why, len, ret, "cannot describe the recording: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = rename_old(o->output, why, len);
+	if (ret)
+		goto fail;
+	ret = dpf_writer_open(&w, o->output, &wo, &meta);
+	if (ret) {
+		set_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
+		goto fail;
+	}
+	ret = pm_buildids_new(&ms.ids);
+	if (!ret && p.pid)
+		ret = capture_maps(w, p.pid, &ms);
+	if (!ret)
+		ret = capture_rusage(w, p.pid);
+	if (ret) {
+		set_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+		dpf_writer_abort(w);
+		unlink(o->output);
+		w = NULL;
+		goto fail;
+	}
+	{
+		const char *prim = dpf_meta_get(&meta, "primitive");
+		const char *sees = dpf_meta_get(&meta, "primitive_sees");
+		const char *pnote = dpf_meta_get(&meta, "primitive_note");
+
+		note(o, "recording %s %d with the %s backend%s%s%s%s%s%s%s", child ? "command, pid" :
+		     "pid", (int)p.pid, ops->name, prim ? ", primitive " : "", prim ? prim : "",
+		     sees ? " (sees " : "", sees ? sees : "", sees ? ")" : "",
+		     passed[0] ? "; " : "", passed);
+		if (pnote)
+			note(o, "primitive %s chosen because %s", prim ? prim : "?", pnote);
+	}
+	if (child)
+		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */
+
+	record_loop(o, ops, b, w, p.pid, &ms, res, why, len);
+
+	/* the backend's figures of the whole run (counts, notes) override the first ones */
+	dpf_meta_release(&meta);
+	dpf_meta_init(&meta);
+	if (!ops->describe(b, &meta))
+		dpf_writer_meta(w, &meta);
+	ops->stop(b);
+	if (child)
+		res->wait_status = finish_child(child, res->end != RECORD_END_TARGET);
+	res->bytes = dpf_writer_bytes(w);
+	ret = dpf_writer_close(w);
+	if (ret && res->end != RECORD_END_ERROR) {
+		res->end = RECORD_END_ERROR;
+		res->err = ret;
+		set_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+	}
+	if (ms.have)
+		pm_release(&ms.last);
+	pm_buildids_free(ms.ids);
+	dpf_meta_release(&meta);
+	return 0;
+
+fail:
+	if (b)
+		ops->stop(b);
+	if (child) {
+		kill(child, SIGKILL);
+		finish_child(child, 0);
+	}
+	pm_buildids_free(ms.ids);
+	dpf_meta_release(&meta);
+	return ret;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * "daprof record"'s loop behind the backend interface (record/backend.h): it sets up the target
+ * (a running pid, or a command started stopped at its exec), picks and starts a backend, streams
+ * snapshots, memory maps and resource use into the recording, and finalizes the file however the
+ * recording ends. It never prints: notices and the live status go to the caller's callbacks.
+ */
+#ifndef RECORD_RECORD_H
+#define RECORD_RECORD_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record/backend.h"
+
+struct record_status {
+	uint64_t elapsed_ns;
+	uint64_t nr_snapshots;
+	uint32_t nr_regions;	/* in the last snapshot */
+	uint64_t bytes;		/* written to the file so far */
+};
+
+struct record_opts {
+	struct rec_params params;	/* pid is 0 when argv names a command to start */
+	const char *backend;		/* "auto", "sampler" or "damon" */
+	const char *output;
+	uint64_t duration_ns;		/* 0: until the target ends or *stop is set */
+	char *const *argv;		/* the command to start (execvp, no shell), or NULL */
+	volatile sig_atomic_t *stop;	/* set by the caller's SIGINT/SIGTERM handler */
+	/* status() - about twice a second and once at the end (may be NULL) */
+	void (*status)(void *arg, const struct record_status *st);
+	/* note() - a one-line notice, e.g. which backend was chosen and why (may be NULL) */
+	void (*note)(void *arg, const char *msg);
+	void *cb_arg;
+};
+
+#define RECORD_OPTS_INIT { .backend = "auto", .output = "daprof.data" }
+
+enum record_end {
+	RECORD_END_TARGET = 1,		/* the target exited */
+	RECORD_END_SIGNAL,		/* *stop was set */
+	RECORD_END_DURATION,		/* -d expired */
+	RECORD_END_ERROR,		/* a backend or write error; the file was finalized */
+};
+
+struct record_result {
+	enum record_end end;
+	uint64_t nr_snapshots;
+	uint64_t bytes;
+	int wait_status;	/* of a started command, when it was reaped; -1 otherwise */
+	int err;		/* with RECORD_END_ERROR */
+};
+
+/*
+ * record_run() - record until the target ends, *stop is set or the duration passes.
+ * Return: 0 with @res filled (the file is complete, even with RECORD_END_ERROR, whose reason is
+ * in @why), or -errno with a one-line reason in @why when recording could not start (then no
+ * file was created and an existing one was left alone, and a started command was killed).
+ */
+int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len);
+
+/*
+ * record_backends() - the backends in the order "auto" tries them, NULL-terminated.
+ * record_backend_find() - the backend named @name in this build, or NULL.
+ */
+const struct rec_backend_ops *const *record_backends(void);
+const struct rec_backend_ops *record_backend_find(const char *name);
+
+#endif /* RECORD_RECORD_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace sampler backend (rec_sampler_ops): kdamond's loop in a process. It keeps one
+ * region engine (record/regions.c) for the target, drives it with one access-check primitive
+ * (record/prim*.c) at the sampling interval, hands out a snapshot per aggregation interval and
+ * refreshes the regions from /proc/PID/maps at the update interval. Whether the target still
+ * lives is asked of a pidfd, which works for a child and for any other process alike.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/backend.h"
+#include "record/prim.h"
+#include "record/regions.h"
+
+struct rec_backend {
+	struct rec_params p;
+	const struct prim_ops *ops;
+	struct prim *prim;
+	struct dr_ctx ctx;
+	struct dr_prim drp;
+	int pidfd;
+	int prepared;
+	uint64_t check_at_ns;		/* when the prepared samples are due */
+	uint64_t window_start_ns;
+	struct dpf_region *out;
+	size_t out_alloc;
+	char auto_note[256];		/* why auto passed over a primitive this system has */
+	char primitive[32];
+};
+
+static uint64_t now_ns(void)
+{
+	return prim_now_ns();
+}
+
+static int drp_prepare(void *priv, const uint64_t *addrs, size_t n)
+{
+	struct prim *p = priv;
+
+	return p->ops->prepare(p, addrs, n);
+}
+
+static int drp_check(void *priv, const uint64_t *addrs, size_t n, uint8_t *accessed)
+{
+	struct prim *p = priv;
+
+	return p->ops->check(p, addrs, n, accessed);
+}
+
+static int sampler_probe(const struct rec_params *p, char *why, size_t len)
+{
+	const struct prim_ops *ops;
+	char first[256] = "";
+	int ret = -ENOTSUP;
+
+	if (p->paddr)
+		return prim_why(why, len, -EOPNOTSUPP, "the userspace sampler records processes; "
+				"--paddr needs the kernel DAMON backend");
+	if (p->primitive && strcmp(p->primitive, "auto")) {
+		ops = prim_find(p->primitive);
+		if (!ops)
+			return prim_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", p->primitive,
+					prim_names());
+		ret = ops->probe(p->pid, why, len);
+		if (ret && why && len) {
+			char tmp[512];
+
+			snprintf(tmp, sizeof(tmp), "primitive %s: %s", ops->name, why);
+			snprintf(why, len, "%s", tmp);
+		}
+		return ret;
+	}
+	for (int i = 0; prim_all[i]; i++) {
+		char one[256];
+
+		ret = prim_all[i]->probe(p->pid, one, sizeof(one));
+		if (!ret)
+			return 0;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", one);
+		/* a reason about the target itself beats "not on this kernel" */
+		if (!prim_all[i]->probe(0, NULL, 0))
+			snprintf(first, sizeof(first), "%s", one);
+	}
+	return prim_why(why, len, ret, "no access-check primitive works here: %s", first);
+}
+
+/* Open the asked primitive, or the first of the table that opens. */
+static int open_prim(struct rec_backend *b, const struct prim_target *t, char *why, size_t len)
+{
+	const char *name = b->p.primitive;
+	char first[256] = "";
+	int ret = -ENOTSUP;
+
+	if (name && strcmp(name, "auto")) {
+		b->ops = prim_find(name);
+		if (!b->ops)
+			return prim_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", name,
+					prim_names());
+		return b->ops->open(&b->prim, t, why, len);
+	}
+	for (int i = 0; prim_all[i]; i++) {
+		char one[256];
+
+		ret = prim_all[i]->open(&b->prim, t, one, sizeof(one));
+		if (!ret) {
+			b->ops = prim_all[i];
+			return 0;
+		}
+		/* say so when a primitive this system has could not take this target */
+		if (!b->auto_note[0] && !prim_all[i]->probe(0, NULL, 0))
+			snprintf(b->auto_note, sizeof(b->auto_note), "%s: %s", prim_all[i]->name,
+				 one);
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", one);
+	}
+	return prim_why(why, len, ret, "no access-check primitive works here: %s",
+			b->auto_note[0] ? b->auto_note : first);
+}
+
+static void sampler_stop(struct rec_backend *b)
+{
+	if (!b)
+		return;
+	if (b->prim)
+		b->prim->ops->close(b->prim);
+	if (b->pidfd >= 0)
+		close(b->pidfd);
+	dr_ctx_release(&b->ctx);
+	free(b->out);
+	free(b);
+}
+
+static int read_ranges(pid_t pid, struct pm_map *m, struct dr_range **r, size_t *n)
+{
+	int ret = pm_read(pid, m);
+
+	if (ret)
+		return ret;
+	ret = pm_ranges(m, r, n);
+	if (ret)
+		pm_release(m);
+	return ret;
+}
+
+static int sampler_start(struct rec_backend **out, const struct rec_params *p, char *why,
+			 size_t len)
+{
+	struct dr_attrs a = {
+		.sample_us = p->sample_us, .aggr_us = p->aggr_us, .update_us = p->update_us,
+		.min_nr_regions = p->min_nr_regions, .max_nr_regions = p->max_nr_regions,
+	};
+	struct prim_target t = { .pid = p->pid, .launched = p->launched,
+				 .sample_us = p->sample_us };
+	struct rec_backend *b;
+	struct dr_range *ranges = NULL;
+	struct pm_map m;
+	size_t nr = 0;
+	int ret;
+
+	ret = sampler_probe(p, why, len);
+	if (ret)
+		return ret;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return prim_why(why, len, -ENOMEM, "out of memory");
+	b->p = *p;
+	b->pidfd = -1;
+	ret = dr_ctx_init(&b->ctx, &a, prim_page_size(), now_ns() ^ (uint64_t)p->pid << 40);
+	if (ret) {
+		sampler_stop(b);
+		return prim_why(why, len, ret, "bad intervals or region bounds");
+	}
+	b->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (b->pidfd < 0) {
+		ret = -errno;
+		sampler_stop(b);
+		return prim_why(why, len, ret, "cannot attach to pid %d: %s", (int)p->pid,
+				ret == -ESRCH ? "no such process" : strerror(-ret));
+	}
+	ret = read_ranges(p->pid, &m, &ranges, &nr);
+	if (ret) {
+		sampler_stop(b);
+		return prim_why(why, len, ret, "cannot read the memory map of pid %d: %s",
+				(int)p->pid, strerror(-ret));
+	}
+	t.maps = &m;
+	ret = open_prim(b, &t, why, len);
+	if (!ret)
+		ret = dr_init_regions(&b->ctx, ranges, nr);
+	if (ret == -EINVAL)
+		ret = 0;	/* fewer than three areas yet: regions come with the first update */
+	free(ranges);
+	pm_release(&m);
+	if (ret) {
+		sampler_stop(b);
+		return ret;
+	}
+	snprintf(b->primitive, sizeof(b->primitive), "%s", b->ops->name);
+	b->drp.priv = b->prim;
+	b->drp.prepare = drp_prepare;
+	b->drp.check = drp_check;
+	b->window_start_ns = now_ns();
+	b->check_at_ns = b->window_start_ns;
+	*out = b;
+	return 0;
+}
+
+static int target_gone(struct rec_backend *b)
+{
+	struct pollfd pfd = { .fd = b->pidfd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) > 0;
+}
+
+/* Sleep until @t (CLOCK_MONOTONIC ns). Return: 0, or -EINTR when a signal came. */
+static int sleep_until(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000ULL, .tv_nsec = t % 1000000000ULL };
+	int ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+
+	return ret == EINTR ? -EINTR : 0;
+}
+
+static int fill_snapshot(struct rec_backend *b, struct dpf_snapshot *s, uint64_t now)
+{
+	const struct dr_ctx *c = &b->ctx;
+
+	if (c->nr > b->out_alloc) {
+		struct dpf_region *n = realloc(b->out, c->nr * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->out = n;
+		b->out_alloc = c->nr;
+	}
+	for (size_t i = 0; i < c->nr; i++) {
+		b->out[i].start = c->r[i].start;
+		b->out[i].end = c->r[i].end;
+		b->out[i].nr_accesses = c->r[i].nr_accesses;
+		b->out[i].age = c->r[i].age;
+	}
+	s->target = 0;
+	s->start_ns = b->window_start_ns;
+	s->end_ns = now;
+	s->nr_regions = (uint32_t)c->nr;
+	s->regions = b->out;
+	b->window_start_ns = now;
+	return 0;
+}
+
+static int update_map(struct rec_backend *b)
+{
+	struct dr_range *ranges;
+	struct pm_map m;
+	size_t nr;
+	int ret = read_ranges(b->p.pid, &m, &ranges, &nr);
+
+	if (ret)
+		return ret == -ENOENT ? -ESRCH : ret;
+	ret = dr_update(&b->ctx, ranges, nr);
+	if (!ret && b->ops->maps_changed)
+		ret = b->ops->maps_changed(b->prim, &m);
+	free(ranges);
+	pm_release(&m);
+	return ret;
+}
+
+static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
+{
+	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	uint64_t sample_ns = b->p.sample_us * 1000;
+
+	for (;;) {
+		unsigned int ev;
+		int ret, got = 0;
+
+		if (!b->prepared) {
+			ret = dr_sample_prepare(&b->ctx, &b->drp);
+			if (ret)
+				return target_gone(b) ? -ESRCH : ret;
+			b->prepared = 1;
+			/* checks on a fixed grid, so that windows last aggr_us and not more */
+			b->check_at_ns += sample_ns;
+			if (b->check_at_ns < now_ns())
+				b->check_at_ns = now_ns() + sample_ns;
+		}
+		if (b->check_at_ns > deadline) {
+			sleep_until(deadline);
+			return 0;
+		}
+		if (sleep_until(b->check_at_ns))
+			return 0;
+		ret = dr_sample_check(&b->ctx, &b->drp, &ev);
+		b->prepared = 0;
+		if (ret)
+			return target_gone(b) ? -ESRCH : ret;
+		if (ev & DR_EV_AGGREGATED) {
+			/* the pidfd says when the target is gone; asked once a window */
+			if (target_gone(b))
+				return -ESRCH;
+			ret = fill_snapshot(b, s, now_ns());
+			if (!ret)
+				ret = dr_aggregation_done(&b->ctx);
+			if (ret)
+				return ret;
+			got = 1;
+		}
+		if (ev & DR_EV_UPDATE_DUE) {
+			ret = update_map(b);
+			if (ret)
+				return target_gone(b) ? -ESRCH : ret;
+		}
+		if (got)
+			return 1;
+	}
+}
+
+static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
+{
+	int ret = dpf_meta_set(m, "backend", "sampler");
+
+	ret = ret ? ret : dpf_meta_set(m, "ops", "vaddr");
+	ret = ret ? ret : dpf_meta_set(m, "primitive", b->primitive);
+	ret = ret ? ret : dpf_meta_set(m, "primitive_sees", b->ops->sees);
+	if (!ret && b->auto_note[0])
+		ret = dpf_meta_set(m, "primitive_note", b->auto_note);
+	return ret;
+}
+
+const struct rec_backend_ops rec_sampler_ops = {
+	.name = "sampler",
+	.probe = sampler_probe,
+	.start = sampler_start,
+	.next_snapshot = sampler_next_snapshot,
+	.describe = sampler_describe,
+	.stop = sampler_stop,
+};

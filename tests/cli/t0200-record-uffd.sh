@@ -1,0 +1,121 @@
+#!/bin/bash
+# daprof record with the page-exact uffd-wp primitive, end to end: each workload of
+# tests/workloads writes its ground truth (hot and cold address ranges) to a file; the recording,
+# read back with "report raw --format csv", must show every hot range hot and every cold range
+# cold at page precision (score-truth.awk). Attaching to a running process must leave it as it
+# was: a system call it waits in, its signals, a stop, its threads.
+. "$(dirname "$0")/lib.sh"
+W=$DAPROF_BUILD/tests/workloads
+S=$DAPROF_TOP/tests/workloads
+FAST="-q --primitive uffd-wp -s 4ms -a 40ms -u 200ms"	# 10 samples per aggregation
+
+wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+score() {	# RECORDING TRUTH: scores of the snapshots after the first 20 (0.8 s)
+	daprof report raw -i "$1" --format csv |
+		awk -v truth="$2" -v max=10 -v skip="${3:-20}" -f "$S/score-truth.awk"
+}
+# hot NAME / cold NAME: the range scored >= 0.9 hot (or cold) in the scores file "sc"; not 1.0,
+# because a target starved of CPU for a whole window (the machine is shared) looks idle in it
+hot() { awk -v n="$1" '$1 == n && $2 >= 0.9 { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
+cold() { awk -v n="$1" '$1 == n && $3 >= 0.9 { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
+# unharmed PID: alive, not traced, no range left registered for write-protection
+unharmed() {
+	grep -q "^TracerPid:[[:space:]]*0$" /proc/$1/status &&
+	! grep -q "^State:.*t (tracing stop)" /proc/$1/status &&
+	! grep "^VmFlags:" /proc/$1/smaps | grep -q " uw"
+}
+
+if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
+	test_skip 'uffd-wp recordings' "$(daprof check | grep "^primitive uffd-wp")"
+	test_done
+	exit 0
+fi
+
+test_expect_success '-- CMD: hot and cold globals and heap buffers, at page precision' '
+	daprof record $FAST -o rec.data -- "$W/hotcold" 1.8 truth >out &&
+	grep -q "^hotcold: " out &&
+	score rec.data truth >sc &&
+	hot hot_global && hot hot_heap && cold cold_global && cold cold_heap &&
+	daprof info -i rec.data >info &&
+	grep -q "primitive uffd-wp (sees writes, page)" info &&
+	grep -q "closed cleanly" info && grep -q "hotcold 1.8 truth" info
+'
+
+test_expect_success '-p PID: the same at page precision, and the target runs on unharmed' '
+	"$W/hotcold" 3.5 truth >out & pid=$! &&
+	wait_file truth &&
+	daprof record $FAST -o rec.data -d 2 -p $pid &&
+	unharmed $pid &&
+	wait $pid && grep -q "^hotcold: " out &&
+	score rec.data truth >sc &&
+	hot hot_global && hot hot_heap && cold cold_global && cold cold_heap
+'
+
+test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold' '
+	"$W/threads" 3.5 2 truth >out & pid=$! &&
+	wait_file truth &&
+	daprof record $FAST -o rec.data -d 2 -p $pid &&
+	unharmed $pid &&
+	wait $pid &&
+	score rec.data truth >sc &&
+	hot hot_0 && hot hot_1 && cold cold
+'
+
+test_expect_success 'a moving hot window is followed: precision and recall >= 0.9' '
+	daprof record $FAST -o rec.data -- "$W/movewin" 3 1000 truth >/dev/null &&
+	daprof report raw -i rec.data --format csv |
+		awk -v truth=truth -v max=10 -v settle=400000000 -f "$S/score-window.awk" >sc &&
+	awk "\$2 >= 0.9 && \$4 >= 0.9 && \$6 >= 15 { ok = 1 } END { exit !ok }" sc || { cat sc; false; }
+'
+
+test_expect_success 'a changing map: new mappings are watched and the maps are recorded' '
+	daprof record $FAST -u 100ms -o rec.data -- "$W/mapunmap" 2 250 truth >out &&
+	score rec.data truth >sc &&
+	hot hot &&
+	daprof report raw -i rec.data --format csv >csv &&
+	read -r _ s0 s1 < <(grep "^slots " truth) &&
+	awk -F, -v s0=$s0 -v s1=$s1 "NR > 1 && \$7 > 0 && \$5 < s1 && \$6 > s0 { n++ } END { exit !(n > 0) }" csv &&
+	test "$(daprof info -i rec.data | sed -n "s/^memory maps *//p")" -ge 4
+'
+
+test_expect_success 'a target asleep in nanosleep() sleeps exactly as long' '
+	"$W/blocker" sleep 2000 res & pid=$! &&
+	wait_file res.pid &&
+	sleep 0.2 && daprof record $FAST -o rec.data -d 0.4 -p $pid &&
+	unharmed $pid && wait $pid &&
+	read -r _ ms _ ret _ err _ usr1 <res &&
+	test "$ret" = 0 && test "$err" = 0 && test "$usr1" = 0 &&
+	test "$ms" -ge 1995 && test "$ms" -lt 2400
+'
+
+test_expect_success 'a target blocked in read() goes on reading, and gets its data' '
+	mkfifo fifo
+	{ "$W/blocker" read res <fifo & pid=$!; }
+	exec 3>fifo &&
+	wait_file res.pid &&
+	sleep 0.2 && daprof record $FAST -o rec.data -d 0.4 -p $pid &&
+	unharmed $pid &&
+	echo hello >&3 && exec 3>&- &&
+	wait $pid && grep -q "^read 6 .hello. errno 0 usr1 0$" res
+'
+
+test_expect_success 'a signal sent while recording reaches the target' '
+	"$W/blocker" sleep 3000 res & pid=$! &&
+	wait_file res.pid &&
+	{ "$DAPROF" record $FAST -o rec.data -d 0.6 -p $pid & rec=$!; } &&
+	sleep 0.3 && kill -USR1 $pid &&
+	wait $rec && wait $pid &&
+	grep -q "ret -1 errno 4 usr1 1$" res
+'
+
+test_expect_success 'a stopped target stays stopped' '
+	"$W/blocker" sleep 600 res & pid=$! &&
+	wait_file res.pid &&
+	kill -STOP $pid && sleep 0.1 &&
+	daprof record $FAST -o rec.data -d 0.3 -p $pid &&
+	grep -q "^State:.*T (stopped)" /proc/$pid/status &&
+	kill -CONT $pid && wait $pid &&
+	grep -q "ret 0 errno 0 usr1 0$" res
+'
+
+test_done

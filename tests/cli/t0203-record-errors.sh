@@ -1,0 +1,109 @@
+#!/bin/bash
+# daprof record refuses what it cannot record with one line on stderr and exit 1, creates no
+# file, and leaves the target as it was: no such pid, a kernel thread, no permission, a target
+# already traced (uffd-wp), a command that does not exist, an unwritable output; usage errors
+# exit 2.
+. "$(dirname "$0")/lib.sh"
+W=$DAPROF_BUILD/tests/workloads
+
+wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+test_expect_success 'a pid that does not exist' '
+	pid=$(($(cat /proc/sys/kernel/pid_max) - 1)) &&
+	while [ -e /proc/$pid ]; do pid=$((pid - 1)); done &&
+	test_code=0 && daprof record -o rec.data -p $pid 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err &&
+	grep -q "^daprof: cannot attach to pid $pid: no such process$" err &&
+	test ! -e rec.data
+'
+
+test_expect_success 'a kernel thread' '
+	kt=$(awk "{ if (\$0 ~ /^Kthread:[ \t]*1/) print FILENAME }" /proc/[0-9]*/status 2>/dev/null |
+	     head -1 | cut -d/ -f3) &&
+	test -n "$kt" &&
+	test_code=0 && daprof record -o rec.data -p $kt 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err &&
+	grep -q "^daprof: pid $kt is a kernel thread (.*): it has no user memory to record$" err &&
+	test ! -e rec.data
+'
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	test_expect_success 'no permission (an unprivileged user, a root process)' '
+		chmod 777 . &&
+		"$W/hotcold" 3 truth >/dev/null & pid=$! &&
+		wait_file truth &&
+		test_code=0 &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$DAPROF" record -o rec.data -p $pid 2>err ||
+			test_code=$? &&
+		test $test_code = 1 && one_line err &&
+		grep -q "^daprof: cannot attach to pid $pid: operation not permitted (try as root, or lower /proc/sys/kernel/yama/ptrace_scope)$" err &&
+		test ! -e rec.data &&
+		kill -0 $pid && kill $pid
+	'
+else
+	test_skip 'no permission (an unprivileged user, a root process)' 'needs root and setpriv'
+fi
+
+if daprof check | grep -q "^primitive uffd-wp  *available"; then
+	test_expect_success 'uffd-wp on a target traced by someone else: refused, target unharmed' '
+		"$W/traced" 2 beat & tracer=$! &&
+		wait_file beat.pid && pid=$(cat beat.pid) &&
+		test_code=0 && daprof record --primitive uffd-wp -o rec.data -p $pid 2>err ||
+			test_code=$? &&
+		test $test_code = 1 && one_line err &&
+		grep -q "^daprof: primitive uffd-wp: cannot attach to pid $pid: it is already traced by pid $tracer (traced)$" err &&
+		test ! -e rec.data &&
+		b1=$(cat beat) && sleep 0.3 && b2=$(cat beat) && test "$b1" != "$b2" &&
+		grep -q "^TracerPid:[[:space:]]*$tracer$" /proc/$pid/status &&
+		wait $tracer
+	'
+else
+	test_skip 'uffd-wp on a target traced by someone else' 'uffd-wp unavailable here'
+fi
+
+test_expect_success 'a command that does not exist' '
+	test_code=0 && daprof record -o rec.data -- ./no-such-command 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err &&
+	grep -q "^daprof: cannot run .\./no-such-command.: No such file or directory$" err &&
+	test ! -e rec.data
+'
+
+test_expect_success 'an output file that cannot be created; the target runs on' '
+	"$W/hotcold" 2 truth >/dev/null & pid=$! &&
+	wait_file truth &&
+	test_code=0 && daprof record -o no/such/dir/rec.data -p $pid 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err &&
+	grep -q "^daprof: cannot create .no/such/dir/rec.data.: " err &&
+	grep -q "^TracerPid:[[:space:]]*0$" /proc/$pid/status &&
+	! grep "^VmFlags:" /proc/$pid/smaps | grep -q " uw" &&
+	kill $pid
+'
+
+if daprof check | grep -q "^backend damon  *not probed in this build"; then
+	test_expect_success '--backend damon and --paddr without the kernel backend' '
+		test_code=0 && daprof record -b damon -o rec.data -- true 2>err || test_code=$? &&
+		test $test_code = 1 && one_line err &&
+		grep -q "^daprof: kernel DAMON backend not available in this build$" err &&
+		test_code=0 && daprof record --paddr -o rec.data 2>err || test_code=$? &&
+		test $test_code = 1 && one_line err && grep -q "needs the kernel DAMON backend" err &&
+		test ! -e rec.data
+	'
+else
+	test_skip '--backend damon and --paddr without the kernel backend' 'this build has it'
+fi
+
+test_expect_code 2 'no target' 'daprof record -o rec.data'
+test_expect_code 2 'two targets' 'daprof record -o rec.data -p 1 -- true'
+test_expect_code 2 'a bad interval' 'daprof record -s 5parsecs -p 1'
+test_expect_code 2 'sampling longer than aggregation' 'daprof record -s 200ms -a 100ms -p 1'
+test_expect_code 2 'too few regions' 'daprof record -n 2 -p 1'
+test_expect_code 2 'min above max' 'daprof record -n 100 -m 50 -p 1'
+test_expect_code 2 'an unknown primitive' 'daprof record --primitive magic -p 1'
+test_expect_code 2 'an unknown backend' 'daprof record -b magic -p 1'
+test_expect_code 2 'a bad pid' 'daprof record -p 12abc'
+test_expect_success 'usage errors are one line and the usage hint' '
+	daprof record --primitive magic -p 1 2>err || true &&
+	head -1 err | grep -q "^daprof: .*unknown primitive .magic. (auto, page-idle, uffd-wp, soft-dirty, refs)"
+'
+
+test_done

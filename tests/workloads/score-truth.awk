@@ -1,0 +1,46 @@
+# Scores a recording against a workload's ground truth (not a workload; lives beside them).
+#   daprof report raw --format csv | awk -v truth=FILE -v max=N [-v skip=S] -f score-truth.awk
+# truth: "NAME START END" lines (decimal bytes, [START, END)); max: samples per aggregation
+# (aggr/sample). For every range, over the snapshots numbered >= skip, prints
+#   NAME HOT COLD
+# HOT: share of the range's bytes x snapshots in regions with nr_accesses > 0 (a hot page is not
+# written in every sampling interval when the target waits for a CPU); COLD: share in regions
+# with nr_accesses == 0. A region across a range's edge shows in both: page precision is HOT
+# and COLD near 1. max is kept for callers that want a threshold (-v min=N: HOT is > N).
+BEGIN {
+	FS = ","
+	n = 0
+	while ((getline line < truth) > 0) {
+		split(line, f, " ")
+		if (f[1] == "" || substr(f[1], 1, 1) == "#")
+			continue
+		name[n] = f[1]; rs[n] = f[2] + 0; re[n] = f[3] + 0
+		hot[n] = 0; cold[n] = 0; tot[n] = 0
+		n++
+	}
+	if (!n) {
+		print "score-truth: no ranges in " truth > "/dev/stderr"
+		exit 2
+	}
+	if (skip == "")
+		skip = 0
+}
+NR == 1 { next }
+$1 + 0 >= skip + 0 {
+	s = $5 + 0; e = $6 + 0; a = $7 + 0
+	for (i = 0; i < n; i++) {
+		lo = s > rs[i] ? s : rs[i]
+		hi = e < re[i] ? e : re[i]
+		if (hi <= lo)
+			continue
+		tot[i] += hi - lo
+		if (a > min + 0)
+			hot[i] += hi - lo
+		if (a == 0)
+			cold[i] += hi - lo
+	}
+}
+END {
+	for (i = 0; i < n; i++)
+		printf "%s %.4f %.4f\n", name[i], tot[i] ? hot[i] / tot[i] : 0, tot[i] ? cold[i] / tot[i] : 0
+}

@@ -1,0 +1,64 @@
+# Scores a recording of movewin against its ground truth (not a workload; lives beside them).
+#   daprof report raw --format csv |
+#       awk -v truth=FILE -v max=N [-v settle=NS] [-v from=NS] -f score-window.awk
+# truth: movewin's file (buffer, window, period_ns, t0_ns); max: samples per aggregation. A page
+# of the buffer is predicted hot in a snapshot when its region has nr_accesses > min (default 0,
+# -v min=N for a threshold); the
+# truth is the window's position during the snapshot. Snapshots that overlap a move, or start
+# less than settle ns (default 0) after one, or start less than from ns after t0, are skipped.
+# Prints
+#   precision P recall R snapshots N
+BEGIN {
+	FS = ","
+	while ((getline line < truth) > 0) {
+		split(line, f, " ")
+		if (f[1] == "buffer") { bs = f[2] + 0; be = f[3] + 0 }
+		else if (f[1] == "window") win = f[2] + 0
+		else if (f[1] == "period_ns") period = f[2] + 0
+		else if (f[1] == "t0_ns") t0 = f[2] + 0
+	}
+	if (!win || !period || be <= bs) {
+		print "score-window: bad truth file " truth > "/dev/stderr"
+		exit 2
+	}
+	nwin = int((be - bs) / win)
+	if (settle == "")
+		settle = 0
+	if (from == "")
+		from = 0
+	cur = -1
+}
+function flush() {
+	if (cur >= 0 && ok)
+		nsnap++
+	cur = -1
+}
+NR == 1 { next }
+{
+	if ($1 != cur) {
+		flush()
+		cur = $1
+		s0 = $3 + 0; s1 = $4 + 0
+		k0 = int((s0 - t0) / period); k1 = int((s1 - t0) / period)
+		ok = s0 >= t0 + from && k0 == k1 && s0 - (t0 + k0 * period) >= settle
+		ws = bs + (k0 % nwin) * win; we = ws + win
+	}
+	if (!ok)
+		next
+	s = $5 + 0; e = $6 + 0; a = $7 + 0
+	lo = s > bs ? s : bs; hi = e < be ? e : be
+	if (hi <= lo)
+		next
+	ilo = lo > ws ? lo : ws; ihi = hi < we ? hi : we
+	in_win = ihi > ilo ? ihi - ilo : 0
+	if (a > min + 0) {
+		tp += in_win
+		fp += (hi - lo) - in_win
+	} else {
+		fn += in_win
+	}
+}
+END {
+	flush()
+	printf "precision %.4f recall %.4f snapshots %d\n", tp + fp ? tp / (tp + fp) : 0, tp + fn ? tp / (tp + fn) : 0, nsnap
+}
