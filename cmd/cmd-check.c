@@ -14,12 +14,11 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "record/damon-sysfs.h"
 #include "record/prim.h"
 #include "record/record.h"
 
 static const char check_usage[] = "daprof check";
-
-#define DAMON_ADMIN "/sys/kernel/mm/damon/admin"
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -34,39 +33,39 @@ static int read_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* What the DAMON sysfs tree shows, read-only. */
-static void damon_line(void)
+/*
+ * The kernel DAMON backend: the operations sets offered, and whether daprof could create its own
+ * kdamond for a process (vaddr) and for physical memory (paddr). All read-only: DAMON's probe
+ * never writes to sysfs. Return: 1 when vaddr recording would use DAMON.
+ */
+static int damon_lines(const struct rec_backend_ops *damon)
 {
-	const char *root = getenv("DAPROF_SYSFS_ROOT");
-	char path[4096], buf[64], states[256] = "";
-	long nr;
-	int ret;
+	struct rec_params vp = { .primitive = "auto", .pid = getpid() };
+	struct rec_params pp = { .primitive = "auto", .paddr = 1 };
+	const char *root = damon_sysfs_root(NULL);
+	char why[512], ops[128], dir[512];
+	int ret, vaddr_ok;
 
-	if (!root || !*root)
-		root = DAMON_ADMIN;
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	ret = read_line(path, buf, sizeof(buf));
-	if (ret == -EACCES || ret == -EPERM) {
-		printf("backend damon        not probed in this build; %s needs root to read\n", root);
-		return;
-	}
-	if (ret) {
-		printf("backend damon        not probed in this build; no %s (CONFIG_DAMON_SYSFS)\n",
-		       root);
-		return;
-	}
-	nr = strtol(buf, NULL, 10);
-	for (long i = 0; i < nr && i < 8; i++) {
-		char st[32];
-		size_t n = strlen(states);
-
-		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, i);
-		if (read_line(path, st, sizeof(st)))
-			snprintf(st, sizeof(st), "?");
-		snprintf(states + n, sizeof(states) - n, "%s%s", i ? ", " : ": ", st);
-	}
-	printf("backend damon        not probed in this build; %s shows %ld kdamond%s%s\n", root, nr,
-	       nr == 1 ? "" : "s", states);
+	ret = damon_sysfs_avail_ops(root, ops, sizeof(ops));
+	if (!ret)
+		printf("damon operations     %s (from %s)\n", ops, root);
+	else if (ret == -ENOENT && !access(root, F_OK))
+		printf("damon operations     unknown until a kdamond exists (%s)\n", root);
+	ret = damon->probe(&vp, why, sizeof(why));
+	vaddr_ok = !ret;
+	if (ret)
+		printf("backend damon        unavailable for -p/--: %s\n", why);
+	else
+		printf("backend damon        available for -p/-- (vaddr): a kdamond can be created\n");
+	if (damon->probe(&pp, why, sizeof(why)))
+		printf("backend damon        unavailable for --paddr: %s\n", why);
+	else
+		printf("backend damon        available for --paddr: a kdamond can be created\n");
+	if (!damon_tracefs_event_dir(dir, sizeof(dir)))
+		printf("damon tracepoint     damon:damon_aggregated at %s (snapshots from it)\n", dir);
+	else
+		printf("damon tracepoint     not found (snapshots would come from tried_regions)\n");
+	return vaddr_ok;
 }
 
 static void ptrace_words(char *buf, size_t len)
@@ -107,7 +106,7 @@ int cmd_check(int argc, char **argv)
 	const char *best = NULL;
 	struct utsname u;
 	char why[512], pt[128];
-	int c, usable = 0;
+	int c, usable = 0, damon_ok = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -125,11 +124,9 @@ int cmd_check(int argc, char **argv)
 	if (!uname(&u))
 		printf("kernel               %s %s %s, %s\n", u.sysname, u.release, u.machine,
 		       geteuid() ? "not root" : "root");
-	if (!record_backend_find("damon"))
-		damon_line();
 	for (int i = 0; be[i]; i++) {
 		if (!strcmp(be[i]->name, "damon")) {
-			damon_line();
+			damon_ok = damon_lines(be[i]);
 			continue;
 		}
 		if (be[i]->probe(&p, why, sizeof(why))) {
@@ -154,9 +151,11 @@ int cmd_check(int argc, char **argv)
 		       o == &prim_uffd_wp ? " (attaching: " : "", o == &prim_uffd_wp ? pt : "",
 		       o == &prim_uffd_wp ? ")" : "");
 	}
-	if (usable && best)
+	if (damon_ok)
+		printf("auto                 kernel DAMON (vaddr)\n");
+	else if (usable && best)
 		printf("auto                 sampler with primitive %s\n", best);
 	else
 		printf("auto                 nothing can record on this system\n");
-	return usable && best ? 0 : 1;
+	return damon_ok || (usable && best) ? 0 : 1;
 }

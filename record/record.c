@@ -25,11 +25,10 @@
 
 /* The backends "auto" tries, in order: the one place that lists them. */
 static const struct rec_backend_ops *const backends[] = {
+	&rec_damon_ops,
 	&rec_sampler_ops,
 	NULL
 };
-
-#define NO_DAMON_REASON "kernel DAMON backend not available in this build"
 
 const struct rec_backend_ops *const *record_backends(void)
 {
@@ -145,9 +144,15 @@ static int finish_child(pid_t pid, int kill_it)
 
 /* ---- backend choice ---- */
 
-static int pick_backend(const struct record_opts *o, const struct rec_params *p,
-			const struct rec_backend_ops **out, char *passed, size_t plen, char *why,
-			size_t len)
+/*
+ * Probe and start the backend: the named one, or with "auto" the first that both probes usable
+ * and starts (DAMON's probe is read-only, so some refusals, such as a missing operations set or
+ * a kdamond created meanwhile, only show at start). @passed says, in one line, why an earlier
+ * backend of "auto" was passed over.
+ */
+static int start_backend(const struct record_opts *o, const struct rec_params *p,
+			 const struct rec_backend_ops **out, struct rec_backend **b, char *passed,
+			 size_t plen, char *why, size_t len)
 {
 	const struct rec_backend_ops *ops;
 	char one[512];
@@ -156,31 +161,27 @@ static int pick_backend(const struct record_opts *o, const struct rec_params *p,
 	passed[0] = '\0';
 	if (strcmp(o->backend, "auto")) {
 		ops = record_backend_find(o->backend);
-		if (!ops) {
-			if (!strcmp(o->backend, "damon"))
-				return set_why(why, len, -ENOTSUP, NO_DAMON_REASON);
+		if (!ops)
 			return set_why(why, len, -EINVAL, "unknown backend '%s' (auto, sampler, damon)",
 				       o->backend);
-		}
 		ret = ops->probe(p, one, sizeof(one));
 		if (ret)
 			return set_why(why, len, ret, "%s", one);
 		*out = ops;
-		return 0;
+		return ops->start(b, p, why, len);
 	}
-	if (p->paddr && !record_backend_find("damon"))
-		return set_why(why, len, -ENOTSUP, "--paddr needs the kernel DAMON backend, which "
-			       "is not available in this build");
-	if (!record_backend_find("damon"))
-		snprintf(passed, plen, NO_DAMON_REASON);
 	for (int i = 0; backends[i]; i++) {
-		ret = backends[i]->probe(p, one, sizeof(one));
+		ops = backends[i];
+		ret = ops->probe(p, one, sizeof(one));
 		if (!ret) {
-			*out = backends[i];
-			return 0;
+			ret = ops->start(b, p, one, sizeof(one));
+			if (!ret) {
+				*out = ops;
+				return 0;
+			}
 		}
-		if (!passed[0] || i == 0)
-			snprintf(passed, plen, "%s: %s", backends[i]->name, one);
+		if (!passed[0])
+			snprintf(passed, plen, "%s backend passed over: %s", ops->name, one);
 		set_why(why, len, ret, "%s", one);
 	}
 	return ret;
@@ -427,9 +428,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		if (ret)
 			return ret;
 	}
-	ret = pick_backend(o, &p, &ops, passed, sizeof(passed), why, len);
-	if (!ret)
-		ret = ops->start(&b, &p, why, len);
+	ret = start_backend(o, &p, &ops, &b, passed, sizeof(passed), why, len);
 	if (ret)
 		goto fail;
 	ret = build_meta(o, &p, &meta, wall_ns());
