@@ -40,13 +40,14 @@ static void touch(volatile char *p, size_t len)
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 6;
-	double t0 = now(), t, phase = secs / 3;
+	double t0, t, phase = secs / 3;
 	char *buf = malloc(BUF_SIZE);
 
 	if (!buf || secs <= 0)
 		return 1;
 	memset(buf, 1, BUF_SIZE);
 	memset(cold_global, 1, sizeof(cold_global));
+	t0 = now();	/* the phases start once the buffer is populated */
 	while ((t = now() - t0) < secs) {
 		touch(hot_global, sizeof(hot_global));
 		if (t < phase) {
