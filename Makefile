@@ -112,10 +112,12 @@ bench: deps
 	@tests/bench/run.sh
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/daprof
 	install -m 644 Documentation/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 Documentation/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 Documentation/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
 	rm -rf build daprof

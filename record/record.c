@@ -182,7 +182,11 @@ static int start_backend(const struct record_opts *o, const struct rec_params *p
 		}
 		if (!passed[0])
 			snprintf(passed, plen, "%s backend passed over: %s", ops->name, one);
-		set_why(why, len, ret, "%s", one);
+		/* when all refuse, the last reason comes first, then why the first was passed over */
+		if (i)
+			set_why(why, len, ret, "%s; %s", one, passed);
+		else
+			set_why(why, len, ret, "%s", one);
 	}
 	return ret;
 }

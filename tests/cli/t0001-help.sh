@@ -17,7 +17,7 @@ test_expect_success 'every command accepts -h and has a man page' '
 '
 
 test_expect_success 'man pages render without warnings' '
-	for p in "$DAPROF_TOP"/Documentation/*.[15]; do
+	for p in "$DAPROF_TOP"/Documentation/*.[157]; do
 		MANWIDTH=80 man --warnings -l "$p" >/dev/null 2>err || { echo "$p"; cat err; exit 1; }
 		test ! -s err || { echo "$p:"; cat err; exit 1; }
 	done

@@ -82,19 +82,26 @@ test_expect_success 'auto names the first available primitive' '
 	grep -q "^auto  *sampler with primitive $first\$" out
 '
 
-if daprof check | grep -q "^backend damon  *not probed in this build"; then
-	test_expect_success 'the damon line reads a sysfs tree, read-only' '
-		mkdir -p fake/kdamonds/0 fake/kdamonds/1 &&
-		echo 2 >fake/kdamonds/nr_kdamonds && echo on >fake/kdamonds/0/state &&
-		echo off >fake/kdamonds/1/state && chmod -R a-w fake &&
-		DAPROF_SYSFS_ROOT=$PWD/fake daprof check >out &&
-		grep -q "^backend damon .*fake shows 2 kdamonds: on, off\$" out &&
-		DAPROF_SYSFS_ROOT=$PWD/none daprof check >out &&
-		grep -q "^backend damon .*no $PWD/none" out
-	'
-else
-	test_skip 'the damon line reads a sysfs tree, read-only' 'this build probes DAMON'
-fi
+test_expect_success 'the damon lines read a sysfs tree and change nothing' '
+	# a tree as the kernel shows it with two kdamonds of someone else: busy, read-only check
+	mkdir -p fake/kdamonds/0/contexts/0 fake/kdamonds/1 &&
+	echo 2 >fake/kdamonds/nr_kdamonds && echo on >fake/kdamonds/0/state &&
+	echo off >fake/kdamonds/1/state && printf "vaddr\\nfvaddr\\npaddr\\n" >fake/kdamonds/0/contexts/0/avail_operations &&
+	find fake -type f -exec md5sum {} + | sort >before &&
+	DAPROF_SYSFS_ROOT=$PWD/fake daprof check >out &&
+	grep -q "^damon operations  *vaddr,fvaddr,paddr (from $PWD/fake)\$" out &&
+	grep -q "^backend damon  *unavailable for -p/--: DAMON is in use by another kdamond" out &&
+	grep -q "^backend damon  *unavailable for --paddr: DAMON is in use by another kdamond" out &&
+	grep -q "^auto  *sampler with primitive" out &&
+	find fake -type f -exec md5sum {} + | sort >after && cmp before after &&
+	# a kernel whose DAMON offers only paddr is named
+	echo paddr >fake/kdamonds/0/contexts/0/avail_operations &&
+	DAPROF_SYSFS_ROOT=$PWD/fake daprof check >out &&
+	grep -q "^backend damon  *unavailable for -p/--: this kernel.s DAMON offers only paddr\$" out &&
+	# and no tree at all
+	DAPROF_SYSFS_ROOT=$PWD/none daprof check >out &&
+	grep -q "^backend damon  *unavailable for -p/--: no DAMON sysfs interface at .$PWD/none.\$" out
+'
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	test_expect_success 'it runs unprivileged and says what needs root' '

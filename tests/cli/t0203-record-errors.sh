@@ -51,7 +51,7 @@ if daprof check | grep -q "^primitive uffd-wp  *available"; then
 		test_code=0 && daprof record --primitive uffd-wp -o rec.data -p $pid 2>err ||
 			test_code=$? &&
 		test $test_code = 1 && one_line err &&
-		grep -q "^daprof: primitive uffd-wp: cannot attach to pid $pid: it is already traced by pid $tracer (traced)$" err &&
+		grep -Eq "^daprof: primitive uffd-wp: cannot attach to pid $pid: it is already traced by pid $tracer \(traced\)(; damon backend passed over: .*)?$" err &&
 		test ! -e rec.data &&
 		b1=$(cat beat) && sleep 0.3 && b2=$(cat beat) && test "$b1" != "$b2" &&
 		grep -q "^TracerPid:[[:space:]]*$tracer$" /proc/$pid/status &&
@@ -79,18 +79,23 @@ test_expect_success 'an output file that cannot be created; the target runs on' 
 	kill $pid
 '
 
-if daprof check | grep -q "^backend damon  *not probed in this build"; then
-	test_expect_success '--backend damon and --paddr without the kernel backend' '
-		test_code=0 && daprof record -b damon -o rec.data -- true 2>err || test_code=$? &&
-		test $test_code = 1 && one_line err &&
-		grep -q "^daprof: kernel DAMON backend not available in this build$" err &&
-		test_code=0 && daprof record --paddr -o rec.data 2>err || test_code=$? &&
-		test $test_code = 1 && one_line err && grep -q "needs the kernel DAMON backend" err &&
-		test ! -e rec.data
-	'
-else
-	test_skip '--backend damon and --paddr without the kernel backend' 'this build has it'
-fi
+test_expect_success '--backend damon and --paddr without a usable DAMON: one line, no file' '
+	export DAPROF_SYSFS_ROOT=$PWD/none &&
+	test_code=0 && daprof record -b damon -o rec.data -- true 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err &&
+	grep -q "^daprof: .*no DAMON sysfs interface at .$PWD/none.\$" err &&
+	test_code=0 && daprof record --paddr -o rec.data 2>err || test_code=$? &&
+	test $test_code = 1 && one_line err && grep -q "needs the kernel DAMON backend" err &&
+	grep -q "damon backend passed over: no DAMON sysfs interface" err &&
+	test ! -e rec.data
+'
+
+test_expect_success 'auto falls back to the sampler and says why in one line' '
+	DAPROF_SYSFS_ROOT=$PWD/none daprof record -o rec.data -- sleep 0.3 2>err &&
+	grep -c "" err >n && test "$(cat n)" -le 2 &&
+	grep -q "with the sampler backend.*; damon backend passed over: no DAMON sysfs interface" err &&
+	daprof info -i rec.data | grep -q "^backend  *sampler"
+'
 
 test_expect_code 2 'no target' 'daprof record -o rec.data'
 test_expect_code 2 'two targets' 'daprof record -o rec.data -p 1 -- true'

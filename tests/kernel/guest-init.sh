@@ -124,9 +124,8 @@ else
 fi
 no_kdamond && ok nothing-left-running || bad nothing-left-running
 
-# 9. the daprof program itself (skipped until "daprof record" offers the damon backend)
-if [ -x /bin/daprof ] && ! daprof record --backend damon -d 0.5 -p 1 -o /tmp/x.data 2>&1 |
-	grep -q 'not available in this build'; then
+# 9. the daprof program itself
+if [ -x /bin/daprof ]; then
 	/bin/hotcold-guest /tmp/hc9 0 & W9=$!
 	wait_file /tmp/hc9
 	if run daprof record -q --backend damon -d 5 -p $W9 -o /tmp/d1.data &&
