@@ -165,28 +165,6 @@ static void scale_ticks(const struct heat_scale *s, int length_px, struct viz_ti
 		t->n = 0;
 }
 
-/*
- * viz_png_write() with SIGINT, SIGTERM, SIGHUP and SIGQUIT held back for its few milliseconds:
- * an interrupt then ends the command after the rename, leaving neither a partial image nor
- * the temporary file.
- */
-static int write_png(const struct viz_canvas *c, const char *path,
-		     const struct viz_png_text *text, int nr_text)
-{
-	sigset_t block, old;
-	int ret;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = viz_png_write(c, path, text, nr_text);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
 /* ---- PNG ---- */
 
 struct layout {
@@ -390,7 +368,7 @@ static int render_png(const struct heat_cmd *hc, const struct heatmap *h,
 	if (!strcmp(hc->out, "-"))
 		ret = isatty(STDOUT_FILENO) ? -ENOTTY : viz_png_write_stream(c, stdout, text, 4);
 	else
-		ret = write_png(c, hc->out, text, 4);
+		ret = cmd_write_png(c, hc->out, text, 4);
 	viz_canvas_free(c);
 	return ret;
 }

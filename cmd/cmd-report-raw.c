@@ -16,22 +16,6 @@ static const char raw_usage[] = "daprof report raw [-i <file>] [--format text|js
 
 enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
 			   const struct dpf_snapshot *s)
 {
@@ -80,9 +64,9 @@ static void json_meta(const struct dpf_meta *m)
 	printf("  \"meta\": {");
 	for (size_t i = 0; i < m->nr; i++) {
 		printf("%s\n    ", i ? "," : "");
-		json_string(m->entries[i].key);
+		dp_json_string(m->entries[i].key);
 		printf(": ");
-		json_string(m->entries[i].value);
+		dp_json_string(m->entries[i].value);
 	}
 	printf("%s}\n", m->nr ? "\n  " : "");
 }

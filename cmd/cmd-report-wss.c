@@ -98,29 +98,13 @@ static void series_name(const struct dpf_meta *m, uint32_t target, char *buf, si
 		 pid || what ? ")" : "");
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void json_meta(const struct dpf_meta *m, const char *key, const char *name)
 {
 	const char *v = dpf_meta_get(m, key);
 
 	printf("  \"%s\": ", name);
 	if (v)
-		json_string(v);
+		dp_json_string(v);
 	else
 		printf("null");
 	printf(",\n");
@@ -130,7 +114,7 @@ static void print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
 		       const struct wss_stat *st, size_t n)
 {
 	printf("{\n  \"input\": ");
-	json_string(wc->path);
+	dp_json_string(wc->path);
 	printf(",\n");
 	json_meta(m, "backend", "backend");
 	json_meta(m, "primitive", "primitive");
@@ -223,7 +207,7 @@ static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, con
 		printf(several ? "target,time_ns,bytes\n" : "time_ns,bytes\n");
 	} else if (wc->format == WSS_JSON) {
 		printf("{\n  \"input\": ");
-		json_string(wc->path);
+		dp_json_string(wc->path);
 		printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
 	} else {
 		printf("daprof report wss: %s\n", wc->path);
@@ -262,28 +246,6 @@ static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, con
 	}
 	if (wc->format == WSS_JSON)
 		printf("%s]\n}\n", w->nr_series ? "\n  " : "");
-}
-
-/*
- * viz_png_write() with SIGINT, SIGTERM, SIGHUP and SIGQUIT held back for its few milliseconds:
- * an interrupt then ends the command after the rename, leaving neither a partial image nor
- * the temporary file.
- */
-static int write_png(const struct viz_canvas *c, const char *path,
-		     const struct viz_png_text *text, int nr_text)
-{
-	sigset_t block, old;
-	int ret;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = viz_png_write(c, path, text, nr_text);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
 }
 
 /* ---- the plot ---- */
@@ -457,7 +419,7 @@ static int render_plot(const struct wss_cmd *wc, const struct dpf_meta *m, const
 	text[1] = (struct viz_png_text){ "Software", "daprof " DAPROF_VERSION };
 	text[2] = (struct viz_png_text){ "Description", src };
 	text[3] = (struct viz_png_text){ "Title", title };
-	ret = write_png(c, wc->plot, text, 4);
+	ret = cmd_write_png(c, wc->plot, text, 4);
 	viz_canvas_free(c);
 	return ret;
 }

@@ -4,6 +4,7 @@
  * by edit distance as perf's help_unknown_cmd does), getopt error lines, and numbers with units.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "format/dpf.h"
+#include "viz/png.h"
 
 static unsigned edit_distance(const char *a, const char *b)
 {
@@ -237,4 +239,37 @@ const char *dp_fmt_time(char *buf, uint64_t ns)
 	else
 		snprintf(buf, 32, "%llu ns", (unsigned long long)ns);
 	return buf;
+}
+
+void dp_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,
+		  int nr_text)
+{
+	sigset_t block, old;
+	int ret;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	ret = viz_png_write(c, path, text, nr_text);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }

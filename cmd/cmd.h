@@ -60,6 +60,19 @@ const char *dp_fmt_size(char *buf, uint64_t bytes);
 /* dp_fmt_time() - "1.25 s", "100 ms" into @buf (at least 32 bytes). */
 const char *dp_fmt_time(char *buf, uint64_t ns);
 
+/* dp_json_string() - @s as a JSON string literal on stdout. */
+void dp_json_string(const char *s);
+
+struct viz_canvas;
+struct viz_png_text;
+/*
+ * cmd_write_png() - viz_png_write() with SIGINT, SIGTERM, SIGHUP and SIGQUIT held back for its
+ * few milliseconds: an interrupt then ends the command after the rename, leaving neither a
+ * partial image nor the temporary file. Return: 0 or -errno.
+ */
+int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,
+		  int nr_text);
+
 /* cmd_not_built() - for commands of a later release: one line, exit status 1. */
 int cmd_not_built(const char *name);
 

@@ -98,28 +98,7 @@ static void sleep_ms(unsigned ms)
 
 static int sysfs_read(const char *path, char *buf, size_t len)
 {
-	int fd;
-	ssize_t n;
-
-	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = read(fd, buf, len - 1);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
+	return damon_read_small(path, buf, len);
 }
 
 /* One write(2) of the whole value, as sysfs wants it. */

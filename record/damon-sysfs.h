@@ -51,6 +51,12 @@ const char *damon_backend_last_error(struct rec_backend *b);
 
 /* ---- shared by damon-sysfs.c and damon-trace.c (and unit tests) ---- */
 
+/*
+ * damon_read_small() - read a small sysfs/proc file into @buf, NUL-terminated, trailing newlines
+ * and blanks removed. Return: 0 or -errno.
+ */
+int damon_read_small(const char *path, char *buf, size_t len);
+
 /* Field offsets of a tracepoint's raw record, parsed from its tracefs "format" file. */
 struct damon_tp_format {
 	int id;

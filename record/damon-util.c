@@ -40,11 +40,14 @@ const char *damon_sysfs_root(const struct rec_params *p)
 	return DAMON_SYSFS_DEFAULT_ROOT;
 }
 
-static int read_small(const char *path, char *buf, size_t len)
+int damon_read_small(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	ssize_t n;
 
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -errno;
 	do {
@@ -106,13 +109,13 @@ int damon_sysfs_avail_ops(const char *root, char *buf, size_t len)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	ret = read_small(path, val, sizeof(val));
+	ret = damon_read_small(path, val, sizeof(val));
 	if (ret)
 		return ret;
 	nr = strtol(val, NULL, 10);
 	for (long k = 0; k < nr && k < 64; k++) {
 		snprintf(path, sizeof(path), "%s/kdamonds/%ld/contexts/0/avail_operations", root, k);
-		if (!read_small(path, buf, len)) {
+		if (!damon_read_small(path, buf, len)) {
 			lines_to_list(buf);
 			return 0;
 		}
@@ -329,7 +332,7 @@ int damon_is_kdamond(pid_t pid)
 	if (pid <= 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (damon_read_small(path, buf, sizeof(buf)))
 		return 0;
 	/* "PID (comm) S ppid ..." : comm may hold spaces, so work from the last ')' */
 	p = strchr(buf, '(');
