@@ -32,20 +32,21 @@ if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 	exit 0
 fi
 
+# The 1 MiB hot global is small next to the regions around it: until random splits cut its
+# edges exactly, a region straddling it and a cold neighbour sometimes samples the cold side and
+# reports 0. Measured on a 2-core machine, scoring after 1.6 s: hot_global 0.875-0.992 in 10
+# launched runs, 0.898-0.998 in 8 attached ones (heap buffers 0.99+ throughout). So both cases
+# record 3 s, score the last 1.4 s (skip 40 snapshots of 40 ms), and ask 0.8 of the globals.
 test_expect_success '-- CMD: hot and cold globals and heap buffers, at page precision' '
-	daprof record $FAST -o rec.data -- "$W/hotcold" 1.8 truth >out &&
+	daprof record $FAST -o rec.data -- "$W/hotcold" 3 truth >out &&
 	grep -q "^hotcold: " out &&
-	score rec.data truth >sc &&
-	hot hot_global && hot hot_heap && cold cold_global && cold cold_heap &&
+	score rec.data truth 40 >sc &&
+	hot hot_global 0.8 && hot hot_heap && cold cold_global 0.8 && cold cold_heap &&
 	daprof info -i rec.data >info &&
 	grep -q "primitive uffd-wp (sees writes, page)" info &&
-	grep -q "closed cleanly" info && grep -q "hotcold 1.8 truth" info
+	grep -q "closed cleanly" info && grep -q "hotcold 3 truth" info
 '
 
-# Attached to a running process, the 1 MiB hot global sits first inside a large region that
-# random splits must cut down: in 14 runs on a 2-core machine it took up to 1.6 s to isolate,
-# and one run in eight scored 0.898 even after that. So the -p case records 3 s, scores only
-# the last 1.4 s (skip 40 snapshots of 40 ms), and asks 0.85 of the globals.
 test_expect_success '-p PID: the same at page precision, and the target runs on unharmed' '
 	"$W/hotcold" 4.5 truth >out & pid=$! &&
 	wait_file truth &&
@@ -53,7 +54,7 @@ test_expect_success '-p PID: the same at page precision, and the target runs on 
 	unharmed $pid &&
 	wait $pid && grep -q "^hotcold: " out &&
 	score rec.data truth 40 >sc &&
-	hot hot_global 0.85 && hot hot_heap && cold cold_global 0.85 && cold cold_heap
+	hot hot_global 0.8 && hot hot_heap && cold cold_global 0.8 && cold cold_heap
 '
 
 test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold' '
