@@ -59,22 +59,6 @@ struct heat_scale {
 #define SOFT	VIZ_RGB(0x707070)
 #define HATCH	VIZ_RGB(0xcccccc)
 
-static void warn_damage(void *arg, const struct dpf_damage *d)
-{
-	cmd_warn_damage(arg, d);
-}
-
-/* "backend: sampler, primitive: soft-dirty (sees writes only)" */
-static void source_line(const struct dpf_meta *m, char *buf, size_t size)
-{
-	const char *b = dpf_meta_get(m, "backend"), *p = dpf_meta_get(m, "primitive");
-	const char *sees = dpf_meta_get(m, "primitive_sees");
-
-	snprintf(buf, size, "backend: %s%s%s%s%s%s", b && *b ? b : "unknown",
-		 p && *p ? ", primitive: " : "", p && *p ? p : "", sees && *sees ? " (sees " : "",
-		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
-}
-
 /* What was recorded, for the title: the command line, else the name, pid, or the file. */
 static void subject(const struct dpf_meta *m, const struct heatmap *h, const char *path,
 		    int target, char *buf, size_t size)
@@ -316,7 +300,7 @@ static int render_png(const struct heat_cmd *hc, const struct heatmap *h,
 	if (ret)
 		return ret;
 	subject(m, h, hc->path, hc->hm.target, subj, sizeof(subj));
-	source_line(m, src, sizeof(src));
+	cmd_source_line(m, src, sizeof(src));
 	snprintf(title, sizeof(title), "Data access heat map: %s", subj);
 	viz_text_aligned(c, l->w / 2, 8, viz_text_fit(fit, sizeof(fit), title, l->w - 16, 2), INK,
 			 2, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
@@ -411,7 +395,7 @@ static void print_ascii(const struct heat_cmd *hc, const struct heatmap *h,
 	subject(m, h, hc->path, hc->hm.target, line, sizeof(line));
 	printf("daprof heat map: %s (%s, %" PRIu64 " snapshots)\n", line,
 	       viz_fmt_time(a, sizeof(a), thi - tlo), h->nr_snapshots);
-	source_line(m, line, sizeof(line));
+	cmd_source_line(m, line, sizeof(line));
 	printf("%s\n", line);
 	for (size_t i = h->nr_ranges; i-- > 0;) {
 		const struct heatmap_range *rg = &h->ranges[i];
@@ -506,7 +490,7 @@ static void print_tsv(const struct heat_cmd *hc, const struct heatmap *h,
 	char line[512];
 
 	printf("# daprof report heatmap: %s\n", hc->path);
-	source_line(m, line, sizeof(line));
+	cmd_source_line(m, line, sizeof(line));
 	printf("# %s\n", line);
 	printf("# %u columns x %u rows; time_ns from the first snapshot (column start), addr of "
 	       "the row start, value in %s (nan: not monitored)\n", h->width, h->height, s->unit);
@@ -704,7 +688,7 @@ int cmd_report_heatmap(int argc, char **argv)
 		dpf_meta_set(&meta, dpf_reader_meta(r)->entries[i].key,
 			     dpf_reader_meta(r)->entries[i].value);
 	dpf_reader_close(r);
-	hc.hm.damage = warn_damage;
+	hc.hm.damage = cmd_warn_damage_cb;
 	hc.hm.arg = (void *)hc.path;
 	switch (hc.mode) {
 	case HEAT_PNG:

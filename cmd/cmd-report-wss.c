@@ -60,21 +60,6 @@ static const unsigned series_colors[] = {
 	0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7, 0xe69f00, 0x56b4e9, 0x000000,
 };
 
-static void warn_damage(void *arg, const struct dpf_damage *d)
-{
-	cmd_warn_damage(arg, d);
-}
-
-static void source_line(const struct dpf_meta *m, char *buf, size_t size)
-{
-	const char *b = dpf_meta_get(m, "backend"), *p = dpf_meta_get(m, "primitive");
-	const char *sees = dpf_meta_get(m, "primitive_sees");
-
-	snprintf(buf, size, "backend: %s%s%s%s%s%s", b && *b ? b : "unknown",
-		 p && *p ? ", primitive: " : "", p && *p ? p : "", sees && *sees ? " (sees " : "",
-		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
-}
-
 /* "target 0 (pid 42, ./bench --size 4G)" or "all targets, summed" */
 static void series_name(const struct dpf_meta *m, uint32_t target, char *buf, size_t size)
 {
@@ -168,7 +153,7 @@ static void print_text(const struct wss_cmd *wc, const struct dpf_meta *m,
 	char line[512], a[32];
 
 	printf("daprof report wss: %s\n", wc->path);
-	source_line(m, line, sizeof(line));
+	cmd_source_line(m, line, sizeof(line));
 	printf("%s\n", line);
 	printf("working set: bytes of regions with nr_accesses >= %u, per snapshot",
 	       wc->o.min_accesses);
@@ -211,7 +196,7 @@ static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, con
 		printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
 	} else {
 		printf("daprof report wss: %s\n", wc->path);
-		source_line(m, line, sizeof(line));
+		cmd_source_line(m, line, sizeof(line));
 		printf("%s\n", line);
 	}
 	for (size_t i = 0; i < w->nr_series; i++) {
@@ -407,7 +392,7 @@ static int render_plot(const struct wss_cmd *wc, const struct dpf_meta *m, const
 			 VIZ_ALIGN_LEFT);
 	viz_text_aligned(c, (rx0 + rx1) / 2, top - 17, "distribution (marks: reported percentiles)",
 			 INK, 1, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
-	source_line(m, src, sizeof(src));
+	cmd_source_line(m, src, sizeof(src));
 	if (n == 1 && st[0].s->n)
 		snprintf(line, sizeof(line), "%s   mean %s   input: %s", src,
 			 dp_fmt_size(a, (uint64_t)llround(st[0].mean)), wc->path);
@@ -544,7 +529,7 @@ int cmd_report_wss(int argc, char **argv)
 		return ret;
 	if (cmd_open_recording(wc.path, &r))
 		return 1;
-	wc.o.damage = warn_damage;
+	wc.o.damage = cmd_warn_damage_cb;
 	wc.o.arg = (void *)wc.path;
 	ret = wss_build(&w, r, &wc.o);
 	if (!ret && wc.sum_targets)

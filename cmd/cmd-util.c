@@ -207,6 +207,21 @@ void cmd_warn_damage(const char *path, const struct dpf_damage *d)
 		(unsigned long long)d->offset, (unsigned long long)d->length);
 }
 
+void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d)
+{
+	cmd_warn_damage(arg, d);
+}
+
+void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size)
+{
+	const char *b = dpf_meta_get(m, "backend"), *p = dpf_meta_get(m, "primitive");
+	const char *sees = dpf_meta_get(m, "primitive_sees");
+
+	snprintf(buf, size, "backend: %s%s%s%s%s%s", b && *b ? b : "unknown",
+		 p && *p ? ", primitive: " : "", p && *p ? p : "", sees && *sees ? " (sees " : "",
+		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
+}
+
 const char *dp_fmt_size(char *buf, uint64_t bytes)
 {
 	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };

@@ -55,6 +55,11 @@ struct dpf_damage;
 int cmd_open_recording(const char *path, struct dpf_reader **r);
 /* cmd_warn_damage() - one warning line for a damaged part of @path. */
 void cmd_warn_damage(const char *path, const struct dpf_damage *d);
+/* cmd_warn_damage_cb() - the same as a report/ damage callback; @arg is the path. */
+void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d);
+struct dpf_meta;
+/* cmd_source_line() - "backend: sampler, primitive: uffd-wp (sees writes, page)" of @m. */
+void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size);
 /* dp_fmt_size() - "1.5 MiB" into @buf (at least 32 bytes). */
 const char *dp_fmt_size(char *buf, uint64_t bytes);
 /* dp_fmt_time() - "1.25 s", "100 ms" into @buf (at least 32 bytes). */
