@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the trace-text importer (perf script and trace-cmd report text of
- * damon:damon_aggregated, plain or compressed) must survive any bytes, and whatever it accepts
- * must reach the sink sorted, non-overlapping and with the metadata first (tests/fuzz/run.sh;
- * seeds in tests/fuzz/corpus/damo-text/). The importer finds the kind from the content, so this
- * target differs from fuzz-damo-json.c by its seeds.
+ * libFuzzer target: the damo importers (JSON, json_compressed through zlib, and perf-script or
+ * trace-cmd text, plain or compressed) must survive any bytes, and whatever they accept must
+ * reach the sink sorted, non-overlapping and with the metadata first (tests/fuzz/run.sh). The
+ * importer finds the kind from the content, so one target with seeds of every kind
+ * (tests/fuzz/corpus/damo/) covers them all.
  */
 #include <stddef.h>
 #include <stdint.h>
