@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "format/dpf.h"
+#include "tests/tools/synth-pattern.h"
 
 struct out {
 	FILE *f;
@@ -90,15 +91,6 @@ static const char *commas(char *buf, uint64_t v)
 	return buf;
 }
 
-/* The same generator as mkrec --synth, so that both tools describe the same data. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void write_snapshot(struct out *o, const struct dpf_snapshot *s, int last)
 {
 	uint64_t total = 0;
@@ -138,9 +130,8 @@ static void write_snapshot(struct out *o, const struct dpf_snapshot *s, int last
 int main(int argc, char **argv)
 {
 	static struct out o;
-	struct dpf_snapshot s = { 0 };
-	uint64_t nsnap, nreg, seed = 88172645463325252ULL;
-	uint64_t base = 0x555555554000ULL, t = 1000000000ULL;
+	struct synth g;
+	uint64_t nsnap, nreg, seed = SYNTH_DEFAULT_SEED;
 	int a = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "--json"))
@@ -181,36 +172,12 @@ int main(int argc, char **argv)
 		"        \"target_id\": 0,\n"
 		"        \"scheme_filters\": [],\n"
 		"        \"snapshots\": [\n");
-	s.regions = calloc(nreg, sizeof(*s.regions));
-	for (uint64_t i = 0; i < nreg; i++) {
-		s.regions[i].start = base + i * (4ULL << 30) / nreg;
-		s.regions[i].end = base + (i + 1) * (4ULL << 30) / nreg;
+	if (synth_init(&g, nreg, seed)) {
+		fprintf(stderr, "mkdamo: out of memory\n");
+		return 1;
 	}
-	for (uint64_t k = 0; k < nsnap; k++) {
-		uint64_t hot = (k * nreg / 50) % nreg;
-
-		s.start_ns = t;
-		s.end_ns = t + 100000000ULL + rng_next(&seed) % 100000;
-		t = s.end_ns;
-		s.nr_regions = nreg;
-		for (uint64_t i = 0; i < nreg; i++) {
-			struct dpf_region *r = &s.regions[i];
-			uint32_t want = (i >= hot && i < hot + nreg / 10 + 1) ?
-					15 + rng_next(&seed) % 6 : (rng_next(&seed) % 8 == 0);
-
-			if (i + 1 < nreg && rng_next(&seed) % 16 == 0) {
-				uint64_t mid = (r->start + s.regions[i + 1].end) / 2 & ~4095ULL;
-
-				if (mid > r->start && mid < s.regions[i + 1].end) {
-					r->end = mid;
-					s.regions[i + 1].start = mid;
-				}
-			}
-			r->age = (r->nr_accesses == want) ? r->age + 1 : 0;
-			r->nr_accesses = want;
-		}
-		write_snapshot(&o, &s, k + 1 == nsnap);
-	}
+	for (uint64_t k = 0; k < nsnap; k++)
+		write_snapshot(&o, synth_next(&g), k + 1 == nsnap);
 	put(&o, "        ],\n"
 		"        \"data_source\": \"unknown\"\n"
 		"    }\n"
@@ -218,7 +185,7 @@ int main(int argc, char **argv)
 	out_flush(&o, 1);
 	if (o.compress)
 		deflateEnd(&o.z);
-	free(s.regions);
+	synth_release(&g);
 	if (fclose(o.f) || o.err) {
 		fprintf(stderr, "mkdamo: cannot write '%s'\n", argv[a]);
 		return 1;

@@ -14,12 +14,14 @@
  *                              input); FLUSH > 0 cuts a chunk every FLUSH snapshots, as the
  *                              recorder does each second
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format/dpf.h"
+#include "tests/tools/synth-pattern.h"
 
 static int die(const char *what, int err)
 {
@@ -132,22 +134,12 @@ static int from_text(const char *out)
 	return ret ? die("close", ret) : 0;
 }
 
-/* A deterministic pseudo-random generator, so synthetic files are the same on every machine. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed, uint64_t flush)
 {
 	struct dpf_writer_opts o = { 0 };
 	struct dpf_writer *w;
-	struct dpf_snapshot s = { 0 };
 	struct dpf_meta meta;
-	uint64_t base = 0x555555554000ULL, t = 1000000000ULL;
+	struct synth g;
 	int ret;
 
 	dpf_meta_init(&meta);
@@ -160,42 +152,16 @@ static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed, 
 	ret = dpf_writer_open(&w, out, &o, &meta);
 	if (ret)
 		return die(out, ret);
-	s.regions = calloc(nreg, sizeof(*s.regions));
-	/* regions of varying size over a 4 GiB span; boundaries jitter now and then like DAMON's */
-	for (uint64_t i = 0; i < nreg; i++) {
-		s.regions[i].start = base + i * (4ULL << 30) / nreg;
-		s.regions[i].end = base + (i + 1) * (4ULL << 30) / nreg;
-	}
+	if (synth_init(&g, nreg, seed))
+		return die("synth", -ENOMEM);
 	for (uint64_t k = 0; k < nsnap; k++) {
-		uint64_t hot = (k * nreg / 50) % nreg;
-
-		s.start_ns = t;
-		s.end_ns = t + 100000000ULL + rng_next(&seed) % 100000;
-		t = s.end_ns;
-		s.nr_regions = nreg;
-		for (uint64_t i = 0; i < nreg; i++) {
-			struct dpf_region *r = &s.regions[i];
-			uint32_t want = (i >= hot && i < hot + nreg / 10 + 1) ? 15 + rng_next(&seed) % 6 :
-					(rng_next(&seed) % 8 == 0);
-
-			if (i + 1 < nreg && rng_next(&seed) % 16 == 0) {
-				uint64_t mid = (r->start + s.regions[i + 1].end) / 2 & ~4095ULL;
-
-				if (mid > r->start && mid < s.regions[i + 1].end) {
-					r->end = mid;
-					s.regions[i + 1].start = mid;
-				}
-			}
-			r->age = (r->nr_accesses == want) ? r->age + 1 : 0;
-			r->nr_accesses = want;
-		}
-		ret = dpf_writer_snapshot(w, &s);
+		ret = dpf_writer_snapshot(w, synth_next(&g));
 		if (!ret && flush && (k + 1) % flush == 0)
 			ret = dpf_writer_flush(w);
 		if (ret)
 			return die("snapshot", ret);
 	}
-	free(s.regions);
+	synth_release(&g);
 	dpf_meta_release(&meta);
 	ret = dpf_writer_close(w);
 	return ret ? die("close", ret) : 0;
@@ -205,7 +171,7 @@ int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "--synth"))
 		return synth(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
-			     argc > 5 ? strtoull(argv[5], NULL, 0) : 88172645463325252ULL,
+			     argc > 5 ? strtoull(argv[5], NULL, 0) : SYNTH_DEFAULT_SEED,
 			     argc > 6 ? strtoull(argv[6], NULL, 0) : 0);
 	if (argc == 2)
 		return from_text(argv[1]);
