@@ -14,11 +14,12 @@ score() {	# RECORDING TRUTH: scores of the snapshots after the first 20 (0.8 s)
 	daprof report raw -i "$1" --format csv |
 		awk -v truth="$2" -v max=10 -v skip="${3:-20}" -f "$S/score-truth.awk"
 }
-# hot NAME / cold NAME: the range scored >= 0.9 hot (or cold) in the scores file "sc"; not 1.0,
-# because a target starved of CPU for a whole window (the machine is shared) looks idle in it
-# A second argument lowers the bar (see the -p test).
-hot() { awk -v n="$1" -v t="${2:-0.9}" '$1 == n && $2 >= t { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
-cold() { awk -v n="$1" -v t="${2:-0.9}" '$1 == n && $3 >= t { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
+# hot NAME / cold NAME: in the scores file "sc", the range is hot (or cold) in the typical
+# snapshot (median share >= 0.9) and over all snapshots (share >= 0.8 x 0.9). Not 1.0: a target
+# starved of CPU for a whole aggregation (the machine is shared; the ASan build of the recorder
+# takes more of it) looks idle in that snapshot. A second argument lowers the bar.
+hot() { awk -v n="$1" -v t="${2:-0.9}" '$1 == n && $4 >= t && $2 >= 0.8 * t { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
+cold() { awk -v n="$1" -v t="${2:-0.9}" '$1 == n && $5 >= t && $3 >= 0.8 * t { ok = 1 } END { exit !ok }' sc || { cat sc; return 1; }; }
 # unharmed PID: alive, not traced, no range left registered for write-protection
 unharmed() {
 	grep -q "^TracerPid:[[:space:]]*0$" /proc/$1/status &&
@@ -32,14 +33,18 @@ if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 	exit 0
 fi
 
-# The 1 MiB hot global is small next to the regions around it: until random splits cut its
-# edges exactly, a region straddling it and a cold neighbour sometimes samples the cold side and
-# reports 0. Measured on a 2-core machine, scoring after 1.6 s: hot_global 0.875-0.992 in 10
-# launched runs; attached, 0.95-1.0 in 12 runs but 0.64 in one more (heap buffers 0.99+
-# throughout). NEEDSWORK: find why a small global sometimes stays mixed for seconds. Until then
-# both cases record 3 s, score the last 1.4 s (skip 40 snapshots of 40 ms), keep 0.9 for the
-# heap buffers and 0.8 for the cold global's coldness, and ask of the hot global only that it
-# is mostly hot (0.5).
+# The 1 MiB hot global is small next to the regions around it, and DAMON's algorithm is slow to
+# cut a sliver of it off a large cold neighbour: a split cuts a region at a random 10 %, 20 % ...
+# 90 % point and only the left piece is cut again, so the last 10 % of a 16 MiB cold region is
+# never smaller than 1.6 MiB; a piece holding 60 KiB of hot pages and 1.5 MiB of cold ones
+# samples as 0 or 1 access per aggregation and merges back into its cold neighbour (merge
+# threshold: max/10 = 1). Seen in a dumped recording (threads workload, 1 MiB buffers): the first
+# 60 KiB of a hot buffer stayed in a 16 MiB cold region for all of 2 s. Kernel DAMON splits and
+# merges the same way. Measured on a 2-core machine, scoring after 1.6 s: hot_global 0.875-0.992
+# in 10 launched runs; attached, 0.95-1.0 in 12 runs but 0.64 in one more (heap buffers 0.99+
+# throughout). So both cases record 3 s, score the last 1.4 s (skip 40 snapshots of 40 ms),
+# keep 0.9 for the heap buffers and 0.8 for the cold global's coldness, and ask of the hot global
+# only that it is mostly hot (0.5).
 test_expect_success '-- CMD: hot and cold globals and heap buffers, at page precision' '
 	daprof record $FAST -o rec.data -- "$W/hotcold" 3 truth >out &&
 	grep -q "^hotcold: " out &&
@@ -60,6 +65,8 @@ test_expect_success '-p PID: the same at page precision, and the target runs on 
 	hot hot_global 0.5 && hot hot_heap && cold cold_global 0.8 && cold cold_heap
 '
 
+# 4 MiB per thread, for the reason above: with 1 MiB buffers one of them scored 0.92-0.97 hot in
+# 4 of 12 ASan runs and 0.88 in one CI run; with 4 MiB, 0.97 or more in 20 ASan runs.
 test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold' '
 	"$W/threads" 3.5 2 truth >out & pid=$! &&
 	wait_file truth &&
@@ -70,11 +77,16 @@ test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold'
 	hot hot_0 && hot hot_1 && cold cold
 '
 
-test_expect_success 'a moving hot window is followed: precision and recall >= 0.9' '
+# The window is scored per snapshot from 0.4 s after each move. Precision and recall over all
+# scored snapshots ranged 0.89-1.0 in 16 runs of the ASan build: one bad snapshot (the target
+# starved of CPU, or the first period, before the regions have split up the buffer) weighs on
+# the totals. So the typical snapshot (the median) must score >= 0.9, the totals >= 0.8.
+test_expect_success 'a moving hot window is followed: median precision and recall >= 0.9' '
 	daprof record $FAST -o rec.data -- "$W/movewin" 3 1000 truth >/dev/null &&
 	daprof report raw -i rec.data --format csv |
 		awk -v truth=truth -v max=10 -v settle=400000000 -f "$S/score-window.awk" >sc &&
-	awk "\$2 >= 0.9 && \$4 >= 0.9 && \$6 >= 15 { ok = 1 } END { exit !ok }" sc || { cat sc; false; }
+	awk "\$2 >= 0.8 && \$4 >= 0.8 && \$6 >= 15 && \$8 >= 0.9 && \$10 >= 0.9 { ok = 1 }
+		END { exit !ok }" sc || { cat sc; false; }
 '
 
 test_expect_success 'a changing map: new mappings are watched and the maps are recorded' '

@@ -10,6 +10,8 @@ FAST="--primitive refs -s 2ms -a 40ms -u 200ms"
 
 wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
+# in the typical snapshot (median, >= 0.95) and over all of them (>= 0.8: a snapshot in which
+# the target waited for a CPU looks cold; see score-truth.awk)
 test_expect_success 'a hot mapping is hot and a cold mapping cold' '
 	"$W/hotcold" 2.4 truth >out & pid=$! &&
 	wait_file truth &&
@@ -17,7 +19,8 @@ test_expect_success 'a hot mapping is hot and a cold mapping cold' '
 	wait $pid &&
 	daprof report raw -i rec.data --format csv |
 		awk -v truth=truth -v max=20 -v skip=20 -f "$S/score-truth.awk" >sc &&
-	awk "\$1 == \"hot_heap\" && \$2 >= 0.95 { h = 1 } \$1 == \"cold_heap\" && \$3 >= 0.95 { c = 1 }
+	awk "\$1 == \"hot_heap\" && \$4 >= 0.95 && \$2 >= 0.8 { h = 1 }
+	     \$1 == \"cold_heap\" && \$5 >= 0.95 && \$3 >= 0.8 { c = 1 }
 	     END { exit !(h && c) }" sc || { cat sc; false; }
 '
 

@@ -6,8 +6,10 @@
 # -v min=N for a threshold); the
 # truth is the window's position during the snapshot. Snapshots that overlap a move, or start
 # less than settle ns (default 0) after one, or start less than from ns after t0, are skipped.
-# Prints
-#   precision P recall R snapshots N
+# Prints the totals over the scored snapshots, then the median of the snapshots' own scores
+# (a snapshot in which the target was starved of CPU weighs on the totals, not on the medians)
+#   precision P recall R snapshots N median_precision MP median_recall MR
+# With -v each=1, one line per scored snapshot first: "snapshot ID precision P recall R".
 BEGIN {
 	FS = ","
 	while ((getline line < truth) > 0) {
@@ -29,9 +31,23 @@ BEGIN {
 	cur = -1
 }
 function flush() {
-	if (cur >= 0 && ok)
+	if (cur >= 0 && ok) {
 		nsnap++
+		sp[nsnap] = stp + sfp ? stp / (stp + sfp) : 0
+		sr[nsnap] = stp + sfn ? stp / (stp + sfn) : 0
+		if (each)
+			printf "snapshot %s precision %.4f recall %.4f\n", cur, sp[nsnap], sr[nsnap]
+		tp += stp; fp += sfp; fn += sfn
+	}
 	cur = -1
+	stp = sfp = sfn = 0
+}
+function median(v, n,	i, j, t) {	# sorts v[1..n] (insertion sort: n is a few hundred)
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	return n ? (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) : 0
 }
 NR == 1 { next }
 {
@@ -52,13 +68,15 @@ NR == 1 { next }
 	ilo = lo > ws ? lo : ws; ihi = hi < we ? hi : we
 	in_win = ihi > ilo ? ihi - ilo : 0
 	if (a > min + 0) {
-		tp += in_win
-		fp += (hi - lo) - in_win
+		stp += in_win
+		sfp += (hi - lo) - in_win
 	} else {
-		fn += in_win
+		sfn += in_win
 	}
 }
 END {
 	flush()
-	printf "precision %.4f recall %.4f snapshots %d\n", tp + fp ? tp / (tp + fp) : 0, tp + fn ? tp / (tp + fn) : 0, nsnap
+	printf "precision %.4f recall %.4f snapshots %d median_precision %.4f median_recall %.4f\n",
+		tp + fp ? tp / (tp + fp) : 0, tp + fn ? tp / (tp + fn) : 0, nsnap,
+		median(sp, nsnap), median(sr, nsnap)
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Multi-threaded workload: NTHREADS threads each write their own 1 MiB buffer (own mapping)
+ * Multi-threaded workload: NTHREADS threads each write their own 4 MiB buffer (own mapping)
  * over and over, while a shared 4 MiB buffer stays cold and the main thread waits in
  * pthread_join() (blocked in a futex, which is where ptrace injection finds it). TRUTH_FILE
  * gets "hot_N START END" per thread and "cold START END" (decimal).
@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define HOT_SZ (1UL << 20)
+#define HOT_SZ (4UL << 20)
 #define COLD_SZ (4UL << 20)
 #define MAX_THREADS 16
 
