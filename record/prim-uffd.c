@@ -12,8 +12,11 @@
  * DAMON's mkold/young become: prepare() write-protects the page of each sample address
  * (PAGEMAP_SCAN with PM_SCAN_WP_MATCHING over that one page) and check() asks whether it is
  * written now (a plain PAGEMAP_SCAN of the page). A page inside a PMD-mapped huge page is treated
- * as DAMON treats it: the whole huge page is protected and checked, so that it is never split
- * (protecting 4 KiB of it would split the mapping).
+ * as DAMON treats it: the whole huge page is protected and checked (protecting 4 KiB of it would
+ * split it at once). But a write to a write-protected huge page splits it all the same in
+ * asynchronous mode (mm/memory.c, wp_huge_pmd(): "goto split"), so the target's transparent huge
+ * pages that are written while watched end up as 4 KiB pages; the caveat() line says so, with
+ * how many there were, and the recording keeps it. Kernel DAMON does not split them.
  * Closing the userfaultfd (stop, or the recorder's death) unregisters everything and lifts the
  * protection.
  */
@@ -92,7 +95,17 @@ struct uffd {
 	size_t alloc;
 	uint64_t nr_registered;
 	uint64_t nr_unregistrable;
+	unsigned int thp_age;		/* map updates since smaps was last read */
+	uint64_t thp_kib_max;		/* most huge-page memory seen in the target (smaps) */
 };
+
+/*
+ * Reading smaps walks every page table of the target (about 1 % of a core per second at 2 GiB
+ * resident, in this project's VMs), so the THP areas are read again when the mappings change,
+ * and otherwise every THP_REREAD updates, for huge pages that khugepaged makes in an area that
+ * had none and is not marked "hg" (a file or shmem mapping, a THP mode changed meanwhile).
+ */
+#define THP_REREAD 10
 
 static long sys_pidfd_open(pid_t pid)
 {
@@ -332,11 +345,14 @@ static int register_range(struct uffd *u, uint64_t start, uint64_t end)
 	return protect_range(u->pagemap_fd, start, end) == -ESRCH ? -ESRCH : 0;
 }
 
-/* Register the mappings of @m that were not there, as they are, last time. */
+/*
+ * Register the mappings of @m that were not there, as they are, last time.
+ * Return: 1 when the mappings changed since last time, 0 when not, or -errno.
+ */
 static int register_new(struct uffd *u, const struct pm_map *m)
 {
 	struct dr_range *now;
-	size_t nr, k = 0;
+	size_t nr, k = 0, same = 0;
 	int ret = pm_ranges(m, &now, &nr);
 
 	if (ret)
@@ -345,12 +361,16 @@ static int register_new(struct uffd *u, const struct pm_map *m)
 		while (k < u->nr_last && u->last[k].end <= now[i].start)
 			k++;
 		if (k < u->nr_last && u->last[k].start == now[i].start &&
-		    u->last[k].end == now[i].end)
+		    u->last[k].end == now[i].end) {
+			same++;
 			continue;
+		}
 		ret = register_range(u, now[i].start, now[i].end);
 		if (ret)
 			break;
 	}
+	if (!ret)
+		ret = same != nr || nr != u->nr_last;
 	free(u->last);
 	u->last = now;
 	u->nr_last = nr;
@@ -393,7 +413,7 @@ static int uffd_open(struct prim **out, const struct prim_target *t, char *why, 
 	}
 	find_thp_areas(u);
 	ret = register_new(u, t->maps);
-	if (ret) {
+	if (ret < 0) {
 		prim_why(why, len, ret, "cannot register the memory of pid %d: %s", (int)t->pid,
 			 strerror(-ret));
 		goto fail;
@@ -435,12 +455,13 @@ static void find_thp_areas(struct uffd *u)
 {
 	char path[64], *text, *line, *next;
 	int always = 0, possible = 0;
-	uint64_t s = 0, e = 0;
+	uint64_t s = 0, e = 0, thp_kib = 0;
 	char *a = NULL;
 
 	free(u->thp);
 	u->thp = NULL;
 	u->nr_thp = 0;
+	u->thp_age = 0;
 	memset(u->block, 0, sizeof(u->block));
 	if (thp_never())
 		return;
@@ -466,6 +487,7 @@ static void find_thp_areas(struct uffd *u)
 			    sscanf(line, "ShmemPmdMapped: %llu", &kb) == 1 ||
 			    sscanf(line, "FilePmdMapped: %llu", &kb) == 1) && kb) {
 			possible = 1;
+			thp_kib += kb;
 		} else if (!strncmp(line, "VmFlags:", 8)) {
 			if (strstr(line, " hg") || (always && !strstr(line, " nh")))
 				possible = 1;
@@ -483,6 +505,8 @@ static void find_thp_areas(struct uffd *u)
 		}
 	}
 	free(text);
+	if (thp_kib > u->thp_kib_max)
+		u->thp_kib_max = thp_kib;
 }
 
 static uint64_t *block_slot(struct uffd *u, uint64_t block)
@@ -612,9 +636,25 @@ static int uffd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 static int uffd_maps_changed(struct prim *p, const struct pm_map *m)
 {
 	struct uffd *u = (struct uffd *)p;
+	int changed = register_new(u, m);
 
-	find_thp_areas(u);
-	return register_new(u, m);
+	if (changed < 0)
+		return changed;
+	if (changed || ++u->thp_age >= THP_REREAD)
+		find_thp_areas(u);
+	return 0;
+}
+
+static int uffd_caveat(struct prim *p, char *buf, size_t len)
+{
+	struct uffd *u = (struct uffd *)p;
+
+	if (!u->thp_kib_max)
+		return 0;
+	snprintf(buf, len, "uffd-wp splits the transparent huge pages that are written while "
+		 "watched (the target had %llu MiB of them); --primitive refs leaves them whole",
+		 (unsigned long long)(u->thp_kib_max + 1023) / 1024);
+	return 1;
 }
 
 static void uffd_close(struct prim *p)
@@ -639,5 +679,6 @@ const struct prim_ops prim_uffd_wp = {
 	.prepare = uffd_prepare,
 	.check = uffd_check,
 	.maps_changed = uffd_maps_changed,
+	.caveat = uffd_caveat,
 	.close = uffd_close,
 };

@@ -45,6 +45,12 @@ struct prim_ops {
 	int (*check)(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *accessed);
 	/* maps_changed() - the target's map is @m now (optional). Return: 0 or -errno. */
 	int (*maps_changed)(struct prim *p, const struct pm_map *m);
+	/*
+	 * caveat() - what a user must know of this run beyond what the primitive sees: an effect
+	 * on the target, or memory it cannot watch (optional). Return: 1 with one line in @buf,
+	 * or 0 when there is nothing to say.
+	 */
+	int (*caveat)(struct prim *p, char *buf, size_t len);
 	/* close() - undo everything open() did and free. */
 	void (*close)(struct prim *p);
 };

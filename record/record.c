@@ -473,6 +473,8 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		     passed[0] ? "; " : "", passed);
 		if (pnote)
 			note(o, "primitive %s chosen because %s", prim ? prim : "?", pnote);
+		if (dpf_meta_get(&meta, "primitive_caveat"))
+			note(o, "%s", dpf_meta_get(&meta, "primitive_caveat"));
 	}
 	if (child)
 		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */

@@ -332,6 +332,12 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 	ret = ret ? ret : dpf_meta_set(m, "primitive_sees", b->ops->sees);
 	if (!ret && b->auto_note[0])
 		ret = dpf_meta_set(m, "primitive_note", b->auto_note);
+	if (!ret && b->ops->caveat) {
+		char caveat[256];
+
+		if (b->ops->caveat(b->prim, caveat, sizeof(caveat)))
+			ret = dpf_meta_set(m, "primitive_caveat", caveat);
+	}
 	return ret;
 }
 

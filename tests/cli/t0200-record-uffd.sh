@@ -52,7 +52,8 @@ test_expect_success '-- CMD: hot and cold globals and heap buffers, at page prec
 	hot hot_global 0.5 && hot hot_heap && cold cold_global 0.8 && cold cold_heap &&
 	daprof info -i rec.data >info &&
 	grep -q "primitive uffd-wp (sees writes, page)" info &&
-	grep -q "closed cleanly" info && grep -q "hotcold 3 truth" info
+	grep -q "closed cleanly" info && grep -q "hotcold 3 truth" info &&
+	! grep -q "^caveat" info
 '
 
 test_expect_success '-p PID: the same at page precision, and the target runs on unharmed' '
@@ -88,6 +89,31 @@ test_expect_success 'a moving hot window is followed: median precision and recal
 	awk "\$2 >= 0.8 && \$4 >= 0.8 && \$6 >= 15 && \$8 >= 0.9 && \$10 >= 0.9 { ok = 1 }
 		END { exit !ok }" sc || { cat sc; false; }
 '
+
+# Transparent huge pages: a write to a write-protected huge page splits it (the kernel's
+# asynchronous uffd-wp fault path does), so the hot ones end up split; the cold ones must stay
+# whole, the scores must be right, and both the notice and the recording must say so.
+# memtouch: 64 MiB in huge pages, the first 16 MiB hot.
+thp_huge() { awk '/^AnonHugePages:/ { print $2 }' /proc/$1/smaps_rollup; }
+if ! grep -qs "\[always\]\|\[madvise\]" /sys/kernel/mm/transparent_hugepage/enabled; then
+	test_skip 'huge pages' "transparent huge pages are off here"
+else
+test_expect_success 'huge pages: scored right; the cold ones stay whole; the split is told' '
+	"$W/memtouch" 64 25 4 truth huge >out & pid=$! &&
+	wait_file truth && before=$(thp_huge $pid) &&
+	echo "AnonHugePages before: $before kB" &&
+	test "$before" -ge 49152 &&
+	daprof record ${FAST#-q} -o rec.data -d 2.5 -p $pid 2>err &&
+	after=$(thp_huge $pid) && echo "after: $after kB" &&
+	unharmed $pid && wait $pid &&
+	test "$after" -ge $((before - 16384)) &&
+	score rec.data truth >sc &&
+	hot hot && cold cold &&
+	msg="uffd-wp splits the transparent huge pages that are written while watched (the target had $((before / 1024)) MiB of them); --primitive refs leaves them whole" &&
+	grep -qxF "daprof: $msg" err &&
+	daprof info -i rec.data | grep -qxF "caveat           $msg"
+'
+fi
 
 test_expect_success 'a changing map: new mappings are watched and the maps are recorded' '
 	daprof record $FAST -u 100ms -o rec.data -- "$W/mapunmap" 2 250 truth >out &&

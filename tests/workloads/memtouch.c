@@ -3,9 +3,11 @@
  * Benchmark workload: SIZE_MIB of anonymous memory made resident, of which the first HOT_PCT
  * percent is written over and over (one byte per 4 KiB page per pass) for SECONDS; the rest
  * stays cold. Reports its own throughput, so that a benchmark can compare a monitored run with
- * an unmonitored one. TRUTH_FILE gets "hot START END" and "cold START END".
+ * an unmonitored one. TRUTH_FILE gets "hot START END" and "cold START END". With "huge", the
+ * buffer is 2 MiB-aligned, asks for transparent huge pages (MADV_HUGEPAGE) and the hot part is
+ * a whole number of 2 MiB pages; otherwise it is kept to 4 KiB pages.
  *
- *   memtouch SIZE_MIB HOT_PCT SECONDS [TRUTH_FILE]
+ *   memtouch SIZE_MIB HOT_PCT SECONDS [TRUTH_FILE [huge]]
  *   prints "memtouch: N Mwrites/s, M minor faults" (faults of the timed part only)
  */
 #include <stdint.h>
@@ -15,6 +17,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#define HUGE_SZ (2UL << 20)
 
 static double now_s(void)
 {
@@ -31,18 +35,26 @@ int main(int argc, char **argv)
 	unsigned long writes = 0, pass = 0;
 	struct rusage ru0, ru1;
 	char *buf;
+	int huge;
 
 	if (!size || pct <= 0 || pct > 100 || secs <= 0) {
-		fprintf(stderr, "usage: memtouch SIZE_MIB HOT_PCT SECONDS [TRUTH_FILE]\n");
+		fprintf(stderr, "usage: memtouch SIZE_MIB HOT_PCT SECONDS [TRUTH_FILE [huge]]\n");
 		return 2;
 	}
-	hot = (size_t)(size * pct / 100) & ~4095UL;
-	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	huge = argc > 5 && !strcmp(argv[5], "huge");
+	hot = (size_t)(size * pct / 100) & ~(huge ? HUGE_SZ - 1 : 4095UL);
+	buf = mmap(NULL, size + (huge ? HUGE_SZ : 0), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
 		perror("memtouch: mmap");
 		return 1;
 	}
-	madvise(buf, size, MADV_NOHUGEPAGE);
+	if (huge) {
+		buf = (char *)(((uintptr_t)buf + HUGE_SZ - 1) & ~(HUGE_SZ - 1));
+		madvise(buf, size, MADV_HUGEPAGE);
+	} else {
+		madvise(buf, size, MADV_NOHUGEPAGE);
+	}
 	memset(buf, 1, size);
 	if (argc > 4) {
 		char tmp[4096];
