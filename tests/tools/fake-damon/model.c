@@ -1,92 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fake-damon: a stand-in for the kernel's DAMON sysfs tree, for testing the kernel DAMON backend
- * (record/damon-sysfs.c) on machines whose own DAMON must not be touched.
- *
- *   fake-damon [options] MOUNTPOINT
- *
- * Why a FUSE file system, spoken over /dev/fuse directly: the backend's behaviour that matters
- * is how it reacts to what write(2) returns (EBUSY from the sysfs lock, EINVAL from "on",
- * ECANCELED, EPERM from "off", ...) and to writes that block (update_schemes_tried_regions).
- * A plain directory cannot fail or block a write, so a polling/inotify fake would need a second
- * protocol in the backend ("read the error marker") that the real kernel does not have. With
- * FUSE the backend's code is exactly the code that runs against /sys: the same open/write/read
- * calls, the same errno values, the same blocking. libfuse is not needed (the protocol is a
- * handful of fixed structs from <linux/fuse.h>), so the build gains no dependency. It needs
- * root (mount) and /dev/fuse; tests skip loudly without them. Run it inside a private mount
- * namespace (unshare -m) so the mount vanishes with the test.
- *
- * The tree under MOUNTPOINT/admin is laid out as the kernel's (DAMON-KERNEL.md §1.2) for the
- * --tree level chosen; writes are checked and staged as the kernel does, and the state commands
- * act on a pretend kdamond whose regions come from a script. MOUNTPOINT/fake/ctl takes control
- * commands and MOUNTPOINT/fake/log lists every write made under admin/ with its result.
- *
- * Options:
- *   --tree 5.18|6.1|6.12|6.18  which files exist (default 6.18): 5.18 has no avail_operations,
- *                          6.1 no tried_regions; before
- *                          6.14 a tried_regions update of a kdamond that stops returns 0
- *   --ops LIST             avail_operations, comma-separated (default vaddr,fvaddr,paddr)
- *   --other N[:on]         N kdamonds of another user exist at start (kdamond 0 running if :on)
- *   --region S,E,N[,F[,T]] a scripted region [S,E) seen with N accesses per aggregation in
- *                          aggregations F..T (default always); repeatable
- *   --synth N              N scripted regions of 64 KiB from 0x100000000; every 10th is hot
- *   --kdamond-pid PID      what kdamonds/K/pid shows when on (default: this process)
- * Control commands (one per write to fake/ctl):
- *   busy N                 the next N writes to nr_* or state fail with EBUSY (lock contention)
- *   fail CMD ERRNO [COUNT] the state command CMD fails with ERRNO (name or number) COUNT times
- *                          (default 1; -1 = always)
- *   stop K                 kdamond K stops by itself, as when all its targets died
+ * fake-damon's model of the kernel: the DAMON sysfs tree (DAMON-KERNEL.md §1.2) for the --tree
+ * level chosen, what a write to each file does (the kernel's store() handlers: their checks,
+ * staging and errno values), what a read shows, and the pretend kdamond behind the state files,
+ * whose regions come from a script. Kept apart from fuse.c, which only carries requests between
+ * /dev/fuse and these nodes, so that the kernel behaviour being faked reads without the protocol
+ * around it. fuse.c says why FUSE, and lists the options and the control commands (ctl() here).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/fuse.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "fake-damon.h"
 
 #define MAX_KD		16
 #define MAX_REGIONS	200000
-
-enum ftype {
-	F_NUM,		/* unsigned number, base 0 */
-	F_INT,		/* signed number */
-	F_BOOL,
-	F_KEY,		/* one of a keyword list */
-	F_TEXT,		/* free text (memcg_path) */
-	F_RO,		/* read-only value */
-	F_NR,		/* nr_* : recreates numbered children */
-	F_STATE,
-	F_PID,
-	F_CTL,
-	F_LOG,
-};
-
-struct node;
-typedef void (*builder_fn)(struct node *dir);
-
-struct node {
-	char *name;
-	int is_dir;
-	int dead;
-	uint64_t nlookup;
-	mode_t mode;
-	enum ftype type;
-	char val[64];
-	const char *const *keys;
-	builder_fn build;	/* F_NR: builds one numbered child dir */
-	int kd;			/* F_STATE/F_PID: kdamond index */
-	struct node *parent;
-	struct node *child;
-	struct node *next;
-};
 
 struct sregion {
 	uint64_t start;
@@ -109,8 +42,6 @@ struct kdamond {
 };
 
 static struct {
-	int fd;
-	const char *mnt;
 	int tree;		/* 612 for 6.12 */
 	char ops[64];
 	pid_t kdamond_pid;
@@ -125,7 +56,6 @@ static struct {
 	int fail_count;
 	char *log;
 	size_t log_len;
-	volatile sig_atomic_t stop;
 } g;
 
 static const char *const ops_keys[] = { "vaddr", "fvaddr", "paddr", NULL };
@@ -143,7 +73,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -226,7 +156,7 @@ static struct node *nr_file(struct node *d, const char *name, builder_fn b)
 	return n;
 }
 
-static struct node *lookup(struct node *d, const char *name)
+struct node *node_lookup(struct node *d, const char *name)
 {
 	for (struct node *c = d ? d->child : NULL; c; c = c->next)
 		if (!strcmp(c->name, name))
@@ -241,7 +171,7 @@ static struct node *walk(struct node *d, const char *path)
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (char *t = strtok_r(buf, "/", &save); t && d; t = strtok_r(NULL, "/", &save))
-		d = lookup(d, t);
+		d = node_lookup(d, t);
 	return d;
 }
 
@@ -257,7 +187,7 @@ static uint64_t num(struct node *d, const char *path)
 	return strtoull(val(d, path), NULL, 0);
 }
 
-static void free_node(struct node *n)
+void node_free(struct node *n)
 {
 	free(n->name);
 	free(n);
@@ -279,7 +209,7 @@ static void kill_tree(struct node *n)
 	n->parent = NULL;
 	n->dead = 1;
 	if (!n->nlookup)
-		free_node(n);
+		node_free(n);
 }
 
 static void remove_numbered(struct node *d)
@@ -659,8 +589,8 @@ static void populate(int k, long a, int bytes_only)
 			if (g.tree >= 614)
 				file(d, "sz_filter_passed", F_RO, "0");
 		}
-		if (lookup(tr, "total_bytes"))
-			snprintf(lookup(tr, "total_bytes")->val, 64, "%llu",
+		if (node_lookup(tr, "total_bytes"))
+			snprintf(node_lookup(tr, "total_bytes")->val, 64, "%llu",
 				 (unsigned long long)total);
 	}
 	free(r);
@@ -673,7 +603,7 @@ static void sleep_until(uint64_t t)
 	if (t > n) {
 		struct timespec ts = { (time_t)((t - n) / 1000000000u), (long)((t - n) % 1000000000u) };
 
-		while (nanosleep(&ts, &ts) && errno == EINTR && !g.stop)
+		while (nanosleep(&ts, &ts) && errno == EINTR && !fake_stop)
 			;
 	}
 }
@@ -855,7 +785,7 @@ static int store_nr(struct node *n, const char *v)
 }
 
 /* A write to a file: the kernel's store() handler. */
-static int store(struct node *n, const char *data, size_t len)
+int node_store(struct node *n, const char *data, size_t len)
 {
 	char v[4096];
 	char path[512];
@@ -884,7 +814,7 @@ static int store(struct node *n, const char *data, size_t len)
 	return ret;
 }
 
-static int show(struct node *n, char *buf, size_t len)
+int node_show(struct node *n, char *buf, size_t len)
 {
 	reap();
 	switch (n->type) {
@@ -903,240 +833,9 @@ static int show(struct node *n, char *buf, size_t len)
 	}
 }
 
-/* ---- FUSE ---- */
+/* ---- setting up ---- */
 
-static struct node *node_of(uint64_t id)
-{
-	/* INIT and a few others carry nodeid 0 */
-	return id == FUSE_ROOT_ID || !id ? g.root : (struct node *)(uintptr_t)id;
-}
-
-static uint64_t id_of(struct node *n)
-{
-	return n == g.root ? FUSE_ROOT_ID : (uint64_t)(uintptr_t)n;
-}
-
-static void fill_attr(struct node *n, struct fuse_attr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->ino = id_of(n);
-	a->mode = n->is_dir ? S_IFDIR | 0755 : S_IFREG | n->mode;
-	a->nlink = n->is_dir ? 2 : 1;
-	a->size = n->is_dir ? 0 : 4096;
-	a->blksize = 4096;
-	a->atime = a->mtime = a->ctime = (uint64_t)time(NULL);
-}
-
-static void reply(uint64_t unique, int err, const void *data, size_t len)
-{
-	struct fuse_out_header h = { .len = (uint32_t)sizeof(h), .error = err, .unique = unique };
-	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)data, len } };
-
-	if (!err && data)
-		h.len += (uint32_t)len;
-	if (writev(g.fd, iov, !err && data ? 2 : 1) < 0 && errno != ENOENT)
-		fprintf(stderr, "fake-damon: reply: %s\n", strerror(errno));
-}
-
-static void forget(struct node *n, uint64_t count)
-{
-	if (n == g.root)
-		return;
-	n->nlookup = n->nlookup > count ? n->nlookup - count : 0;
-	if (!n->nlookup && n->dead)
-		free_node(n);
-}
-
-static void handle(const struct fuse_in_header *in, const void *arg)
-{
-	struct node *n = node_of(in->nodeid);
-
-	if (n->dead && in->opcode != FUSE_FORGET && in->opcode != FUSE_BATCH_FORGET &&
-	    in->opcode != FUSE_RELEASE && in->opcode != FUSE_RELEASEDIR &&
-	    in->opcode != FUSE_FLUSH && in->opcode != FUSE_INTERRUPT) {
-		reply(in->unique, -ENOENT, NULL, 0);
-		return;
-	}
-	switch (in->opcode) {
-	case FUSE_INIT: {
-		const struct fuse_init_in *ii = arg;
-		struct fuse_init_out o = { 0 };
-
-		o.major = FUSE_KERNEL_VERSION;
-		o.minor = ii->minor < FUSE_KERNEL_MINOR_VERSION ? ii->minor : FUSE_KERNEL_MINOR_VERSION;
-		o.max_readahead = ii->max_readahead;
-		o.max_background = 16;
-		o.congestion_threshold = 12;
-		o.max_write = 4096;
-		o.time_gran = 1;
-		reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_LOOKUP: {
-		struct node *c = lookup(n, arg);
-		struct fuse_entry_out o = { 0 };
-
-		if (!c) {
-			reply(in->unique, -ENOENT, NULL, 0);
-			break;
-		}
-		c->nlookup++;
-		o.nodeid = id_of(c);
-		fill_attr(c, &o.attr);
-		reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_FORGET:
-		forget(n, ((const struct fuse_forget_in *)arg)->nlookup);
-		break;
-	case FUSE_BATCH_FORGET: {
-		const struct fuse_batch_forget_in *b = arg;
-		const struct fuse_forget_one *one = (const void *)(b + 1);
-
-		for (uint32_t i = 0; i < b->count; i++)
-			forget(node_of(one[i].nodeid), one[i].nlookup);
-		break;
-	}
-	case FUSE_GETATTR:
-	case FUSE_SETATTR: {
-		struct fuse_attr_out o = { 0 };
-
-		fill_attr(n, &o.attr);
-		reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_OPEN: {
-		const struct fuse_open_in *oi = arg;
-		struct fuse_open_out o = { .open_flags = FOPEN_DIRECT_IO };
-		int acc = oi->flags & O_ACCMODE;
-
-		if (n->is_dir)
-			reply(in->unique, -EISDIR, NULL, 0);
-		else if (acc != O_RDONLY && !(n->mode & 0200))
-			reply(in->unique, -EACCES, NULL, 0);	/* kernfs_fop_open() */
-		else
-			reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_READ: {
-		const struct fuse_read_in *ri = arg;
-		static char buf[1 << 20];
-		int len = show(n, buf, sizeof(buf));
-
-		if (len < 0)
-			len = 0;
-		if ((size_t)len > sizeof(buf) - 1)
-			len = sizeof(buf) - 1;
-		if (ri->offset >= (uint64_t)len)
-			reply(in->unique, 0, buf, 0);
-		else
-			reply(in->unique, 0, buf + ri->offset,
-			      (size_t)len - ri->offset < ri->size ? (size_t)len - ri->offset : ri->size);
-		break;
-	}
-	case FUSE_WRITE: {
-		const struct fuse_write_in *wi = arg;
-		struct fuse_write_out o = { .size = wi->size };
-		int err = store(n, (const char *)(wi + 1), wi->size);
-
-		if (err)
-			reply(in->unique, err, NULL, 0);
-		else
-			reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_OPENDIR: {
-		struct fuse_open_out o = { 0 };
-
-		if (!n->is_dir)
-			reply(in->unique, -ENOTDIR, NULL, 0);
-		else
-			reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_READDIR: {
-		const struct fuse_read_in *ri = arg;
-		static char buf[1 << 17];
-		size_t used = 0;
-		uint64_t i = 0;
-		size_t max = ri->size < sizeof(buf) ? ri->size : sizeof(buf);
-		struct node *c = n->child;
-
-		for (i = 0; ; i++) {
-			const char *name;
-			struct fuse_dirent *de;
-			size_t sz;
-
-			if (i == 0)
-				name = ".";
-			else if (i == 1)
-				name = "..";
-			else if (c) {
-				name = c->name;
-				c = c->next;
-			} else
-				break;
-			if (i < ri->offset)
-				continue;
-			sz = FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + strlen(name));
-			if (used + sz > max)
-				break;
-			de = (struct fuse_dirent *)(buf + used);
-			memset(de, 0, sz);
-			de->ino = i + 1000;
-			de->off = i + 1;
-			de->namelen = (uint32_t)strlen(name);
-			memcpy(de->name, name, de->namelen);
-			used += sz;
-		}
-		reply(in->unique, 0, buf, used);
-		break;
-	}
-	case FUSE_STATFS: {
-		struct fuse_statfs_out o = { 0 };
-
-		o.st.bsize = 4096;
-		o.st.namelen = 255;
-		o.st.frsize = 4096;
-		reply(in->unique, 0, &o, sizeof(o));
-		break;
-	}
-	case FUSE_RELEASE:
-	case FUSE_RELEASEDIR:
-	case FUSE_FLUSH:
-	case FUSE_FSYNC:
-	case FUSE_FSYNCDIR:
-		reply(in->unique, 0, NULL, 0);
-		break;
-	case FUSE_INTERRUPT:
-		break;	/* every request is answered quickly anyway */
-	case FUSE_DESTROY:
-		reply(in->unique, 0, NULL, 0);
-		g.stop = 1;
-		break;
-	case FUSE_MKDIR:
-	case FUSE_MKNOD:
-	case FUSE_CREATE:
-	case FUSE_UNLINK:
-	case FUSE_RMDIR:
-	case FUSE_RENAME:
-	case FUSE_SYMLINK:
-	case FUSE_LINK:
-		reply(in->unique, -EPERM, NULL, 0);
-		break;
-	default:
-		reply(in->unique, -ENOSYS, NULL, 0);
-		break;
-	}
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	g.stop = 1;
-}
-
-static void add_script(uint64_t s, uint64_t e, uint32_t nr, long from, long to)
+void model_add_region(uint64_t s, uint64_t e, uint32_t nr, long from, long to)
 {
 	if (g.nr_script % 1024 == 0) {
 		g.script = realloc(g.script, (g.nr_script + 1024) * sizeof(*g.script));
@@ -1146,77 +845,26 @@ static void add_script(uint64_t s, uint64_t e, uint32_t nr, long from, long to)
 	g.script[g.nr_script++] = (struct sregion){ s, e, nr, from, to };
 }
 
-static void usage(void)
+/* The tree at start, with --other's kdamonds of another user; returns its root. */
+struct node *model_build(const struct model_opts *o)
 {
-	die("usage: fake-damon [--tree 6.1|6.12|6.18] [--ops LIST] [--other N[:on]] "
-	    "[--region S,E,N[,F[,T]]]... [--synth N] [--kdamond-pid PID] MOUNTPOINT");
-}
-
-int main(int argc, char **argv)
-{
-	static char buf[1 << 20];
-	struct sigaction sa = { .sa_handler = on_signal };
-	int other = 0;
-	int other_on = 0;
-	char opts[256];
 	struct node *f;
-	int i;
 
-	g.tree = 618;
-	snprintf(g.ops, sizeof(g.ops), "vaddr,fvaddr,paddr");
-	g.kdamond_pid = getpid();
-	for (i = 1; i < argc - 1; i++) {
-		if (!strcmp(argv[i], "--tree")) {
-			int ma = 0;
-			int mi = 0;
-
-			if (sscanf(argv[++i], "%d.%d", &ma, &mi) != 2)
-				usage();
-			g.tree = ma * 100 + mi;
-		} else if (!strcmp(argv[i], "--ops")) {
-			snprintf(g.ops, sizeof(g.ops), "%s", argv[++i]);
-		} else if (!strcmp(argv[i], "--other")) {
-			other = atoi(argv[++i]);
-			other_on = strstr(argv[i], ":on") != NULL;
-		} else if (!strcmp(argv[i], "--region")) {
-			unsigned long long s, e;
-			unsigned nr;
-			long from = 0;
-			long to = __LONG_MAX__;
-
-			if (sscanf(argv[++i], "%lli,%lli,%u,%ld,%ld", (long long *)&s, (long long *)&e,
-				   &nr, &from, &to) < 3 || e <= s)
-				usage();
-			add_script(s, e, nr, from, to);
-		} else if (!strcmp(argv[i], "--synth")) {
-			long n = atol(argv[++i]);
-
-			for (long r = 0; r < n; r++)
-				add_script(0x100000000ull + (uint64_t)r * 65536,
-					   0x100000000ull + (uint64_t)(r + 1) * 65536,
-					   r % 10 == 0 ? 1000000 : 0, 0, __LONG_MAX__);
-		} else if (!strcmp(argv[i], "--kdamond-pid")) {
-			g.kdamond_pid = atoi(argv[++i]);
-		} else {
-			usage();
-		}
-	}
-	if (i != argc - 1)
-		usage();
-	g.mnt = argv[argc - 1];
-
+	g.tree = o->tree;
+	snprintf(g.ops, sizeof(g.ops), "%s", o->ops);
+	g.kdamond_pid = o->kdamond_pid;
 	g.root = dir(NULL, "");
 	g.admin = dir(g.root, "admin");
 	nr_file(dir(g.admin, "kdamonds"), "nr_kdamonds", build_kdamond);
 	f = dir(g.root, "fake");
 	file(f, "ctl", F_CTL, "");
 	file(f, "log", F_LOG, "");
-	if (other) {
+	if (o->other) {
 		char v[16];
 
-		snprintf(v, sizeof(v), "%d", other);
+		snprintf(v, sizeof(v), "%d", o->other);
 		store_nr(walk(g.admin, "kdamonds/nr_kdamonds"), v);
-		if (other_on) {
+		if (o->other_on) {
 			struct node *c;
 
 			store_nr(walk(g.admin, "kdamonds/0/contexts/nr_contexts"), "1");
@@ -1229,33 +877,5 @@ int main(int argc, char **argv)
 			g.kd[0].on_ns = now_ns();
 		}
 	}
-
-	g.fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	if (g.fd < 0)
-		die("cannot open /dev/fuse: %s", strerror(errno));
-	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=%d,group_id=%d,"
-		 "default_permissions,allow_other", g.fd, (int)getuid(), (int)getgid());
-	if (mount("fake-damon", g.mnt, "fuse.fake-damon", MS_NOSUID | MS_NODEV, opts))
-		die("cannot mount on '%s': %s", g.mnt, strerror(errno));
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	printf("ready\n");
-	fflush(stdout);
-
-	while (!g.stop) {
-		ssize_t n = read(g.fd, buf, sizeof(buf));
-
-		if (n < 0) {
-			if (errno == EINTR || errno == ENOENT || errno == EAGAIN)
-				continue;
-			if (errno == ENODEV)	/* unmounted */
-				break;
-			die("read /dev/fuse: %s", strerror(errno));
-		}
-		if ((size_t)n < sizeof(struct fuse_in_header))
-			continue;
-		handle((const struct fuse_in_header *)buf, buf + sizeof(struct fuse_in_header));
-	}
-	umount2(g.mnt, MNT_DETACH);
-	return 0;
+	return g.root;
 }
