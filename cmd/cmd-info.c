@@ -82,6 +82,7 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 		print_kv("backend", line);
 	}
 	print_meta_line(m, "caveat", "primitive_caveat");
+	print_meta_line(m, "target execs", "target_execs");
 	print_meta_line(m, "operations", "ops");
 	print_targets(m, s);
 	if (dpf_meta_get(m, "sample_us")) {

@@ -486,6 +486,9 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	dpf_meta_init(&meta);
 	if (!ops->describe(b, &meta))
 		dpf_writer_meta(w, &meta);
+	if (dpf_meta_get(&meta, "target_execs"))
+		note(o, "the target called exec %s time(s); each new program was watched from then on",
+		     dpf_meta_get(&meta, "target_execs"));
 	ops->stop(b);
 	if (child)
 		res->wait_status = finish_child(child, res->end != RECORD_END_TARGET);

@@ -4,7 +4,9 @@
  * region engine (record/regions.c) for the target, drives it with one access-check primitive
  * (record/prim*.c) at the sampling interval, hands out a snapshot per aggregation interval and
  * refreshes the regions from /proc/PID/maps at the update interval. Whether the target still
- * lives is asked of a pidfd, which works for a child and for any other process alike.
+ * lives is asked of a pidfd, which works for a child and for any other process alike. When the
+ * target calls exec, the primitive loses the old address space (-ESRCH) while the pidfd says the
+ * process lives: the primitive is opened again on the new program, and the regions follow its map.
  */
 #include <errno.h>
 #include <poll.h>
@@ -33,6 +35,8 @@ struct rec_backend {
 	size_t out_alloc;
 	char auto_note[256];		/* why auto passed over a primitive this system has */
 	char primitive[32];
+	char caveat[256];		/* of a primitive closed at an exec */
+	unsigned int nr_execs;		/* exec calls of the target followed */
 };
 
 static uint64_t now_ns(void)
@@ -213,11 +217,17 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 	return 0;
 }
 
-static int target_gone(struct rec_backend *b)
+/* Has the target exited, or does it within @wait_ms? */
+static int target_gone_within(struct rec_backend *b, int wait_ms)
 {
 	struct pollfd pfd = { .fd = b->pidfd, .events = POLLIN };
 
-	return poll(&pfd, 1, 0) > 0;
+	return poll(&pfd, 1, wait_ms) > 0;
+}
+
+static int target_gone(struct rec_backend *b)
+{
+	return target_gone_within(b, 0);
 }
 
 /* Sleep until @t (CLOCK_MONOTONIC ns). Return: 0, or -EINTR when a signal came. */
@@ -273,6 +283,45 @@ static int update_map(struct rec_backend *b)
 	return ret;
 }
 
+/*
+ * The primitive lost the target's address space. Gone, or replaced by an exec: then open the same
+ * primitive on the new program and let the regions follow its map. Return: 0 when followed,
+ * -ESRCH when the target is gone, or -errno.
+ */
+static int follow_exec(struct rec_backend *b, int err)
+{
+	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us };
+	struct pm_map m;
+	char why[256];
+	int ret;
+
+	if (err != -ESRCH || target_gone(b))
+		return target_gone(b) ? -ESRCH : err;
+	if (b->ops->caveat)
+		b->ops->caveat(b->prim, b->caveat, sizeof(b->caveat));
+	b->ops->close(b->prim);
+	b->prim = NULL;
+	ret = pm_read(b->p.pid, &m);
+	if (!ret) {
+		t.maps = &m;
+		ret = b->ops->open(&b->prim, &t, why, sizeof(why));
+		pm_release(&m);
+	}
+	if (ret) {
+		b->prim = NULL;
+		/*
+		 * It is exiting (its memory goes before the pidfd says so: give it 100 ms), or
+		 * the new program cannot be watched (set-uid, say).
+		 */
+		return target_gone_within(b, 100) || ret == -ENOENT ? -ESRCH : ret;
+	}
+	b->drp.priv = b->prim;
+	b->prepared = 0;
+	b->nr_execs++;
+	ret = update_map(b);
+	return ret == -ESRCH && !target_gone(b) ? -EIO : ret;
+}
+
 static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
 {
 	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
@@ -284,6 +333,8 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 
 		if (!b->prepared) {
 			ret = dr_sample_prepare(&b->ctx, &b->drp);
+			if (ret == -ESRCH && !(ret = follow_exec(b, ret)))
+				continue;	/* followed an exec: prepare on the new program */
 			if (ret)
 				return target_gone(b) ? -ESRCH : ret;
 			b->prepared = 1;
@@ -300,6 +351,8 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 			return 0;
 		ret = dr_sample_check(&b->ctx, &b->drp, &ev);
 		b->prepared = 0;
+		if (ret == -ESRCH && !(ret = follow_exec(b, ret)))
+			continue;
 		if (ret)
 			return target_gone(b) ? -ESRCH : ret;
 		if (ev & DR_EV_AGGREGATED) {
@@ -315,6 +368,8 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 		}
 		if (ev & DR_EV_UPDATE_DUE) {
 			ret = update_map(b);
+			if (ret == -ESRCH)
+				ret = follow_exec(b, ret);
 			if (ret)
 				return target_gone(b) ? -ESRCH : ret;
 		}
@@ -335,9 +390,13 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 	if (!ret && b->ops->caveat) {
 		char caveat[256];
 
-		if (b->ops->caveat(b->prim, caveat, sizeof(caveat)))
+		if (b->prim && b->ops->caveat(b->prim, caveat, sizeof(caveat)))
 			ret = dpf_meta_set(m, "primitive_caveat", caveat);
+		else if (b->caveat[0])
+			ret = dpf_meta_set(m, "primitive_caveat", b->caveat);
 	}
+	if (!ret && b->nr_execs)
+		ret = dpf_meta_setf(m, "target_execs", "%u", b->nr_execs);
 	return ret;
 }
 

@@ -125,6 +125,27 @@ test_expect_success 'a changing map: new mappings are watched and the maps are r
 	test "$(daprof info -i rec.data | sed -n "s/^memory maps *//p")" -ge 4
 '
 
+# exec replaces the address space the userfaultfd belongs to: the primitive is opened again on
+# the new program (a shell that execs the real program is the common case)
+test_expect_success '-- CMD that calls exec: the new program is recorded' '
+	daprof record ${FAST#-q} -o rec.data -- sh -c "sleep 0.3; exec \"$W/memtouch\" 32 25 2.5 truth" >out 2>err &&
+	grep -q "^memtouch: " out &&
+	grep -qF "the target called exec 1 time(s)" err &&
+	test "$(daprof info -i rec.data | sed -n "s/^target execs *//p")" = 1 &&
+	score rec.data truth 25 >sc &&
+	hot hot && cold cold
+'
+
+test_expect_success '-p PID that calls exec: followed too, and unharmed' '
+	sh -c "sleep 0.5; exec \"$W/memtouch\" 32 25 2.5 truth" >out & pid=$! &&
+	sleep 0.1 &&
+	daprof record $FAST -o rec.data -d 2.5 -p $pid &&
+	unharmed $pid && wait $pid && grep -q "^memtouch: " out &&
+	test "$(daprof info -i rec.data | sed -n "s/^target execs *//p")" = 1 &&
+	score rec.data truth 30 >sc &&
+	hot hot && cold cold
+'
+
 test_expect_success 'a target asleep in nanosleep() sleeps exactly as long' '
 	"$W/blocker" sleep 2000 res & pid=$! &&
 	wait_file res.pid &&
