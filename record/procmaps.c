@@ -479,8 +479,13 @@ int pm_proc_read(pid_t pid, struct pm_proc *p)
 		s = strstr(text, "\nTracerPid:");
 		if (s)
 			p->tracer = (pid_t)strtol(s + 11, NULL, 10);
+		s = strstr(text, "\nTgid:");
+		if (s)
+			p->tgid = (pid_t)strtol(s + 6, NULL, 10);
 		free(text);
 	}
+	if (p->tgid <= 0)
+		p->tgid = pid;
 	return 0;
 }
 

@@ -74,6 +74,7 @@ struct pm_proc {
 	char state;		/* 'R', 'S', 'T', 't', 'Z', ... */
 	int kthread;		/* PF_KTHREAD */
 	pid_t tracer;		/* TracerPid; 0 when untraced */
+	pid_t tgid;		/* the process of a thread id (Tgid); @pid itself for a process */
 	uint64_t utime_ns;	/* all threads */
 	uint64_t stime_ns;
 	uint64_t rss;		/* bytes */

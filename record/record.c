@@ -425,6 +425,14 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		p.pid = child;
 		p.launched = 1;
 	} else if (!p.paddr) {
+		struct pm_proc pr;
+
+		/* a thread id stands for its process: threads share one address space */
+		if (!pm_proc_read(p.pid, &pr) && pr.tgid != p.pid) {
+			note(o, "pid %d is a thread of process %d: recording the process", (int)p.pid,
+			     (int)pr.tgid);
+			p.pid = pr.tgid;
+		}
 		if (p.pid == getpid())
 			return set_why(why, len, -EINVAL, "cannot record daprof itself (pid %d)",
 				       (int)p.pid);

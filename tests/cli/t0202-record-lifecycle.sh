@@ -111,4 +111,14 @@ test_expect_success 'metadata, memory maps and resource use are recorded' '
 	daprof report raw -i rec.data --format json | grep -q "\"page_size\": \"$(getconf PAGESIZE)\""
 '
 
+test_expect_success '-p with a thread id records its process, and says so' '
+	"$W/threads" 2 2 truth >out & pid=$! &&
+	wait_file truth &&
+	tid=$(ls /proc/$pid/task | grep -vx "$pid" | head -1) && test -n "$tid" &&
+	daprof record $FAST -o rec.data -d 0.5 -p $tid 2>err &&
+	grep -qxF "daprof: pid $tid is a thread of process $pid: recording the process" err &&
+	daprof info -i rec.data | grep -q "^targets  *0: pid $pid .threads." &&
+	wait $pid
+'
+
 test_done
