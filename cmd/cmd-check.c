@@ -147,9 +147,11 @@ int cmd_check(int argc, char **argv)
 		}
 		if (!best)
 			best = o->name;
-		printf("primitive %-10s available: sees %s%s%s%s\n", o->name, o->sees,
+		printf("primitive %-10s available: sees %s%s%s%s%s\n", o->name, o->sees,
 		       o == &prim_uffd_wp ? " (attaching: " : "", o == &prim_uffd_wp ? pt : "",
-		       o == &prim_uffd_wp ? ")" : "");
+		       o == &prim_uffd_wp ? ")" : "",
+		       o == &prim_uffd_wp && prim_uffd_splits_thp() ?
+		       "; splits the transparent huge pages it sees written" : "");
 	}
 	if (damon_ok)
 		printf("auto                 kernel DAMON (vaddr)\n");

@@ -509,6 +509,11 @@ static void find_thp_areas(struct uffd *u)
 		u->thp_kib_max = thp_kib;
 }
 
+int prim_uffd_splits_thp(void)
+{
+	return !thp_never();
+}
+
 static uint64_t *block_slot(struct uffd *u, uint64_t block)
 {
 	return &u->block[(block / HUGE_SZ * 0x9e3779b97f4a7c15ULL) >> 52 & (BLOCK_CACHE - 1)];

@@ -57,6 +57,8 @@ struct prim_ops {
 
 extern const struct prim_ops prim_page_idle;
 extern const struct prim_ops prim_uffd_wp;
+/* prim_uffd_splits_thp() - 1 when transparent huge pages are on, which uffd-wp splits when written */
+int prim_uffd_splits_thp(void);
 extern const struct prim_ops prim_soft_dirty;
 extern const struct prim_ops prim_refs;
 

@@ -67,6 +67,15 @@ test_expect_success 'uffd-wp: available on x86-64 from Linux 6.7 with userfaultf
 	fi
 '
 
+# the huge-page side effect is told where huge pages can exist (see t0200 for the effect itself)
+test_expect_success 'uffd-wp: says that it splits written huge pages where THP is on' '
+	daprof check >out &&
+	if grep -q "^primitive uffd-wp  *available" out &&
+	   grep -qs "\[always\]\|\[madvise\]" /sys/kernel/mm/transparent_hugepage/enabled; then
+		grep -q "^primitive uffd-wp .*); splits the transparent huge pages it sees written$" out
+	fi
+'
+
 test_expect_success 'refs: available where /proc/PID/clear_refs is' '
 	daprof check >out &&
 	if [ -w /proc/self/clear_refs ]; then
