@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "format/damo.h"
+#include "format/outfile.h"
 
 static const char convert_usage[] = "daprof convert [-f|--force] <damo-file> <daprof-file>";
 
@@ -67,7 +68,8 @@ int cmd_convert(int argc, char **argv)
 		return dp_bad_usage("convert", "unexpected argument '%s'", argv[optind + 2]);
 	in = argv[optind];
 	out = argv[optind + 1];
-	if (!force && lstat(out, &sb) == 0) {
+	/* a device or a pipe (/dev/null) is written to, not overwritten */
+	if (!force && lstat(out, &sb) == 0 && !outfile_special(out)) {
 		dp_error(0, "'%s' exists (use --force to overwrite it)", out);
 		return 1;
 	}

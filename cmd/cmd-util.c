@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "format/dpf.h"
+#include "format/outfile.h"
 #include "viz/png.h"
 
 static unsigned edit_distance(const char *a, const char *b)
@@ -275,6 +277,7 @@ void dp_json_string(const char *s)
 int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,
 		  int nr_text)
 {
+	struct outfile out;
 	sigset_t block, old;
 	int ret;
 
@@ -284,7 +287,26 @@ int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = viz_png_write(c, path, text, nr_text);
+	ret = outfile_open(&out, path, 1);
+	if (!ret) {
+		int fd = dup(out.fd);
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+
+		if (!f) {
+			ret = -errno;
+			if (fd >= 0)
+				close(fd);
+		} else {
+			ret = viz_png_write_stream(c, f, text, nr_text);
+			if (fclose(f) && !ret)
+				ret = -errno;
+		}
+		/* no fsync: an image can be drawn again after a power cut (fsync was a tenth) */
+		if (ret)
+			outfile_abort(&out);
+		else
+			ret = outfile_commit(&out, 0);
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

@@ -71,9 +71,11 @@ void dp_json_string(const char *s);
 struct viz_canvas;
 struct viz_png_text;
 /*
- * cmd_write_png() - viz_png_write() with SIGINT, SIGTERM, SIGHUP and SIGQUIT held back for its
- * few milliseconds: an interrupt then ends the command after the rename, leaving neither a
- * partial image nor the temporary file. Return: 0 or -errno.
+ * cmd_write_png() - write the PNG image of @c to @path, whole (format/outfile.h: a temporary
+ * file renamed into place, or a device such as /dev/null written in place), with SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT held back for its few milliseconds: an interrupt then ends the
+ * command after the rename, leaving neither a partial image nor the temporary file.
+ * Return: 0 or -errno.
  */
 int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,
 		  int nr_text);

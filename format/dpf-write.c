@@ -12,15 +12,15 @@
 
 #include "format/codec.h"
 #include "format/layout.h"
+#include "format/outfile.h"
 
 #define DEFAULT_CHUNK_BYTES	(1u << 20)
 #define MAX_INDEX_ENTRIES	65536	/* coarsened by halving beyond this: memory stays bounded */
 
 struct dpf_writer {
-	int fd;
+	struct outfile out;	/* out.fd is the file written */
+	int fd;			/* out.fd, or -1 once the file is closed */
 	int err;		/* first error; later calls fail with it */
-	char *path;
-	char *tmp_path;		/* atomic mode only */
 	struct dpf_writer_opts opts;
 	uint64_t offset;	/* bytes written */
 	struct dpf_codec codec;
@@ -94,7 +94,7 @@ static int write_chunk(struct dpf_writer *w, uint16_t type, uint16_t flags, cons
 	if (ret)
 		return writer_fail(w, ret);
 	w->offset += sizeof(hdr) + ch.stored_size;
-	if (w->opts.sync_flushes && fdatasync(w->fd))
+	if (w->opts.sync_flushes && w->out.regular && fdatasync(w->fd))
 		return writer_fail(w, -errno);
 	return 0;
 }
@@ -233,41 +233,13 @@ uint64_t dpf_writer_bytes(const struct dpf_writer *w)
 static void writer_free(struct dpf_writer *w)
 {
 	if (w->fd >= 0)
-		close(w->fd);
+		outfile_abort(&w->out);
 	dpf_codec_release(&w->codec);
 	free(w->snaps.data);
 	free(w->rusage.data);
 	free(w->zbuf.data);
 	free(w->index);
-	free(w->path);
-	free(w->tmp_path);
 	free(w);
-}
-
-static int open_output(struct dpf_writer *w)
-{
-	mode_t mask;
-
-	if (!w->opts.atomic) {
-		w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		return w->fd < 0 ? -errno : 0;
-	}
-	if (asprintf(&w->tmp_path, "%s.tmp.XXXXXX", w->path) < 0) {
-		w->tmp_path = NULL;
-		return -ENOMEM;
-	}
-	w->fd = mkostemp(w->tmp_path, O_CLOEXEC);
-	if (w->fd < 0) {
-		free(w->tmp_path);
-		w->tmp_path = NULL;
-		return -errno;
-	}
-	/* mkstemp makes 0600; give the file the mode open(2) would have */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(w->fd, 0666 & ~mask))
-		return -errno;
-	return 0;
 }
 
 int dpf_writer_open(struct dpf_writer **out, const char *path, const struct dpf_writer_opts *o,
@@ -290,14 +262,10 @@ int dpf_writer_open(struct dpf_writer **out, const char *path, const struct dpf_
 		w->opts.level = 3;
 	if (!w->opts.chunk_bytes || w->opts.chunk_bytes > DPF_MAX_CHUNK_RAW / 2)
 		w->opts.chunk_bytes = DEFAULT_CHUNK_BYTES;
-	w->path = strdup(path);
-	if (!w->path) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	ret = open_output(w);
+	ret = outfile_open(&w->out, path, w->opts.atomic);
 	if (ret)
 		goto out_free;
+	w->fd = w->out.fd;
 	dpf_header_encode(hdr);
 	ret = write_all(w->fd, hdr, sizeof(hdr));
 	if (ret)
@@ -347,32 +315,19 @@ int dpf_writer_close(struct dpf_writer *w)
 		dpf_trailer_encode(trailer, index_off, w->nr_snapshots);
 		ret = write_all(w->fd, trailer, sizeof(trailer));
 	}
-	if (!ret && fsync(w->fd))
-		ret = -errno;
-	if (!ret && close(w->fd))
-		ret = -errno;
-	w->fd = -1;
-	if (!ret && w->tmp_path) {
-		if (rename(w->tmp_path, w->path))
-			ret = -errno;
-		else {
-			free(w->tmp_path);
-			w->tmp_path = NULL;
-		}
-	}
 	if (ret) {
 		dpf_writer_abort(w);
 		return ret;
 	}
+	w->fd = -1;
+	ret = outfile_commit(&w->out, 1);
 	writer_free(w);
-	return 0;
+	return ret;
 }
 
 void dpf_writer_abort(struct dpf_writer *w)
 {
 	if (!w)
 		return;
-	if (w->tmp_path)
-		unlink(w->tmp_path);
-	writer_free(w);
+	writer_free(w);		/* outfile_abort(): the temporary file goes */
 }

@@ -14,11 +14,13 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "format/outfile.h"
 #include "record/prim.h"
 #include "record/procmaps.h"
 #include "record/record.h"
@@ -304,12 +306,19 @@ static int capture_rusage(struct dpf_writer *w, pid_t pid)
 
 /* ---- the loop ---- */
 
+/*
+ * Keep an existing recording as PATH.old. Only a regular file: a device or a pipe
+ * (/dev/null, say) is written in place, and renaming it would move the device node.
+ */
 static int rename_old(const char *path, char *why, size_t len)
 {
+	struct stat st;
 	char old[4200];
 
-	if (access(path, F_OK))
+	if (stat(path, &st) || outfile_special(path))
 		return 0;
+	if (S_ISDIR(st.st_mode))
+		return set_why(why, len, -EISDIR, "cannot write '%s': it is a directory", path);
 	snprintf(old, sizeof(old), "%s.old", path);
 	if (rename(path, old))
 		return set_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,

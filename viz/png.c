@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The only user of libpng (and of its setjmp/longjmp error handling). Locals changed between
- * setjmp() and a possible longjmp() are volatile, libpng's own messages are kept out of the
- * terminal (cmd/ reports the returned errno), and files appear only complete: PATH.tmp.XXXXXX is
- * written, closed and renamed to PATH.
+ * setjmp() and a possible longjmp() are volatile, and libpng's own messages are kept out of the
+ * terminal (cmd/ reports the returned errno). It writes to a stream: which file, and that it
+ * appears only complete, is the caller's (cmd/ goes through format/outfile.h).
  */
 #include <errno.h>
 #include <png.h>
@@ -91,59 +91,4 @@ int viz_png_write_stream(const struct viz_canvas *c, FILE *f, const struct viz_p
 	if (fflush(f))
 		return errno ? -errno : -EIO;
 	return 0;
-}
-
-int viz_png_write(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,
-		  int nr_text)
-{
-	size_t n = strlen(path);
-	char *tmp = malloc(n + sizeof(".tmp.XXXXXX"));
-	FILE *f;
-	int fd, ret;
-
-	if (!tmp)
-		return -ENOMEM;
-	ret = check_text(text, nr_text);
-	if (ret)
-		goto out_free;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		goto out_free;
-	}
-	/* mkstemp makes 0600; an image is as readable as any file the user creates */
-	{
-		mode_t mask = umask(0);
-
-		umask(mask);
-		if (fchmod(fd, 0666 & ~mask)) {
-			ret = -errno;
-			close(fd);
-			goto out_unlink;
-		}
-	}
-	f = fdopen(fd, "wb");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	/*
-	 * No fsync: the rename already keeps a failed or interrupted run from leaving a partial
-	 * image, and an image can be drawn again after a power cut (fsync was a tenth of the run).
-	 */
-	ret = viz_png_write_stream(c, f, text, nr_text);
-	if (fclose(f) && !ret)
-		ret = errno ? -errno : -EIO;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (!ret)
-		goto out_free;
-out_unlink:
-	unlink(tmp);
-out_free:
-	free(tmp);
-	return ret;
 }

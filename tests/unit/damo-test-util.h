@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "tests/unit/test-tmpdir.h"
 #include "format/damo-priv.h"
 #include "format/dpf.h"
 
@@ -79,15 +80,7 @@ static inline int teardown(void **state)
 
 static inline int nr_files(void)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
+	return tmpdir_count(dir);
 }
 
 static inline void write_file(const char *path, const void *buf, size_t len)

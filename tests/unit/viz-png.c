@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * viz/png: an image written by viz_png_write() reads back with libpng at its size, with its
- * pixels and its tEXt chunks; a failed write leaves no file behind, and an existing file is
- * replaced whole.
+ * viz/png: an image written by viz_png_write_stream() reads back with libpng at its size, with
+ * its pixels and its tEXt chunks; a bad keyword or a failing stream is an error. (That files
+ * appear whole is format/outfile.c's, tested in format-outfile.c.)
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/test-tmpdir.h"
 #include "viz/canvas.h"
 #include "viz/png.h"
 
@@ -67,36 +67,19 @@ static int read_png(const char *path, struct image *im)
 	return 0;
 }
 
-static int setup_dir(void **state)
+/* viz_png_write_stream() to a new file at @path. Return: its result, or -errno of fopen/fclose. */
+static int write_file(const struct viz_canvas *c, const char *path,
+		      const struct viz_png_text *text, int nr_text)
 {
-	char *dir = strdup("/tmp/viz-png-XXXXXX");
+	FILE *f = fopen(path, "wb");
+	int ret;
 
-	if (!dir || !mkdtemp(dir))
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	free(*state);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
+	if (!f)
+		return -errno;
+	ret = viz_png_write_stream(c, f, text, nr_text);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
 }
 
 static void test_written_image_reads_back_with_size_pixels_and_text(void **state)
@@ -112,7 +95,7 @@ static void test_written_image_reads_back_with_size_pixels_and_text(void **state
 	assert_int_equal(viz_canvas_new(&c, 37, 23, (struct viz_rgb){ 255, 255, 255 }), 0);
 	viz_canvas_put(c, 5, 7, (struct viz_rgb){ 253, 231, 37 });
 	viz_canvas_put(c, 36, 22, (struct viz_rgb){ 1, 2, 3 });
-	assert_int_equal(viz_png_write(c, path, text, 2), 0);
+	assert_int_equal(write_file(c, path, text, 2), 0);
 	viz_canvas_free(c);
 
 	assert_int_equal(read_png(path, &im), 0);
@@ -123,48 +106,25 @@ static void test_written_image_reads_back_with_size_pixels_and_text(void **state
 	assert_memory_equal(im.rgb, "\xff\xff\xff", 3);
 	assert_string_equal(im.source, "/data/run 1/daprof.data");
 	assert_int_equal(im.nr_text, 2);
-	assert_int_equal(count_entries(*state), 1);	/* no temporary file left */
 	free(im.rgb);
 }
 
-static void test_an_existing_file_is_replaced_whole(void **state)
-{
-	struct viz_canvas *c;
-	struct image im;
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/old.png", (char *)*state);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("an old file that is much longer than nothing at all, to be replaced", f);
-	fclose(f);
-	assert_int_equal(viz_canvas_new(&c, 4, 4, (struct viz_rgb){ 9, 9, 9 }), 0);
-	assert_int_equal(viz_png_write(c, path, NULL, 0), 0);
-	viz_canvas_free(c);
-	assert_int_equal(read_png(path, &im), 0);
-	assert_int_equal(im.w, 4);
-	assert_memory_equal(im.rgb, "\x09\x09\x09", 3);
-	free(im.rgb);
-	assert_int_equal(count_entries(*state), 1);
-}
-
-static void test_failed_writes_return_errno_and_leave_nothing(void **state)
+static void test_bad_keyword_and_failing_stream_are_errors(void **state)
 {
 	const struct viz_png_text bad_key[] = { { "", "x" } };
 	struct viz_canvas *c;
 	char path[512];
+	FILE *f;
 
 	assert_int_equal(viz_canvas_new(&c, 4, 4, (struct viz_rgb){ 0, 0, 0 }), 0);
-	snprintf(path, sizeof(path), "%s/no/such/dir/x.png", (char *)*state);
-	assert_int_equal(viz_png_write(c, path, NULL, 0), -ENOENT);
-	/* the target is a directory: the rename fails after the data was written */
-	snprintf(path, sizeof(path), "%s/adir", (char *)*state);
-	assert_int_equal(mkdir(path, 0755), 0);
-	assert_int_equal(viz_png_write(c, path, NULL, 0), -EISDIR);
 	snprintf(path, sizeof(path), "%s/x.png", (char *)*state);
-	assert_int_equal(viz_png_write(c, path, bad_key, 1), -EINVAL);
-	assert_int_equal(count_entries(*state), 1);	/* only adir */
+	assert_int_equal(write_file(c, path, bad_key, 1), -EINVAL);
+	/* /dev/full takes the bytes into the stream's buffer and fails the flush */
+	f = fopen("/dev/full", "wb");
+	if (f) {
+		assert_int_equal(viz_png_write_stream(c, f, NULL, 0), -ENOSPC);
+		fclose(f);
+	}
 	viz_canvas_free(c);
 }
 
@@ -182,11 +142,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_written_image_reads_back_with_size_pixels_and_text,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_an_existing_file_is_replaced_whole, setup_dir,
-						teardown_dir),
-		cmocka_unit_test_setup_teardown(test_failed_writes_return_errno_and_leave_nothing,
-						setup_dir, teardown_dir),
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_keyword_and_failing_stream_are_errors,
+						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test(test_canvas_refuses_absurd_sizes),
 	};
 

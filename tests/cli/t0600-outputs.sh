@@ -1,0 +1,51 @@
+#!/bin/bash
+# Where outputs go: a device or a pipe named as the output (/dev/null, /dev/stdout, a FIFO) is
+# written in place, never renamed to .old nor replaced by a temporary file renamed over it (as
+# root that would replace /dev/null itself); a directory is refused in one line. FIFOs stand for
+# devices here: a test must not risk the machine's /dev/null.
+. "$(dirname "$0")/lib.sh"
+W=$DAPROF_BUILD/tests/workloads
+MKREC="$DAPROF_BUILD/tests/tools/mkrec"
+
+# read FIFO into FILE in the background (given up after 30 s, should nothing ever write to it)
+drain() { timeout 30 cat "$1" >"$2" & }
+
+test_expect_success 'record -o FIFO: written through the pipe, which stays a pipe' '
+	mkfifo out.pipe && drain out.pipe got.data &&
+	daprof record -q -s 2ms -a 40ms -o out.pipe -- "$W/memtouch" 8 10 0.5 >/dev/null &&
+	wait &&
+	test -p out.pipe && ! test -e out.pipe.old &&
+	daprof info -i got.data >info &&
+	grep -q "closed cleanly" info &&
+	test "$(sed -n "s/^snapshots *\([0-9]*\).*/\1/p" info)" -gt 5
+'
+
+test_expect_code 1 'record -o DIRECTORY: refused in one line, the directory left alone' '
+	mkdir out.dir && touch out.dir/keep &&
+	daprof record -q -o out.dir -- "$W/memtouch" 8 10 0.3 >/dev/null 2>err
+	rc=$?
+	one_line err && grep -q "out.dir.*directory" err &&
+	test -f out.dir/keep && ! test -e out.dir.old &&
+	(exit $rc)
+'
+
+test_expect_success 'convert to a FIFO: no --force needed, the pipe stays a pipe' '
+	"$DAPROF_BUILD/tests/tools/mkdamo" in.damo 20 8 &&
+	mkfifo out.pipe && drain out.pipe got.data &&
+	daprof convert in.damo out.pipe && wait &&
+	test -p out.pipe &&
+	daprof info -i got.data | grep -q "^snapshots  *20 "
+'
+
+test_expect_success 'report heatmap and wss --plot to a FIFO: a PNG through the pipe' '
+	"$MKREC" --synth rec.data 50 20 &&
+	mkfifo img.pipe && drain img.pipe got.png &&
+	daprof report heatmap -i rec.data -o img.pipe >/dev/null 2>&1 && wait &&
+	test -p img.pipe && test "$(head -c 8 got.png | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a &&
+	drain img.pipe got2.png &&
+	daprof report wss -i rec.data --plot img.pipe >/dev/null && wait &&
+	test -p img.pipe && test "$(head -c 4 got2.png | od -An -tx1 | tr -d " ")" = 89504e47 &&
+	test "$(ls | grep -c tmp)" = 0
+'
+
+test_done
