@@ -173,7 +173,7 @@ int cmd_info(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:i:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			path = optarg;
+			path = cmd_input_path(optarg);
 			break;
 		case 'h':
 			return dp_usage(info_usage);

@@ -571,7 +571,7 @@ static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 	while ((c = getopt_long(argc, argv, "+:i:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			hc->path = optarg;
+			hc->path = cmd_input_path(optarg);
 			break;
 		case 'o':
 			hc->out = optarg;

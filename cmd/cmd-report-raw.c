@@ -124,7 +124,7 @@ int cmd_report_raw(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:i:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			path = optarg;
+			path = cmd_input_path(optarg);
 			break;
 		case 'f':
 			if (!strcmp(optarg, "text"))

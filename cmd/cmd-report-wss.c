@@ -463,7 +463,7 @@ static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 	while ((c = getopt_long(argc, argv, "+:i:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			wc->path = optarg;
+			wc->path = cmd_input_path(optarg);
 			break;
 		case OPT_PERCENTILES:
 			if (parse_percentiles(optarg, wc))

@@ -184,6 +184,11 @@ int dp_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+const char *cmd_input_path(const char *arg)
+{
+	return strcmp(arg, "-") ? arg : "/dev/stdin";
+}
+
 int cmd_open_recording(const char *path, struct dpf_reader **r)
 {
 	unsigned major, minor;
@@ -196,7 +201,7 @@ int cmd_open_recording(const char *path, struct dpf_reader **r)
 			 "upgrade daprof", path, major, minor, DPF_MAJOR);
 		return ret;
 	}
-	if (ret == -EBADMSG || ret == -ENOTSUP)
+	if (ret == -EBADMSG || ret == -ENOTSUP || ret == -ESPIPE)
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
 	else
 		dp_error(ret, "cannot open '%s'", path);

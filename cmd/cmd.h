@@ -50,6 +50,11 @@ int cmd_diff(int argc, char **argv);
 
 struct dpf_reader;
 struct dpf_damage;
+/*
+ * cmd_input_path() - the file named by -i: "-" is standard input, which works when it is
+ * redirected from a file (a recording is read with random access, so not from a pipe).
+ */
+const char *cmd_input_path(const char *arg);
 /* cmd_open_recording() - open @path; on failure print why (naming both versions for a newer
  * major). Return: 0 or -errno (already reported). */
 int cmd_open_recording(const char *path, struct dpf_reader **r);

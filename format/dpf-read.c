@@ -44,6 +44,9 @@ const char *dpf_strerror(int err)
 		return "contains a required part this daprof does not know";
 	case -E2BIG:
 		return "chunk too large";
+	case -ESPIPE:
+		return "not a regular file (a recording is read with random access: save a pipe to a "
+		       "file first)";
 	default:
 		return strerror(-err);
 	}
@@ -380,6 +383,10 @@ int dpf_reader_open(struct dpf_reader **out, const char *path)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		ret = -EISDIR;
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -ESPIPE;	/* a pipe or a device: no size, no pread */
 		goto out_close;
 	}
 	r->size = st.st_size;

@@ -184,7 +184,8 @@ struct dpf_event {
  * dpf_reader_open() - open @path, check the header and read the first metadata chunk.
  * Return: 0, -ENOENT etc. from open(2), -EBADMSG for a file that is not a daprof recording (or
  * whose header is damaged), -EPROTONOSUPPORT for a newer major version (dpf_reader_version()
- * tells which), -ENOTSUP for a required chunk type this build does not know.
+ * tells which), -ENOTSUP for a required chunk type this build does not know, -ESPIPE for a
+ * pipe or a device (the reader needs the size and random access), -EISDIR for a directory.
  */
 int dpf_reader_open(struct dpf_reader **r, const char *path);
 /* dpf_reader_open_mem() - the same over a buffer the caller keeps alive (fuzzing, tests). */

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Where outputs go: a device or a pipe named as the output (/dev/null, /dev/stdout, a FIFO) is
-# written in place, never renamed to .old nor replaced by a temporary file renamed over it (as
-# root that would replace /dev/null itself); a directory is refused in one line. FIFOs stand for
-# devices here: a test must not risk the machine's /dev/null.
+# Where outputs go, and inputs come from. A device or a pipe named as the output (/dev/null,
+# /dev/stdout, a FIFO) is written in place, never renamed to .old nor replaced by a temporary
+# file renamed over it (as root that would replace /dev/null itself); a directory is refused in
+# one line. FIFOs stand for devices here: a test must not risk the machine's /dev/null.
+# "-i -" reads standard input redirected from a file; a pipe is refused in one line (a
+# recording is read with random access).
 . "$(dirname "$0")/lib.sh"
 W=$DAPROF_BUILD/tests/workloads
 MKREC="$DAPROF_BUILD/tests/tools/mkrec"
@@ -46,6 +48,26 @@ test_expect_success 'report heatmap and wss --plot to a FIFO: a PNG through the 
 	daprof report wss -i rec.data --plot img.pipe >/dev/null && wait &&
 	test -p img.pipe && test "$(head -c 4 got2.png | od -An -tx1 | tr -d " ")" = 89504e47 &&
 	test "$(ls | grep -c tmp)" = 0
+'
+
+test_expect_success '-i - reads standard input redirected from a file, in every report' '
+	"$MKREC" --synth rec.data 30 10 &&
+	daprof info -i - <rec.data | grep -q "^snapshots  *30 " &&
+	daprof report raw -i - --format csv <rec.data >a.csv &&
+	daprof report raw -i rec.data --format csv >b.csv && cmp a.csv b.csv &&
+	daprof report wss -i - --format csv <rec.data >a.wss &&
+	daprof report wss -i rec.data --format csv >b.wss && cmp a.wss b.wss &&
+	daprof report heatmap -i - --tsv <rec.data | grep -v "^#" >a.tsv &&
+	daprof report heatmap -i rec.data --tsv | grep -v "^#" >b.tsv && cmp a.tsv b.tsv &&
+	test "$(wc -l <a.tsv)" -gt 100
+'
+
+test_expect_code 1 'a recording through a pipe: refused in one line' '
+	"$MKREC" --synth rec.data 30 10 &&
+	cat rec.data | daprof report wss -i - >out 2>err
+	rc=$?
+	one_line err && grep -q "not a regular file" err && ! test -s out &&
+	(exit $rc)
 '
 
 test_done
