@@ -52,6 +52,11 @@ struct rec_backend_ops {
 	 * passed; the caller checks signals and calls again), -ESRCH the target is gone, -errno.
 	 */
 	int (*next_snapshot)(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms);
+	/*
+	 * why() - a one-line reason for the error next_snapshot() last returned, or NULL when
+	 * strerror() says it all (optional).
+	 */
+	const char *(*why)(struct rec_backend *b);
 	/* describe() - metadata of the backend (primitive, what it sees, kernel figures). */
 	int (*describe)(struct rec_backend *b, struct dpf_meta *m);
 	/* stop() - stop monitoring and free; must undo everything start() did, on every path. */

@@ -383,9 +383,11 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			res->end = RECORD_END_TARGET;
 			break;
 		} else if (ret < 0) {
+			const char *reason = ops->why ? ops->why(b) : NULL;
+
 			res->end = RECORD_END_ERROR;
 			res->err = ret;
-			set_why(why, len, ret, "monitoring stopped: %s", strerror(-ret));
+			set_why(why, len, ret, "monitoring stopped: %s", reason ? reason : strerror(-ret));
 			break;
 		}
 		now = prim_now_ns();

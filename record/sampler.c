@@ -36,6 +36,7 @@ struct rec_backend {
 	char auto_note[256];		/* why auto passed over a primitive this system has */
 	char primitive[32];
 	char caveat[256];		/* of a primitive closed at an exec */
+	char why[320];			/* why monitoring had to stop, for why() */
 	unsigned int nr_execs;		/* exec calls of the target followed */
 };
 
@@ -292,7 +293,7 @@ static int follow_exec(struct rec_backend *b, int err)
 {
 	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us };
 	struct pm_map m;
-	char why[256];
+	char why[256] = "";
 	int ret;
 
 	if (err != -ESRCH || target_gone(b))
@@ -311,9 +312,13 @@ static int follow_exec(struct rec_backend *b, int err)
 		b->prim = NULL;
 		/*
 		 * It is exiting (its memory goes before the pidfd says so: give it 100 ms), or
-		 * the new program cannot be watched (set-uid, say).
+		 * the new program cannot be watched (set-uid, or traced by someone else).
 		 */
-		return target_gone_within(b, 100) || ret == -ENOENT ? -ESRCH : ret;
+		if (target_gone_within(b, 100) || ret == -ENOENT)
+			return -ESRCH;
+		snprintf(b->why, sizeof(b->why), "the target called exec, and %s cannot watch "
+			 "the new program: %s", b->ops->name, why[0] ? why : strerror(-ret));
+		return ret;
 	}
 	b->drp.priv = b->prim;
 	b->prepared = 0;
@@ -400,11 +405,17 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 	return ret;
 }
 
+static const char *sampler_why(struct rec_backend *b)
+{
+	return b->why[0] ? b->why : NULL;
+}
+
 const struct rec_backend_ops rec_sampler_ops = {
 	.name = "sampler",
 	.probe = sampler_probe,
 	.start = sampler_start,
 	.next_snapshot = sampler_next_snapshot,
+	.why = sampler_why,
 	.describe = sampler_describe,
 	.stop = sampler_stop,
 };

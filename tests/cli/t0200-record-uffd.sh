@@ -146,6 +146,24 @@ test_expect_success '-p PID that calls exec: followed too, and unharmed' '
 	hot hot && cold cold
 '
 
+# exec into a program that cannot be watched (here: someone else traces it by then, as a
+# set-uid program would refuse a non-root recorder): the recording ends, finalized, and says why
+test_expect_code 1 'exec into a program that cannot be watched: the recording ends and says why' '
+	sh -c "sleep 1.2; exec \"$W/memtouch\" 16 25 1.5" >out & pid=$!
+	sleep 0.1
+	{ "$DAPROF" record $FAST -o rec.data -d 4 -p $pid 2>err & rec=$!; }
+	sleep 0.5
+	"$W/attacher" $pid 4 >att & att=$!
+	wait $rec; rc=$?
+	kill $att; wait $att; wait $pid
+	cat err
+	one_line err &&
+	grep -q "monitoring stopped: the target called exec, and uffd-wp cannot watch the new program: cannot attach to pid $pid: it is already traced by pid $att" err &&
+	grep -q "^seized$" att &&
+	daprof info -i rec.data | grep -q "closed cleanly" &&
+	(exit $rc)
+'
+
 test_expect_success 'a target asleep in nanosleep() sleeps exactly as long' '
 	"$W/blocker" sleep 2000 res & pid=$! &&
 	wait_file res.pid &&
