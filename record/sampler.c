@@ -303,6 +303,10 @@ static int follow_exec(struct rec_backend *b, int err)
 	b->ops->close(b->prim);
 	b->prim = NULL;
 	ret = pm_read(b->p.pid, &m);
+	if (!ret && !m.nr) {
+		pm_release(&m);		/* no memory at all: exiting, its pidfd not readable yet */
+		return -ESRCH;
+	}
 	if (!ret) {
 		t.maps = &m;
 		ret = b->ops->open(&b->prim, &t, why, sizeof(why));

@@ -20,7 +20,8 @@ test_expect_success 'a command that exits ends the recording, finalized' '
 	test $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 &&
 	tail -1 err | grep -q "^daprof: wrote [0-9]* snapshots (.*) to .rec.data.: the target exited$" &&
 	daprof info -i rec.data >info && grep -q "closed cleanly" info &&
-	test "$(snapshots rec.data)" -ge 5
+	test "$(snapshots rec.data)" -ge 5 &&
+	! grep -q "called exec" err && ! grep -q "^target execs" info
 '
 
 test_expect_success 'the command'"'"'s stdin and stdout pass through; its status does not matter' '
