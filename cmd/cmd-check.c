@@ -63,6 +63,8 @@ static int damon_lines(const struct rec_backend_ops *damon)
 		printf("backend damon        available for --paddr: a kdamond can be created\n");
 	if (!damon_tracefs_event_dir(dir, sizeof(dir)))
 		printf("damon tracepoint     damon:damon_aggregated at %s (snapshots from it)\n", dir);
+	else if (access(root, F_OK))
+		printf("damon tracepoint     not found\n");
 	else
 		printf("damon tracepoint     not found (snapshots would come from tried_regions)\n");
 	return vaddr_ok;

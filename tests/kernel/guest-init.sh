@@ -34,6 +34,55 @@ no_kdamond() {
 	run $G kdamonds
 	[ "$(field nr_kdamonds)" = 0 ] && [ "$(field kdamond_threads)" = 0 ]
 }
+finish() {
+	if [ $FAILED = 0 ]; then echo "VERDICT PASS"; else echo "VERDICT FAIL"; fi
+	sync
+	poweroff -f
+}
+
+# 0. a kernel without DAMON's sysfs (run.sh found no CONFIG_DAMON_SYSFS in its config, as in
+#    Debian's 6.1): the damon backend must refuse in one clear line, daprof check must say the
+#    same, and daprof's automatic choice must fall back to the sampler
+if grep -q daprof.nodamon=1 /proc/cmdline; then
+	NO='no DAMON sysfs interface'
+	if [ ! -e /sys/kernel/mm/damon ]; then ok nodamon-no-sysfs
+	else bad nodamon-no-sysfs "/sys/kernel/mm/damon exists"; fi
+	run $G probe; rc=$?
+	if [ $rc != 0 ] && printf '%s' "$out" | grep -q "$NO"; then ok nodamon-probe-refuses
+	else bad nodamon-probe-refuses "rc=$rc"; fi
+	/bin/hotcold-guest /tmp/hc0 0 & W0=$!
+	wait_file /tmp/hc0
+	run $G record /tmp/n0.dpf --pid $W0 --seconds 2; rc=$?
+	if [ $rc != 0 ] && printf '%s' "$out" | grep -q "$NO"; then ok nodamon-record-refuses
+	else bad nodamon-record-refuses "rc=$rc"; fi
+	if [ -x /bin/daprof ]; then
+		run daprof record -q --backend damon -d 2 -p $W0 -o /tmp/n1.data; rc=$?
+		if [ $rc != 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+		   printf '%s' "$out" | grep -q "^daprof: $NO"; then
+			ok nodamon-daprof-refuses-damon
+		else
+			bad nodamon-daprof-refuses-damon "rc=$rc"
+		fi
+		if run daprof record -q -d 3 -p $W0 -o /tmp/n2.data && run $G meta /tmp/n2.data backend &&
+		   [ "$out" = sampler ]; then
+			ok nodamon-daprof-auto-sampler
+		else
+			bad nodamon-daprof-auto-sampler "backend=$out"
+		fi
+		run daprof check
+		if printf '%s\n' "$out" | grep -q "^backend damon  *unavailable for -p/--: $NO" &&
+		   printf '%s\n' "$out" | grep -q "^backend damon  *unavailable for --paddr: $NO" &&
+		   printf '%s\n' "$out" | grep -q '^auto  *sampler'; then
+			ok nodamon-daprof-check
+		else
+			bad nodamon-daprof-check
+		fi
+	else
+		echo "CHECK nodamon-daprof skip (no static daprof in this build)"
+	fi
+	kill $W0; wait $W0 2>/dev/null
+	finish
+fi
 
 # 1. probe
 if run $G probe && run $G probe --paddr; then ok probe-usable; else bad probe-usable; fi
@@ -174,6 +223,4 @@ if grep -q daprof.bench=1 /proc/cmdline; then
 	no_kdamond || bad no-kdamond-after-bench
 fi
 
-if [ $FAILED = 0 ]; then echo "VERDICT PASS"; else echo "VERDICT FAIL"; fi
-sync
-poweroff -f
+finish

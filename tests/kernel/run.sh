@@ -1,16 +1,19 @@
 #!/bin/bash
 # Real-kernel tests of the kernel DAMON backend (run by "make check" through tests/run-tests.sh).
-# Boots Debian's 6.12 kernel under qemu (software emulation: KVM does not work on these
-# machines) with a busybox initramfs holding static test programs, runs
+# Boots a Debian bookworm kernel (6.12 by default) under qemu (software emulation: KVM does
+# not work on these machines) with a busybox initramfs holding static test programs, runs
 # tests/kernel/guest-init.sh there and reads its verdict from the serial console
 # (docs: KERNEL-TESTING.md). The host's own /sys/kernel/mm/damon is never touched.
 #
 #   tests/kernel/run.sh            the checks (one boot)
 #   DAPROF_KERNEL_BENCH=1 tests/kernel/run.sh   the checks plus benchmark figures
+#   DAPROF_KERNEL_SERIES=6.1 tests/kernel/run.sh  bookworm's own 6.1 kernel instead of 6.12
+#     (newest linux-image-6.1.0-NN-amd64; Debian builds it without CONFIG_DAMON, so there the
+#     guest checks only that daprof refuses the damon backend cleanly and falls back)
 #
 # Fails on a failed check, no verdict or timeout. When qemu or the kernel cannot be had it says
 # so loudly and reports the test as skipped, except with CI=true, where that is a failure.
-# The kernel is cached under build/kernel/ (only vmlinuz), so it is fetched once.
+# The kernel is cached under build/kernel/ (vmlinuz and config, by version), so it is fetched once.
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -58,10 +61,19 @@ command -v cpio >/dev/null || unavailable "cpio not available"
 BUSYBOX=$(dpkg -L busybox-static 2>/dev/null | grep '/busybox$' | head -1)
 [ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || unavailable "no static busybox (package busybox-static)"
 
-# ---- the kernel: newest linux-image-6.12.*+deb12-amd64, cached ----
+# ---- the kernel: newest package of the chosen series, cached per version ----
+SERIES=${DAPROF_KERNEL_SERIES:-6.12}
+case $SERIES in
+6.12)	PKG_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+	PKG_DESC='linux-image-6.12.*+deb12-amd64'; CACHE_GLOB='vmlinuz-6.12.*' ;;
+6.1)	PKG_RE='^linux-image-6\.1\.0-[0-9]+-amd64$'
+	PKG_DESC='linux-image-6.1.0-NN-amd64'; CACHE_GLOB='vmlinuz-6.1.0-*' ;;
+*)	echo "kernel: FAILED: DAPROF_KERNEL_SERIES=$SERIES: known are 6.12 and 6.1"
+	result 0 1 0 ;;
+esac
 mkdir -p "$KDIR"
-pick_pkg() { apt-cache pkgnames linux-image-6.12 2>/dev/null |
-	grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' | sort -V | tail -1; }
+pick_pkg() { apt-cache pkgnames "linux-image-$SERIES" 2>/dev/null |
+	grep -E "$PKG_RE" | sort -V | tail -1; }
 PKG=$(pick_pkg)
 if [ -z "$PKG" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq >/dev/null 2>&1
@@ -75,16 +87,17 @@ if [ -n "$PKG" ]; then
 		echo "kernel: fetching $PKG"
 		(cd "$WORK" && apt-get download "$PKG" >/dev/null 2>&1) &&
 		dpkg-deb --fsys-tarfile "$WORK"/linux-image-*.deb |
-			tar -x -C "$WORK" --wildcards './boot/vmlinuz-*' &&
+			tar -x -C "$WORK" --wildcards './boot/vmlinuz-*' './boot/config-*' &&
+		cp "$WORK"/boot/config-* "$KDIR/config-$KVER" &&
 		cp "$WORK"/boot/vmlinuz-* "$VMLINUZ.tmp" && mv "$VMLINUZ.tmp" "$VMLINUZ"
 		rm -rf "$WORK"/linux-image-*.deb "$WORK/boot"
 	fi
 fi
 if [ -z "$VMLINUZ" ] || [ ! -s "$VMLINUZ" ]; then
-	VMLINUZ=$(ls "$KDIR"/vmlinuz-6.12.* 2>/dev/null | sort -V | tail -1)
+	VMLINUZ=$(ls "$KDIR"/$CACHE_GLOB 2>/dev/null | sort -V | tail -1)
 	[ -n "$VMLINUZ" ] && echo "kernel: package lookup failed; using the cached $(basename "$VMLINUZ")"
 fi
-[ -n "$VMLINUZ" ] && [ -s "$VMLINUZ" ] || unavailable "cannot obtain linux-image-6.12.*+deb12-amd64"
+[ -n "$VMLINUZ" ] && [ -s "$VMLINUZ" ] || unavailable "cannot obtain $PKG_DESC"
 echo "kernel: $(basename "$VMLINUZ") (package ${PKG:-cached})"
 
 # ---- static programs and the initramfs ----
@@ -116,6 +129,14 @@ echo "this initramfs is daprof's kernel test guest" >"$R/daprof-guest"
 # TLB about as often as a real CPU's turns over. Without it the -p checks saw hot=0.
 APPEND="console=ttyS0 panic=-1 quiet pti=on ${DAPROF_KERNEL_APPEND:-}"
 [ -n "${DAPROF_KERNEL_BENCH:-}" ] && APPEND="$APPEND daprof.bench=1"
+# a kernel built without DAMON's sysfs (Debian's 6.1): the guest then checks that daprof refuses
+# the damon backend in one clear line and falls back to the sampler, instead of recording
+KCONFIG=$KDIR/config-${VMLINUZ##*/vmlinuz-}
+if [ -s "$KCONFIG" ] && ! grep -q '^CONFIG_DAMON_SYSFS=y' "$KCONFIG"; then
+	echo "kernel: $(basename "$KCONFIG") has no CONFIG_DAMON_SYSFS:" \
+		"$(grep -E '^(# )?CONFIG_DAMON[ =]' "$KCONFIG")"
+	APPEND="$APPEND daprof.nodamon=1"
+fi
 echo "kernel: booting under qemu (tcg, 2 vCPUs, timeout ${TIMEOUT}s)"
 start=$(date +%s)
 timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -nic none -m 1G -smp 2 \
