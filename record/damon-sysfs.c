@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
+#include "record/why.h"
 
 #define BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
 
@@ -71,20 +72,6 @@ struct damon_backend {
 	uint64_t empty;			/* tried_regions updates that came back empty */
 	char last_error[256];
 };
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -237,10 +224,10 @@ static int others(const char *root, long *nr, long *running)
 static int busy_reason(const char *root, long nr, long running, char *why, size_t len)
 {
 	if (running)
-		set_why(why, len, "DAMON is in use by another kdamond (%ld of %ld running)",
+		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld of %ld running)",
 			running, nr);
 	else
-		set_why(why, len, "DAMON is in use by another kdamond (%ld set up, not running; "
+		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld set up, not running; "
 			"writing 0 to '%s/kdamonds/nr_kdamonds' frees them)", nr, root);
 	return -EBUSY;
 }
@@ -258,9 +245,9 @@ static int has_op(const char *list, const char *op)
 static int ops_reason(const char *avail, const char *op, char *why, size_t len)
 {
 	if (!strcmp(avail, "paddr"))
-		set_why(why, len, "this kernel's DAMON offers only paddr");
+		rec_why(why, len, 0, "this kernel's DAMON offers only paddr");
 	else
-		set_why(why, len, "this kernel's DAMON does not offer %s (it offers: %s)", op,
+		rec_why(why, len, 0, "this kernel's DAMON does not offer %s (it offers: %s)", op,
 			*avail ? avail : "nothing");
 	return -EOPNOTSUPP;
 }
@@ -275,15 +262,15 @@ static int damon_probe(const struct rec_params *p, char *why, size_t len)
 	long running;
 	int err;
 
-	set_why(why, len, "%s", "");
+	rec_why(why, len, 0, "%s", "");
 	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
 	if (access(path, F_OK)) {
 		err = -errno;
 		if (!strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
-			set_why(why, len, "no DAMON sysfs interface (kernel without "
+			rec_why(why, len, 0, "no DAMON sysfs interface (kernel without "
 				"CONFIG_DAMON_SYSFS, or older than 5.18)");
 		else
-			set_why(why, len, "no DAMON sysfs interface at '%s'", root);
+			rec_why(why, len, 0, "no DAMON sysfs interface at '%s'", root);
 		return err == -ENOENT || err == -ENOTDIR ? -ENOENT : err;
 	}
 	/* what the kernel offers first: it is the answer that holds whoever asks */
@@ -292,20 +279,20 @@ static int damon_probe(const struct rec_params *p, char *why, size_t len)
 	if (access(path, R_OK | W_OK)) {
 		err = -errno;
 		if (err == -EROFS)
-			set_why(why, len, "DAMON sysfs is read-only here ('%s')", root);
+			rec_why(why, len, 0, "DAMON sysfs is read-only here ('%s')", root);
 		else
-			set_why(why, len, "not root (DAMON's sysfs files are root-only)");
+			rec_why(why, len, 0, "not root (DAMON's sysfs files are root-only)");
 		return err;
 	}
 	err = others(root, &nr, &running);
 	if (err) {
-		set_why(why, len, "cannot read '%s': %s", path, strerror(-err));
+		rec_why(why, len, 0, "cannot read '%s': %s", path, strerror(-err));
 		return err;
 	}
 	if (nr)
 		return busy_reason(root, nr, running, why, len);
 	if (!p->paddr && p->pid > 0 && kill(p->pid, 0) && errno == ESRCH) {
-		set_why(why, len, "no process %d", (int)p->pid);
+		rec_why(why, len, 0, "no process %d", (int)p->pid);
 		return -ESRCH;
 	}
 	if (p->paddr && !p->nr_ranges) {
@@ -314,7 +301,7 @@ static int damon_probe(const struct rec_params *p, char *why, size_t len)
 
 		err = damon_system_ram(NULL, &r, &n);
 		if (err) {
-			set_why(why, len, "cannot read System RAM ranges from /proc/iomem: %s",
+			rec_why(why, len, 0, "cannot read System RAM ranges from /proc/iomem: %s",
 				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
 			return err;
 		}
@@ -435,7 +422,7 @@ static int set_target(struct damon_backend *d, const struct rec_params *p, char 
 	if (!r || !n) {
 		err = damon_system_ram(NULL, &own, &n);
 		if (err) {
-			set_why(why, len, "cannot read System RAM ranges from /proc/iomem: %s",
+			rec_why(why, len, 0, "cannot read System RAM ranges from /proc/iomem: %s",
 				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
 			return err;
 		}
@@ -502,21 +489,21 @@ static int turn_on(struct damon_backend *d, const struct rec_params *p, char *wh
 		return 0;
 	}
 	if (err == -EINVAL && !d->paddr && kill(p->pid, 0) && errno == ESRCH) {
-		set_why(why, len, "no process %d", (int)p->pid);
+		rec_why(why, len, 0, "no process %d", (int)p->pid);
 		return -ESRCH;
 	}
 	if (err == -EINVAL && !*d->avail)
-		set_why(why, len, "the kernel refused to start a %s kdamond (its DAMON may not "
+		rec_why(why, len, 0, "the kernel refused to start a %s kdamond (its DAMON may not "
 			"offer %s)", d->paddr ? "paddr" : "vaddr", d->paddr ? "paddr" : "vaddr");
 	else if (err == -EINVAL)
-		set_why(why, len, "the kernel refused the monitoring parameters (sample %llu us, "
+		rec_why(why, len, 0, "the kernel refused the monitoring parameters (sample %llu us, "
 			"aggr %llu us, regions %u..%u)", (unsigned long long)d->sample_us,
 			(unsigned long long)d->aggr_us, d->min_nr, d->max_nr);
 	else if (err == -EBUSY)
-		set_why(why, len, "DAMON is in use by another kdamond (an exclusive DAMON user "
+		rec_why(why, len, 0, "DAMON is in use by another kdamond (an exclusive DAMON user "
 			"such as DAMON_RECLAIM is running)");
 	else
-		set_why(why, len, "cannot turn the kdamond on: %s", strerror(-err));
+		rec_why(why, len, 0, "cannot turn the kdamond on: %s", strerror(-err));
 	return err;
 }
 
@@ -531,26 +518,26 @@ static int choose_source(struct damon_backend *d, char *why, size_t len)
 	if (!want || !*want)
 		want = "auto";
 	if (strcmp(want, "auto") && strcmp(want, "tracepoint") && strcmp(want, "tried_regions")) {
-		set_why(why, len, "%s must be auto, tracepoint or tried_regions, not '%s'",
+		rec_why(why, len, 0, "%s must be auto, tracepoint or tried_regions, not '%s'",
 			DAMON_ENV_SOURCE, want);
 		return -EINVAL;
 	}
 	if (strcmp(want, "tried_regions")) {
 		if (damon_tracefs_event_dir(dir, sizeof(dir)))
-			set_why(reason, sizeof(reason), "no damon:damon_aggregated event in tracefs");
+			rec_why(reason, sizeof(reason), 0, "no damon:damon_aggregated event in tracefs");
 		else if (!damon_is_kdamond(d->kpid))
-			set_why(reason, sizeof(reason), "pid %d is not a kdamond kernel thread",
+			rec_why(reason, sizeof(reason), 0, "pid %d is not a kdamond kernel thread",
 				(int)d->kpid);
 		else
 			err = damon_trace_open(&d->trace, dir, d->kpid, d->max_nr, d->aggr_us,
 					       reason, sizeof(reason));
 		if (!err) {
 			d->src = SRC_TRACE;
-			set_why(d->src_note, sizeof(d->src_note), "%s", dir);
+			rec_why(d->src_note, sizeof(d->src_note), 0, "%s", dir);
 			return 0;
 		}
 		if (!strcmp(want, "tracepoint")) {
-			set_why(why, len, "cannot use the damon_aggregated tracepoint: %s", reason);
+			rec_why(why, len, 0, "cannot use the damon_aggregated tracepoint: %s", reason);
 			return err ? err : -ENOENT;
 		}
 	}
@@ -558,28 +545,28 @@ static int choose_source(struct damon_backend *d, char *why, size_t len)
 	d->tried_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->tried_fd < 0) {
 		err = -errno;
-		set_why(why, len, "this kernel's DAMON has no tried_regions (it came in 6.2)%s%s",
+		rec_why(why, len, 0, "this kernel's DAMON has no tried_regions (it came in 6.2)%s%s",
 			*reason ? " and " : "", reason);
 		return err == -ENOENT ? -EOPNOTSUPP : err;
 	}
 	d->src = SRC_TRIED;
-	set_why(d->src_note, sizeof(d->src_note), "%s", *reason ? reason : "asked for");
+	rec_why(d->src_note, sizeof(d->src_note), 0, "%s", *reason ? reason : "asked for");
 	return 0;
 }
 
 static int check_params(const struct rec_params *p, char *why, size_t len)
 {
 	if (!p->paddr && p->pid <= 0) {
-		set_why(why, len, "no target pid");
+		rec_why(why, len, 0, "no target pid");
 		return -EINVAL;
 	}
 	if (!p->sample_us || !p->aggr_us || p->sample_us > p->aggr_us) {
-		set_why(why, len, "the sampling interval must be non-zero and not longer than the "
+		rec_why(why, len, 0, "the sampling interval must be non-zero and not longer than the "
 			"aggregation interval");
 		return -EINVAL;
 	}
 	if (p->min_nr_regions < 3 || p->min_nr_regions > p->max_nr_regions) {
-		set_why(why, len, "kernel DAMON needs 3 <= min regions <= max regions (got %u..%u)",
+		rec_why(why, len, 0, "kernel DAMON needs 3 <= min regions <= max regions (got %u..%u)",
 			p->min_nr_regions, p->max_nr_regions);
 		return -EINVAL;
 	}
@@ -598,7 +585,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	int err;
 
 	*out = NULL;
-	set_why(why, len, "%s", "");
+	rec_why(why, len, 0, "%s", "");
 	err = check_params(p, why, len);
 	if (err)
 		return err;
@@ -626,17 +613,17 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		if (err == -EBUSY && !others(d->root, &nr, &running) && nr)
 			busy_reason(d->root, nr, running, why, len);
 		else if (err == -EBUSY)
-			set_why(why, len, "DAMON sysfs stayed busy for %d s (another writer holds "
+			rec_why(why, len, 0, "DAMON sysfs stayed busy for %d s (another writer holds "
 				"its lock)", BUSY_RETRY_MS / 1000);
 		else
-			set_why(why, len, "cannot create a kdamond: %s", strerror(-err));
+			rec_why(why, len, 0, "cannot create a kdamond: %s", strerror(-err));
 		free(d);
 		return err;
 	}
 	d->created = 1;
 	err = wr("1", "%s/contexts/nr_contexts", d->kd);
 	if (err) {
-		set_why(why, len, "cannot create a DAMON context: %s", strerror(-err));
+		rec_why(why, len, 0, "cannot create a DAMON context: %s", strerror(-err));
 		goto out_teardown;
 	}
 	/* avail_operations came in 5.19; without it "on" tells whether the ops exist */
@@ -652,23 +639,23 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	}
 	err = wr(op, "%s/operations", d->ctx);
 	if (err) {
-		set_why(why, len, "cannot select the '%s' operations: %s", op, strerror(-err));
+		rec_why(why, len, 0, "cannot select the '%s' operations: %s", op, strerror(-err));
 		goto out_teardown;
 	}
 	err = set_attrs(d, p);
 	if (err) {
-		set_why(why, len, "cannot set the monitoring attributes: %s", strerror(-err));
+		rec_why(why, len, 0, "cannot set the monitoring attributes: %s", strerror(-err));
 		goto out_teardown;
 	}
 	err = set_target(d, p, why, len);
 	if (err) {
 		if (!*why)
-			set_why(why, len, "cannot set the monitoring target: %s", strerror(-err));
+			rec_why(why, len, 0, "cannot set the monitoring target: %s", strerror(-err));
 		goto out_teardown;
 	}
 	err = set_scheme(d);
 	if (err) {
-		set_why(why, len, "cannot install the stat scheme: %s", strerror(-err));
+		rec_why(why, len, 0, "cannot install the stat scheme: %s", strerror(-err));
 		goto out_teardown;
 	}
 	probe_features(d);
@@ -736,22 +723,11 @@ static int kdamond_off(struct damon_backend *d)
 static int read_u64_at(int dirfd, const char *name, uint64_t *v)
 {
 	char buf[32];
-	ssize_t n;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int err = damon_read_small_at(dirfd, name, buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*v = strtoull(buf, NULL, 0);
-	return 0;
+	if (!err)
+		*v = strtoull(buf, NULL, 0);
+	return err;
 }
 
 static int cmp_region(const void *a, const void *b)

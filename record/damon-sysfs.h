@@ -54,8 +54,10 @@ const char *damon_backend_last_error(struct rec_backend *b);
 /*
  * damon_read_small() - read a small sysfs/proc file into @buf, NUL-terminated, trailing newlines
  * and blanks removed. Return: 0 or -errno.
+ * damon_read_small_at() - the same for @path relative to the directory @dirfd (openat(2)).
  */
 int damon_read_small(const char *path, char *buf, size_t len);
+int damon_read_small_at(int dirfd, const char *path, char *buf, size_t len);
 
 /* Field offsets of a tracepoint's raw record, parsed from its tracefs "format" file. */
 struct damon_tp_format {

@@ -40,13 +40,13 @@ const char *damon_sysfs_root(const struct rec_params *p)
 	return DAMON_SYSFS_DEFAULT_ROOT;
 }
 
-int damon_read_small(const char *path, char *buf, size_t len)
+int damon_read_small_at(int dirfd, const char *path, char *buf, size_t len)
 {
 	int fd;
 	ssize_t n;
 
 	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -errno;
@@ -64,6 +64,11 @@ int damon_read_small(const char *path, char *buf, size_t len)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
+}
+
+int damon_read_small(const char *path, char *buf, size_t len)
+{
+	return damon_read_small_at(AT_FDCWD, path, buf, len);
 }
 
 /* "vaddr\nfvaddr\npaddr" -> "vaddr,fvaddr,paddr" */

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,25 +32,11 @@
 
 #include "record/inject.h"
 #include "record/procmaps.h"
+#include "record/why.h"
 
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP 128
 #endif
-
-static int set_why(char *why, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_why(char *why, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 static pid_t tracer_of(pid_t pid, pid_t tid)
 {
@@ -240,7 +225,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 	j->pid = pid;
 	j->tid = own_tracee ? pid : pick_thread(pid);
 	if (!j->tid)
-		return set_why(why, len, -ESRCH, "cannot attach to pid %d: no such process",
+		return rec_why(why, len, -ESRCH, "cannot attach to pid %d: no such process",
 			       (int)pid);
 	tracer = inj_find_tracer(pid);
 	if (tracer && !(own_tracee && tracer == getpid())) {
@@ -249,22 +234,22 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 
 		if (!pm_proc_read(tracer, &p))
 			snprintf(comm, sizeof(comm), "%s", p.comm);
-		return set_why(why, len, -EBUSY, "cannot attach to pid %d: it is already traced by "
+		return rec_why(why, len, -EBUSY, "cannot attach to pid %d: it is already traced by "
 			       "pid %d (%s)", (int)pid, (int)tracer, comm);
 	}
 	if (own_tracee) {
 		if (ptrace(PTRACE_SETOPTIONS, j->tid, NULL, (void *)PTRACE_O_TRACESYSGOOD))
-			return set_why(why, len, -errno, "cannot set up pid %d: %s", (int)pid,
+			return rec_why(why, len, -errno, "cannot set up pid %d: %s", (int)pid,
 				       strerror(errno));
 		j->attached = 1;
 	} else {
 		if (ptrace(PTRACE_SEIZE, j->tid, NULL, (void *)PTRACE_O_TRACESYSGOOD)) {
 			ret = -errno;
 			if (ret == -EPERM || ret == -EACCES)
-				return set_why(why, len, -EPERM, "cannot attach to pid %d: operation "
+				return rec_why(why, len, -EPERM, "cannot attach to pid %d: operation "
 					       "not permitted (try as root, or lower "
 					       "/proc/sys/kernel/yama/ptrace_scope)", (int)pid);
-			return set_why(why, len, ret, "cannot attach to pid %d: %s", (int)pid,
+			return rec_why(why, len, ret, "cannot attach to pid %d: %s", (int)pid,
 				       ret == -ESRCH ? "no such process" : strerror(-ret));
 		}
 		j->seized = 1;
@@ -284,7 +269,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 	j->have_regs = 1;
 	if (REGS(j)->cs == 0x23) {
 		inj_detach(j);
-		return set_why(why, len, -ENOTSUP, "pid %d is a 32-bit process", (int)pid);
+		return rec_why(why, len, -ENOTSUP, "pid %d is a 32-bit process", (int)pid);
 	}
 	if (ptrace(PTRACE_GETSIGMASK, j->tid, (void *)sizeof(j->sigmask), &j->sigmask)) {
 		ret = -errno;
@@ -298,13 +283,13 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 	ret = find_syscall_insn(j);
 	if (ret) {
 		inj_detach(j);
-		return set_why(why, len, ret, "cannot find a syscall instruction in pid %d",
+		return rec_why(why, len, ret, "cannot find a syscall instruction in pid %d",
 			       (int)pid);
 	}
 	return 0;
 fail:
 	inj_detach(j);
-	return set_why(why, len, ret, "cannot stop pid %d for injection: %s", (int)pid,
+	return rec_why(why, len, ret, "cannot stop pid %d for injection: %s", (int)pid,
 		       ret == -ESRCH ? "it exited" : strerror(-ret));
 }
 
@@ -384,7 +369,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 	(void)own_tracee;
 	memset(j, 0, sizeof(*j));
 	(void)pick_thread;
-	return set_why(why, len, -ENOTSUP, "syscall injection into pid %d is implemented for "
+	return rec_why(why, len, -ENOTSUP, "syscall injection into pid %d is implemented for "
 		       "x86-64 only", (int)pid);
 }
 

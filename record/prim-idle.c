@@ -57,12 +57,12 @@ static int probe_pfn(char *why, size_t len)
 	uint64_t pfn = 0;
 
 	if (page == MAP_FAILED || fd < 0) {
-		ret = prim_why(why, len, -ENOTSUP, "cannot read /proc/self/pagemap");
+		ret = rec_why(why, len, -ENOTSUP, "cannot read /proc/self/pagemap");
 		goto out;
 	}
 	page[0] = 1;
 	if (pfn_of(fd, (uint64_t)(uintptr_t)page, &pfn) || !pfn)
-		ret = prim_why(why, len, -EPERM, "page frame numbers are hidden without "
+		ret = rec_why(why, len, -EPERM, "page frame numbers are hidden without "
 			       "CAP_SYS_ADMIN (try as root)");
 out:
 	if (page != MAP_FAILED)
@@ -78,10 +78,10 @@ static int idle_probe(pid_t pid, char *why, size_t len)
 	int ret;
 
 	if (access(path, F_OK))
-		return prim_why(why, len, -ENOTSUP, "kernel has no idle page tracking (no %s: "
+		return rec_why(why, len, -ENOTSUP, "kernel has no idle page tracking (no %s: "
 				"CONFIG_IDLE_PAGE_TRACKING)", path);
 	if (access(path, R_OK | W_OK))
-		return prim_why(why, len, -EPERM, "%s needs root", path);
+		return rec_why(why, len, -EPERM, "%s needs root", path);
 	ret = probe_pfn(why, len);
 	if (ret || !pid)
 		return ret;
@@ -98,7 +98,7 @@ static int idle_open(struct prim **out, const struct prim_target *t, char *why, 
 		return ret;
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return prim_why(why, len, -ENOMEM, "out of memory");
+		return rec_why(why, len, -ENOMEM, "out of memory");
 	d->base.ops = &prim_page_idle;
 	d->pid = t->pid;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
@@ -111,7 +111,7 @@ static int idle_open(struct prim **out, const struct prim_target *t, char *why, 
 		if (d->bitmap_fd >= 0)
 			close(d->bitmap_fd);
 		free(d);
-		return prim_why(why, len, ret, "cannot open the pagemap or the idle bitmap: %s",
+		return rec_why(why, len, ret, "cannot open the pagemap or the idle bitmap: %s",
 				strerror(-ret));
 	}
 	*out = &d->base;

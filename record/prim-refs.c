@@ -47,15 +47,15 @@ static int refs_probe(pid_t pid, char *why, size_t len)
 	int ret;
 
 	if (access("/proc/self/clear_refs", W_OK))
-		return prim_why(why, len, -ENOTSUP, "no writable /proc/PID/clear_refs "
+		return rec_why(why, len, -ENOTSUP, "no writable /proc/PID/clear_refs "
 				"(CONFIG_PROC_PAGE_MONITOR off)");
 	ret = pm_slurp("/proc/self/smaps", &text, NULL);
 	if (ret)
-		return prim_why(why, len, ret, "cannot read /proc/self/smaps: %s", strerror(-ret));
+		return rec_why(why, len, ret, "cannot read /proc/self/smaps: %s", strerror(-ret));
 	ret = strstr(text, "\nReferenced:") ? 0 : -ENOTSUP;
 	free(text);
 	if (ret)
-		return prim_why(why, len, ret, "/proc/PID/smaps has no Referenced: field");
+		return rec_why(why, len, ret, "/proc/PID/smaps has no Referenced: field");
 	if (!pid)
 		return 0;
 	ret = prim_check_pid(pid, "smaps", O_RDONLY, why, len);
@@ -72,7 +72,7 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 		return ret;
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return prim_why(why, len, -ENOMEM, "out of memory");
+		return rec_why(why, len, -ENOMEM, "out of memory");
 	r->base.ops = &prim_refs;
 	r->pid = t->pid;
 	r->rng = prim_now_ns() ^ (uint64_t)t->pid << 32;
@@ -84,7 +84,7 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 	if (r->clear_fd < 0) {
 		ret = -errno;
 		free(r);
-		return prim_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
+		return rec_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
 	}
 	*out = &r->base;
 	return 0;

@@ -52,19 +52,19 @@ static int probe_self(char *why, size_t len)
 	page = mmap(NULL, prim_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
 	if (cfd < 0 || pfd < 0 || page == MAP_FAILED) {
-		ret = prim_why(why, len, -ENOTSUP, "no /proc/PID/clear_refs or pagemap");
+		ret = rec_why(why, len, -ENOTSUP, "no /proc/PID/clear_refs or pagemap");
 		goto out;
 	}
 	page[0] = 1;
 	if (prim_write_str(cfd, "4") || read_entry(pfd, (uint64_t)(uintptr_t)page, &e0)) {
-		ret = prim_why(why, len, -ENOTSUP, "cannot clear soft-dirty bits");
+		ret = rec_why(why, len, -ENOTSUP, "cannot clear soft-dirty bits");
 		goto out;
 	}
 	page[0] = 2;
 	if (read_entry(pfd, (uint64_t)(uintptr_t)page, &e1))
 		e1 = 0;
 	if ((e0 & PM_SOFT_DIRTY) || !(e1 & PM_SOFT_DIRTY))
-		ret = prim_why(why, len, -ENOTSUP, "the soft-dirty bit never sets on this kernel "
+		ret = rec_why(why, len, -ENOTSUP, "the soft-dirty bit never sets on this kernel "
 			       "(CONFIG_MEM_SOFT_DIRTY off)");
 out:
 	if (page != MAP_FAILED)
@@ -114,7 +114,7 @@ static int sd_open(struct prim **out, const struct prim_target *t, char *why, si
 		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return prim_why(why, len, -ENOMEM, "out of memory");
+		return rec_why(why, len, -ENOMEM, "out of memory");
 	s->base.ops = &prim_soft_dirty;
 	s->pid = t->pid;
 	s->rounds.min_period_ns = t->sample_us * 1000;
@@ -129,7 +129,7 @@ static int sd_open(struct prim **out, const struct prim_target *t, char *why, si
 		if (s->pagemap_fd >= 0)
 			close(s->pagemap_fd);
 		free(s);
-		return prim_why(why, len, ret, "cannot open /proc/%d: %s", (int)t->pid,
+		return rec_why(why, len, ret, "cannot open /proc/%d: %s", (int)t->pid,
 				strerror(-ret));
 	}
 	*out = &s->base;

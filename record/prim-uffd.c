@@ -175,16 +175,16 @@ static int probe_self(char *why, size_t len)
 	int fd, pm = -1, ret = 0, n;
 
 #if !defined(__x86_64__)
-	return prim_why(why, len, -ENOTSUP, "syscall injection is implemented for x86-64 only");
+	return rec_why(why, len, -ENOTSUP, "syscall injection is implemented for x86-64 only");
 #endif
 	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
 	if (fd < 0)
 		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return prim_why(why, len, -ENOTSUP, "no userfaultfd (CONFIG_USERFAULTFD, or "
+		return rec_why(why, len, -ENOTSUP, "no userfaultfd (CONFIG_USERFAULTFD, or "
 				"vm.unprivileged_userfaultfd): %s", strerror(errno));
 	if (ioctl(fd, UFFDIO_API, &api)) {
-		ret = prim_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect "
+		ret = rec_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect "
 			       "(UFFD_FEATURE_WP_ASYNC, Linux 6.7)");
 		goto out;
 	}
@@ -192,7 +192,7 @@ static int probe_self(char *why, size_t len)
 		    -1, 0);
 	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (page == MAP_FAILED || pm < 0) {
-		ret = prim_why(why, len, -ENOMEM, "cannot map a page to try it on");
+		ret = rec_why(why, len, -ENOMEM, "cannot map a page to try it on");
 		goto out;
 	}
 	page[0] = 1;
@@ -203,7 +203,7 @@ static int probe_self(char *why, size_t len)
 		};
 
 		if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
-			ret = prim_why(why, len, -ENOTSUP, "cannot register memory for "
+			ret = rec_why(why, len, -ENOTSUP, "cannot register memory for "
 				       "write-protection: %s", strerror(errno));
 			goto out;
 		}
@@ -211,14 +211,14 @@ static int probe_self(char *why, size_t len)
 	n = scan(pm, (uint64_t)(uintptr_t)page, (uint64_t)(uintptr_t)page + prim_page_size(),
 		 PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC, WP_PRESENT, vec, 4);
 	if (n == -ENOTTY || n == -EINVAL) {
-		ret = prim_why(why, len, -ENOTSUP, "no PAGEMAP_SCAN ioctl (Linux 6.7)");
+		ret = rec_why(why, len, -ENOTSUP, "no PAGEMAP_SCAN ioctl (Linux 6.7)");
 		goto out;
 	}
 	page[0] = 2;
 	n = scan(pm, (uint64_t)(uintptr_t)page, (uint64_t)(uintptr_t)page + prim_page_size(), 0,
 		 PAGE_IS_WRITTEN, vec, 4);
 	if (n != 1)
-		ret = prim_why(why, len, -ENOTSUP, "write-protection does not see writes here");
+		ret = rec_why(why, len, -ENOTSUP, "write-protection does not see writes here");
 out:
 	if (page != MAP_FAILED)
 		munmap((void *)page, prim_page_size());
@@ -274,11 +274,11 @@ static int uffd_probe(pid_t pid, char *why, size_t len)
 
 		if (pm_proc_read(tracer, &p))
 			snprintf(p.comm, sizeof(p.comm), "?");
-		return prim_why(why, len, -EBUSY, "cannot attach to pid %d: it is already traced "
+		return rec_why(why, len, -EBUSY, "cannot attach to pid %d: it is already traced "
 				"by pid %d (%s)", (int)pid, (int)tracer, p.comm);
 	}
 	if (uses_uffd_wp(pid))
-		return prim_why(why, len, -EBUSY, "pid %d uses userfaultfd write-protection "
+		return rec_why(why, len, -EBUSY, "pid %d uses userfaultfd write-protection "
 				"itself; uffd-wp cannot watch it (try --primitive refs)", (int)pid);
 	return 0;
 }
@@ -302,9 +302,9 @@ static int take_uffd(const struct prim_target *t, char *why, size_t len)
 	if (ret || fd < 0) {
 		inj_detach(&j);
 		if (ret)
-			return prim_why(why, len, ret, "cannot run userfaultfd() in pid %d: %s",
+			return rec_why(why, len, ret, "cannot run userfaultfd() in pid %d: %s",
 					(int)t->pid, strerror(-ret));
-		return prim_why(why, len, (int)fd, "userfaultfd() failed in pid %d: %s",
+		return rec_why(why, len, (int)fd, "userfaultfd() failed in pid %d: %s",
 				(int)t->pid, strerror((int)-fd));
 	}
 	pidfd = (int)sys_pidfd_open(t->pid);
@@ -321,7 +321,7 @@ static int take_uffd(const struct prim_target *t, char *why, size_t len)
 	inj_syscall(&j, SYS_close, args, &r);
 	inj_detach(&j);
 	if (ours < 0)
-		return prim_why(why, len, ret, "cannot take the userfaultfd of pid %d: %s",
+		return rec_why(why, len, ret, "cannot take the userfaultfd of pid %d: %s",
 				(int)t->pid, strerror(-ret));
 	return ours;
 }
@@ -391,7 +391,7 @@ static int uffd_open(struct prim **out, const struct prim_target *t, char *why, 
 		return ret;
 	u = calloc(1, sizeof(*u));
 	if (!u)
-		return prim_why(why, len, -ENOMEM, "out of memory");
+		return rec_why(why, len, -ENOMEM, "out of memory");
 	u->base.ops = &prim_uffd_wp;
 	u->pid = t->pid;
 	u->pagemap_fd = -1;
@@ -402,19 +402,19 @@ static int uffd_open(struct prim **out, const struct prim_target *t, char *why, 
 		return ret;
 	}
 	if (ioctl(u->uffd, UFFDIO_API, &api)) {
-		ret = prim_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect");
+		ret = rec_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect");
 		goto fail;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
 	u->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (u->pagemap_fd < 0) {
-		ret = prim_why(why, len, -errno, "cannot open %s: %s", path, strerror(errno));
+		ret = rec_why(why, len, -errno, "cannot open %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	find_thp_areas(u);
 	ret = register_new(u, t->maps);
 	if (ret < 0) {
-		prim_why(why, len, ret, "cannot register the memory of pid %d: %s", (int)t->pid,
+		rec_why(why, len, ret, "cannot register the memory of pid %d: %s", (int)t->pid,
 			 strerror(-ret));
 		goto fail;
 	}

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -54,18 +53,6 @@ uint64_t prim_page_size(void)
 	return page;
 }
 
-int prim_why(char *why, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 int prim_check_pid(pid_t pid, const char *file, int flags, char *why, size_t len)
 {
 	struct pm_proc p;
@@ -74,26 +61,26 @@ int prim_check_pid(pid_t pid, const char *file, int flags, char *why, size_t len
 
 	ret = pm_proc_read(pid, &p);
 	if (ret == -ESRCH)
-		return prim_why(why, len, ret, "cannot attach to pid %d: no such process", (int)pid);
+		return rec_why(why, len, ret, "cannot attach to pid %d: no such process", (int)pid);
 	if (ret)
-		return prim_why(why, len, ret, "cannot read /proc/%d: %s", (int)pid, strerror(-ret));
+		return rec_why(why, len, ret, "cannot read /proc/%d: %s", (int)pid, strerror(-ret));
 	if (p.kthread)
-		return prim_why(why, len, -EINVAL, "pid %d is a kernel thread (%s): it has no user "
+		return rec_why(why, len, -EINVAL, "pid %d is a kernel thread (%s): it has no user "
 				"memory to record", (int)pid, p.comm);
 	if (p.state == 'Z' || p.state == 'X')
-		return prim_why(why, len, -ESRCH, "pid %d (%s) has exited", (int)pid, p.comm);
+		return rec_why(why, len, -ESRCH, "pid %d (%s) has exited", (int)pid, p.comm);
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		if (ret == -EACCES || ret == -EPERM)
-			return prim_why(why, len, ret, "cannot attach to pid %d: operation not "
+			return rec_why(why, len, ret, "cannot attach to pid %d: operation not "
 					"permitted (try as root, or lower "
 					"/proc/sys/kernel/yama/ptrace_scope)", (int)pid);
 		if (ret == -ENOENT)
-			return prim_why(why, len, -ESRCH, "cannot attach to pid %d: no such process",
+			return rec_why(why, len, -ESRCH, "cannot attach to pid %d: no such process",
 					(int)pid);
-		return prim_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
+		return rec_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
 	}
 	close(fd);
 	return 0;

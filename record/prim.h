@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "record/procmaps.h"
+#include "record/why.h"
 
 struct prim_target {
 	pid_t pid;
@@ -82,9 +83,6 @@ const char *prim_names(void);
 uint64_t prim_now_ns(void);
 /* prim_page_size() - the page size, cached. */
 uint64_t prim_page_size(void);
-/* prim_why() - format a reason into @why; returns @err. */
-int prim_why(char *why, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /*
  * prim_check_pid() - the checks every primitive makes on a pid: it exists, is a user process,
  * and @file under /proc/PID can be opened with @flags. Return: 0 or -errno with @why.

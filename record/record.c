@@ -23,6 +23,7 @@
 #include "format/outfile.h"
 #include "record/prim.h"
 #include "record/procmaps.h"
+#include "record/why.h"
 #include "record/record.h"
 
 /* The backends "auto" tries, in order: the one place that lists them. */
@@ -43,19 +44,6 @@ const struct rec_backend_ops *record_backend_find(const char *name)
 		if (!strcmp(backends[i]->name, name))
 			return backends[i];
 	return NULL;
-}
-
-static int set_why(char *why, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_why(char *why, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return err;
 }
 
 static void note(const struct record_opts *o, const char *fmt, ...)
@@ -83,13 +71,13 @@ static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC))
-		return set_why(why, len, -errno, "cannot start '%s': %s", argv[0], strerror(errno));
+		return rec_why(why, len, -errno, "cannot start '%s': %s", argv[0], strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
 		close(pfd[0]);
 		close(pfd[1]);
-		return set_why(why, len, err, "cannot start '%s': %s", argv[0], strerror(-err));
+		return rec_why(why, len, err, "cannot start '%s': %s", argv[0], strerror(-err));
 	}
 	if (!pid) {
 		close(pfd[0]);
@@ -107,16 +95,16 @@ static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 	close(pfd[0]);
 	if (n == sizeof(err)) {
 		waitpid(pid, &status, 0);
-		return set_why(why, len, -err, "cannot run '%s': %s", argv[0], strerror(err));
+		return rec_why(why, len, -err, "cannot run '%s': %s", argv[0], strerror(err));
 	}
 	/* exec worked: it stops with SIGTRAP before running anything of its own */
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
-			return set_why(why, len, -errno, "cannot start '%s': %s", argv[0],
+			return rec_why(why, len, -errno, "cannot start '%s': %s", argv[0],
 				       strerror(errno));
 	}
 	if (!WIFSTOPPED(status)) {
-		return set_why(why, len, -ECHILD, "'%s' ended before it started (status %d)",
+		return rec_why(why, len, -ECHILD, "'%s' ended before it started (status %d)",
 			       argv[0], status);
 	}
 	*out = pid;
@@ -164,11 +152,11 @@ static int start_backend(const struct record_opts *o, const struct rec_params *p
 	if (strcmp(o->backend, "auto")) {
 		ops = record_backend_find(o->backend);
 		if (!ops)
-			return set_why(why, len, -EINVAL, "unknown backend '%s' (auto, sampler, damon)",
+			return rec_why(why, len, -EINVAL, "unknown backend '%s' (auto, sampler, damon)",
 				       o->backend);
 		ret = ops->probe(p, one, sizeof(one));
 		if (ret)
-			return set_why(why, len, ret, "%s", one);
+			return rec_why(why, len, ret, "%s", one);
 		*out = ops;
 		return ops->start(b, p, why, len);
 	}
@@ -186,9 +174,9 @@ static int start_backend(const struct record_opts *o, const struct rec_params *p
 			snprintf(passed, plen, "%s backend passed over: %s", ops->name, one);
 		/* when all refuse, the last reason comes first, then why the first was passed over */
 		if (i)
-			set_why(why, len, ret, "%s; %s", one, passed);
+			rec_why(why, len, ret, "%s; %s", one, passed);
 		else
-			set_why(why, len, ret, "%s", one);
+			rec_why(why, len, ret, "%s", one);
 	}
 	return ret;
 }
@@ -318,10 +306,10 @@ static int rename_old(const char *path, char *why, size_t len)
 	if (stat(path, &st) || outfile_special(path))
 		return 0;
 	if (S_ISDIR(st.st_mode))
-		return set_why(why, len, -EISDIR, "cannot write '%s': it is a directory", path);
+		return rec_why(why, len, -EISDIR, "cannot write '%s': it is a directory", path);
 	snprintf(old, sizeof(old), "%s.old", path);
 	if (rename(path, old))
-		return set_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,
+		return rec_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,
 			       strerror(errno));
 	return 0;
 }
@@ -373,7 +361,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			if (ret) {
 				res->end = RECORD_END_ERROR;
 				res->err = ret;
-				set_why(why, len, ret, "cannot write '%s': %s", o->output,
+				rec_why(why, len, ret, "cannot write '%s': %s", o->output,
 					strerror(-ret));
 				break;
 			}
@@ -387,7 +375,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 
 			res->end = RECORD_END_ERROR;
 			res->err = ret;
-			set_why(why, len, ret, "monitoring stopped: %s", reason ? reason : strerror(-ret));
+			rec_why(why, len, ret, "monitoring stopped: %s", reason ? reason : strerror(-ret));
 			break;
 		}
 		now = prim_now_ns();
@@ -445,7 +433,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 			p.pid = pr.tgid;
 		}
 		if (p.pid == getpid())
-			return set_why(why, len, -EINVAL, "cannot record daprof itself (pid %d)",
+			return rec_why(why, len, -EINVAL, "cannot record daprof itself (pid %d)",
 				       (int)p.pid);
 		ret = prim_check_pid(p.pid, "maps", O_RDONLY, why, len);
 		if (ret)
@@ -458,7 +446,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (!ret)
 		ret = ops->describe(b, &meta);
 	if (ret) {
-		set_why(why, len, ret, "cannot describe the recording: %s", strerror(-ret));
+		rec_why(why, len, ret, "cannot describe the recording: %s", strerror(-ret));
 		goto fail;
 	}
 	ret = rename_old(o->output, why, len);
@@ -466,7 +454,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		goto fail;
 	ret = dpf_writer_open(&w, o->output, &wo, &meta);
 	if (ret) {
-		set_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
+		rec_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
 		goto fail;
 	}
 	ret = pm_buildids_new(&ms.ids);
@@ -475,7 +463,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (!ret)
 		ret = capture_rusage(w, p.pid);
 	if (ret) {
-		set_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
 		dpf_writer_abort(w);
 		unlink(o->output);
 		w = NULL;
@@ -516,7 +504,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (ret && res->end != RECORD_END_ERROR) {
 		res->end = RECORD_END_ERROR;
 		res->err = ret;
-		set_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
 	}
 	if (ms.have)
 		pm_release(&ms.last);

@@ -66,12 +66,12 @@ static int sampler_probe(const struct rec_params *p, char *why, size_t len)
 	int ret = -ENOTSUP;
 
 	if (p->paddr)
-		return prim_why(why, len, -EOPNOTSUPP, "the userspace sampler records processes; "
+		return rec_why(why, len, -EOPNOTSUPP, "the userspace sampler records processes; "
 				"--paddr needs the kernel DAMON backend");
 	if (p->primitive && strcmp(p->primitive, "auto")) {
 		ops = prim_find(p->primitive);
 		if (!ops)
-			return prim_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", p->primitive,
+			return rec_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", p->primitive,
 					prim_names());
 		ret = ops->probe(p->pid, why, len);
 		if (ret && why && len) {
@@ -94,7 +94,7 @@ static int sampler_probe(const struct rec_params *p, char *why, size_t len)
 		if (!prim_all[i]->probe(0, NULL, 0))
 			snprintf(first, sizeof(first), "%s", one);
 	}
-	return prim_why(why, len, ret, "no access-check primitive works here: %s", first);
+	return rec_why(why, len, ret, "no access-check primitive works here: %s", first);
 }
 
 /* Open the asked primitive, or the first of the table that opens. */
@@ -107,7 +107,7 @@ static int open_prim(struct rec_backend *b, const struct prim_target *t, char *w
 	if (name && strcmp(name, "auto")) {
 		b->ops = prim_find(name);
 		if (!b->ops)
-			return prim_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", name,
+			return rec_why(why, len, -EINVAL, "unknown primitive '%s' (%s)", name,
 					prim_names());
 		return b->ops->open(&b->prim, t, why, len);
 	}
@@ -126,7 +126,7 @@ static int open_prim(struct rec_backend *b, const struct prim_target *t, char *w
 		if (!first[0])
 			snprintf(first, sizeof(first), "%s", one);
 	}
-	return prim_why(why, len, ret, "no access-check primitive works here: %s",
+	return rec_why(why, len, ret, "no access-check primitive works here: %s",
 			b->auto_note[0] ? b->auto_note : first);
 }
 
@@ -175,25 +175,25 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		return ret;
 	b = calloc(1, sizeof(*b));
 	if (!b)
-		return prim_why(why, len, -ENOMEM, "out of memory");
+		return rec_why(why, len, -ENOMEM, "out of memory");
 	b->p = *p;
 	b->pidfd = -1;
 	ret = dr_ctx_init(&b->ctx, &a, prim_page_size(), now_ns() ^ (uint64_t)p->pid << 40);
 	if (ret) {
 		sampler_stop(b);
-		return prim_why(why, len, ret, "bad intervals or region bounds");
+		return rec_why(why, len, ret, "bad intervals or region bounds");
 	}
 	b->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (b->pidfd < 0) {
 		ret = -errno;
 		sampler_stop(b);
-		return prim_why(why, len, ret, "cannot attach to pid %d: %s", (int)p->pid,
+		return rec_why(why, len, ret, "cannot attach to pid %d: %s", (int)p->pid,
 				ret == -ESRCH ? "no such process" : strerror(-ret));
 	}
 	ret = read_ranges(p->pid, &m, &ranges, &nr);
 	if (ret) {
 		sampler_stop(b);
-		return prim_why(why, len, ret, "cannot read the memory map of pid %d: %s",
+		return rec_why(why, len, ret, "cannot read the memory map of pid %d: %s",
 				(int)p->pid, strerror(-ret));
 	}
 	t.maps = &m;
