@@ -308,6 +308,20 @@ static int fill_plain(struct damo_ctx *c, uint8_t *buf, size_t cap, size_t *got)
 	return 0;
 }
 
+/* The next compressed bytes of the file into the inflater's input. */
+static int refill_z(struct damo_ctx *c)
+{
+	struct damo_src *s = &c->src;
+	size_t n;
+	int ret = read_raw(c, s->raw, DAMO_RAW_BUF, &n);
+
+	if (ret)
+		return ret;
+	s->z.next_in = s->raw;
+	s->z.avail_in = n;
+	return 0;
+}
+
 static int fill_z(struct damo_ctx *c, uint8_t *buf, size_t cap, size_t *got)
 {
 	struct damo_src *s = &c->src;
@@ -317,30 +331,17 @@ static int fill_z(struct damo_ctx *c, uint8_t *buf, size_t cap, size_t *got)
 	z->next_out = buf;
 	z->avail_out = cap;
 	while (z->avail_out && !s->z_done) {
-		if (!z->avail_in && !s->raw_eof) {
-			size_t n;
-
-			ret = read_raw(c, s->raw, DAMO_RAW_BUF, &n);
-			if (ret)
-				return ret;
-			z->next_in = s->raw;
-			z->avail_in = n;
-		}
+		if (!z->avail_in && !s->raw_eof && (ret = refill_z(c)))
+			return ret;
 		if (!z->avail_in && s->raw_eof)
 			return damo_fail(c, -EBADMSG, "the compressed data ends early (truncated "
 					 "file?) after %" PRIu64 " bytes", s->in_bytes);
 		ret = inflate(z, Z_NO_FLUSH);
 		if (ret == Z_STREAM_END) {
 			/* gzip may hold further members; bytes after a zlib stream are ignored */
-			if (s->comp == DAMO_GZIP && !z->avail_in && !s->raw_eof) {
-				size_t n;
-
-				ret = read_raw(c, s->raw, DAMO_RAW_BUF, &n);
-				if (ret)
-					return ret;
-				z->next_in = s->raw;
-				z->avail_in = n;
-			}
+			if (s->comp == DAMO_GZIP && !z->avail_in && !s->raw_eof &&
+			    (ret = refill_z(c)))
+				return ret;
 			if (s->comp == DAMO_GZIP && z->avail_in >= 2 && z->next_in[0] == 0x1f &&
 			    z->next_in[1] == 0x8b && inflateReset(z) == Z_OK)
 				continue;
