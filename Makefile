@@ -72,7 +72,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 # Workloads are plain programs with known access patterns; they never link daprof code.
-$(O)/tests/workloads/%: tests/workloads/%.c
+$(O)/tests/workloads/%: tests/workloads/%.c tests/workloads/publish.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< -lm
 

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "publish.h"
+
 static volatile sig_atomic_t usr1;
 
 static void on_usr1(int sig)
@@ -32,21 +34,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void put(const char *path, const char *suffix, const char *text)
-{
-	char tmp[4096], dst[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s%s.tmp", path, suffix);
-	snprintf(dst, sizeof(dst), "%s%s", path, suffix);
-	f = fopen(tmp, "w");
-	if (!f)
-		exit(1);
-	fputs(text, f);
-	fclose(f);
-	rename(tmp, dst);
 }
 
 int main(int argc, char **argv)
@@ -64,26 +51,26 @@ int main(int argc, char **argv)
 		long ms = atol(argv[2]);
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-		put(argv[3], ".pid", pid);
+		publish_text(argv[3], ".pid", pid);
 		t0 = now_ms();
 		ret = nanosleep(&ts, NULL);
 		err = ret ? errno : 0;
 		snprintf(msg, sizeof(msg), "slept %.0f ret %d errno %d usr1 %d\n", now_ms() - t0, ret,
 			 err, (int)usr1);
-		put(argv[3], "", msg);
+		publish_text(argv[3], "", msg);
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "read")) {
 		char buf[256];
 		ssize_t n;
 
-		put(argv[2], ".pid", pid);
+		publish_text(argv[2], ".pid", pid);
 		n = read(0, buf, sizeof(buf) - 1);
 		err = n < 0 ? errno : 0;
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
 		snprintf(msg, sizeof(msg), "read %zd '%s' errno %d usr1 %d\n", n, buf, err, (int)usr1);
-		put(argv[2], "", msg);
+		publish_text(argv[2], "", msg);
 		return 0;
 	}
 	fprintf(stderr, "usage: blocker sleep MS OUT_FILE | blocker read OUT_FILE\n");

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "publish.h"
+
 #define GLOBAL_SZ (1 << 20)
 #define HEAP_SZ (4 << 20)
 
@@ -44,15 +46,8 @@ static void *map_buffer(size_t sz)
 
 static void write_truth(const char *path, char *hot_heap, char *cold_heap)
 {
-	char tmp[4096];
-	FILE *f;
+	FILE *f = publish_begin(path);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		perror("hotcold: truth file");
-		exit(1);
-	}
 	fprintf(f, "hot_global %lu %lu\n", (unsigned long)hot_global,
 		(unsigned long)(hot_global + GLOBAL_SZ));
 	fprintf(f, "cold_global %lu %lu\n", (unsigned long)cold_global,
@@ -60,8 +55,7 @@ static void write_truth(const char *path, char *hot_heap, char *cold_heap)
 	fprintf(f, "hot_heap %lu %lu\n", (unsigned long)hot_heap, (unsigned long)(hot_heap + HEAP_SZ));
 	fprintf(f, "cold_heap %lu %lu\n", (unsigned long)cold_heap,
 		(unsigned long)(cold_heap + HEAP_SZ));
-	fclose(f);
-	rename(tmp, path);
+	publish_end(f, path);
 }
 
 int main(int argc, char **argv)

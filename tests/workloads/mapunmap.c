@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "publish.h"
+
 #define SZ (1UL << 20)
 #define NSLOTS 4
 
@@ -46,20 +48,12 @@ int main(int argc, char **argv)
 	memset(hot, 1, SZ);
 	munmap(slots, NSLOTS * SZ + SZ);
 	if (argc > 3) {
-		char tmp[4096];
-		FILE *f;
+		FILE *f = publish_begin(argv[3]);
 
-		snprintf(tmp, sizeof(tmp), "%s.tmp", argv[3]);
-		f = fopen(tmp, "w");
-		if (!f) {
-			perror("mapunmap: truth file");
-			return 1;
-		}
 		fprintf(f, "hot %lu %lu\nslots %lu %lu\n", (unsigned long)hot,
 			(unsigned long)(hot + SZ), (unsigned long)slots,
 			(unsigned long)(slots + NSLOTS * SZ));
-		fclose(f);
-		rename(tmp, argv[3]);
+		publish_end(f, argv[3]);
 	}
 	end = now_s() + secs;
 	while (now_s() < end) {

@@ -18,6 +18,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "publish.h"
+
 #define HUGE_SZ (2UL << 20)
 
 static double now_s(void)
@@ -57,20 +59,12 @@ int main(int argc, char **argv)
 	}
 	memset(buf, 1, size);
 	if (argc > 4) {
-		char tmp[4096];
-		FILE *f;
+		FILE *f = publish_begin(argv[4]);
 
-		snprintf(tmp, sizeof(tmp), "%s.tmp", argv[4]);
-		f = fopen(tmp, "w");
-		if (!f) {
-			perror("memtouch: truth file");
-			return 1;
-		}
 		fprintf(f, "hot %lu %lu\ncold %lu %lu\n", (unsigned long)buf,
 			(unsigned long)(buf + hot), (unsigned long)(buf + hot),
 			(unsigned long)(buf + size));
-		fclose(f);
-		rename(tmp, argv[4]);
+		publish_end(f, argv[4]);
 	}
 	getrusage(RUSAGE_SELF, &ru0);
 	t0 = now_s();

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "publish.h"
+
 #define BUF_SZ (32UL << 20)
 #define WIN_SZ (4UL << 20)
 
@@ -46,20 +48,12 @@ int main(int argc, char **argv)
 	memset(buf, 1, BUF_SZ);
 	t0 = now_ns();
 	if (argc > 3) {
-		char tmp[4096];
-		FILE *f;
+		FILE *f = publish_begin(argv[3]);
 
-		snprintf(tmp, sizeof(tmp), "%s.tmp", argv[3]);
-		f = fopen(tmp, "w");
-		if (!f) {
-			perror("movewin: truth file");
-			return 1;
-		}
 		fprintf(f, "buffer %lu %lu\nwindow %lu\nperiod_ns %llu\nt0_ns %llu\n",
 			(unsigned long)buf, (unsigned long)(buf + BUF_SZ), WIN_SZ,
 			(unsigned long long)period, (unsigned long long)t0);
-		fclose(f);
-		rename(tmp, argv[3]);
+		publish_end(f, argv[3]);
 	}
 	end = t0 + (uint64_t)(secs * 1e9);
 	for (uint64_t t = t0; t < end; t = now_ns()) {

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "publish.h"
+
 #define HOT_SZ (4UL << 20)
 #define COLD_SZ (4UL << 20)
 #define MAX_THREADS 16
@@ -76,21 +78,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		hot[i] = map_buffer(HOT_SZ);
 	if (argc > 3) {
-		char tmp[4096];
-		FILE *f;
+		FILE *f = publish_begin(argv[3]);
 
-		snprintf(tmp, sizeof(tmp), "%s.tmp", argv[3]);
-		f = fopen(tmp, "w");
-		if (!f) {
-			perror("threads: truth file");
-			return 1;
-		}
 		for (int i = 0; i < n; i++)
 			fprintf(f, "hot_%d %lu %lu\n", i, (unsigned long)hot[i],
 				(unsigned long)(hot[i] + HOT_SZ));
 		fprintf(f, "cold %lu %lu\n", (unsigned long)cold, (unsigned long)(cold + COLD_SZ));
-		fclose(f);
-		rename(tmp, argv[3]);
+		publish_end(f, argv[3]);
 	}
 	t0 = now_s();
 	for (long i = 0; i < n; i++)

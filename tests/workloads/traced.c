@@ -16,22 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "publish.h"
+
 static char buf[1 << 20];
-
-static void put(const char *path, const char *suffix, const char *text)
-{
-	char tmp[4096], dst[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s%s.tmp", path, suffix);
-	snprintf(dst, sizeof(dst), "%s%s", path, suffix);
-	f = fopen(tmp, "w");
-	if (!f)
-		exit(1);
-	fputs(text, f);
-	fclose(f);
-	rename(tmp, dst);
-}
 
 int main(int argc, char **argv)
 {
@@ -51,13 +38,13 @@ int main(int argc, char **argv)
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
 			return 1;
 		snprintf(msg, sizeof(msg), "%d\n", (int)getpid());
-		put(argv[2], ".pid", msg);
+		publish_text(argv[2], ".pid", msg);
 		for (long i = 1; i <= n; i++) {
 			struct timespec ts = { 0, 50000000 };
 
 			memset(buf, (int)i, sizeof(buf));
 			snprintf(msg, sizeof(msg), "alive %ld\n", i);
-			put(argv[2], "", msg);
+			publish_text(argv[2], "", msg);
 			nanosleep(&ts, NULL);
 		}
 		return 0;
