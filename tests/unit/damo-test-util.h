@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "tests/unit/test-tmpdir.h"
+#include "tests/unit/test-tmp.h"
 #include "format/damo-priv.h"
 #include "format/dpf.h"
 

@@ -18,30 +18,7 @@
 #include <zlib.h>
 
 #include "format/dpf.h"
-
-static int setup_tmp(void **state)
-{
-	char *path = strdup("/tmp/dpf-test-XXXXXX");
-	int fd = path ? mkstemp(path) : -1;
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	*state = path;
-	return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-	char cmd[256];
-
-	unlink(*state);
-	snprintf(cmd, sizeof(cmd), "rm -f %s.tmp.*", (char *)*state);
-	if (system(cmd))
-		return -1;
-	free(*state);
-	return 0;
-}
+#include "tests/unit/test-tmp.h"
 
 /* A tiny deterministic generator so that test data are the same on every run. */
 static uint64_t rng(uint64_t *s)
@@ -610,27 +587,27 @@ static void test_golden_1_0_reads_forever(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_roundtrip_keeps_every_value, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_delta_coding_follows_splits_and_merges, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_writer_rejects_unsorted_regions, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_many_targets_start_new_chunks, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_maps_and_rusage_round_trip, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_flipped_payload_costs_only_its_chunk, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_damaged_chunk_header_resynchronises, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_truncated_file_keeps_whole_chunks, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_every_single_bit_flip_is_survived, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_refuses_newer_major_and_bad_magic, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_unknown_chunks_skipped_unless_required, setup_tmp,
-						teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_atomic_writer_leaves_nothing_on_abort, setup_tmp,
-						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_roundtrip_keeps_every_value, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_delta_coding_follows_splits_and_merges, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_writer_rejects_unsorted_regions, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_many_targets_start_new_chunks, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_maps_and_rusage_round_trip, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_payload_costs_only_its_chunk, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_chunk_header_resynchronises, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_file_keeps_whole_chunks, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_every_single_bit_flip_is_survived, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_newer_major_and_bad_magic, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_chunks_skipped_unless_required, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_writer_leaves_nothing_on_abort, tmpfile_setup,
+						tmpfile_teardown),
 		cmocka_unit_test(test_meta_helpers),
 		cmocka_unit_test(test_golden_1_0_reads_forever),
 	};

@@ -19,7 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/unit/test-tmpdir.h"
+#include "tests/unit/test-tmp.h"
 #include "format/outfile.h"
 
 static void put_file(const char *path, const char *text)

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "format/dpf.h"
+#include "tests/unit/test-tmp.h"
 #include "report/heatmap.h"
 #include "viz/colormap.h"
 
@@ -41,25 +42,6 @@ struct tmap {
 	uint64_t start, end;
 	const char *path;
 };
-
-static int setup_tmp(void **state)
-{
-	char *path = strdup("/tmp/report-heatmap-XXXXXX");
-	int fd = path ? mkstemp(path) : -1;
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	*state = path;
-	return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-	unlink(*state);
-	free(*state);
-	return 0;
-}
 
 /* Write @snaps (and @maps first) to @path; aggr_us 0 leaves the intervals out. */
 static void write_rec(const char *path, const struct tsnap *snaps, int ns, const struct tmap *maps,
@@ -585,7 +567,7 @@ static void test_the_image_draws_the_hot_half_in_the_top_colour(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
+#define T(f) cmocka_unit_test_setup_teardown(f, tmpfile_setup, tmpfile_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_cells_hold_the_rates_worked_out_by_hand),
 		T(test_cells_across_time_and_address_boundaries_are_weighted_means),

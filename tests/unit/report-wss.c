@@ -17,28 +17,10 @@
 #include <cmocka.h>
 
 #include "format/dpf.h"
+#include "tests/unit/test-tmp.h"
 #include "report/wss.h"
 
 #define PAGE 4096ULL
-
-static int setup_tmp(void **state)
-{
-	char *path = strdup("/tmp/report-wss-XXXXXX");
-	int fd = path ? mkstemp(path) : -1;
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	*state = path;
-	return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-	unlink(*state);
-	free(*state);
-	return 0;
-}
 
 /*
  * Snapshot k of target t: pages [0, want) accessed (nr_accesses 1 + k % 3), then a cold region
@@ -250,7 +232,7 @@ static void test_damaged_files_lose_only_the_damaged_part(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
+#define T(f) cmocka_unit_test_setup_teardown(f, tmpfile_setup, tmpfile_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_wss_counts_regions_at_or_above_the_threshold),
 		cmocka_unit_test(test_percentiles_use_damos_nearest_rank),

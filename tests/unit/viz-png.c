@@ -17,7 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/unit/test-tmpdir.h"
+#include "tests/unit/test-tmp.h"
 #include "viz/canvas.h"
 #include "viz/png.h"
 
