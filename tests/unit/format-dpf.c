@@ -587,13 +587,16 @@ static void test_golden_1_0_reads_forever(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_roundtrip_keeps_every_value, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_roundtrip_keeps_every_value, tmpfile_setup,
+						tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_delta_coding_follows_splits_and_merges, tmpfile_setup,
 						tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_writer_rejects_unsorted_regions, tmpfile_setup,
 						tmpfile_teardown),
-		cmocka_unit_test_setup_teardown(test_many_targets_start_new_chunks, tmpfile_setup, tmpfile_teardown),
-		cmocka_unit_test_setup_teardown(test_maps_and_rusage_round_trip, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_many_targets_start_new_chunks, tmpfile_setup,
+						tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_maps_and_rusage_round_trip, tmpfile_setup,
+						tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_payload_costs_only_its_chunk, tmpfile_setup,
 						tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_chunk_header_resynchronises, tmpfile_setup,
