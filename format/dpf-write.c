@@ -18,8 +18,7 @@
 #define MAX_INDEX_ENTRIES	65536	/* coarsened by halving beyond this: memory stays bounded */
 
 struct dpf_writer {
-	struct outfile out;	/* out.fd is the file written */
-	int fd;			/* out.fd, or -1 once the file is closed */
+	struct outfile out;	/* out.fd is the file written; -1 once it is closed */
 	int err;		/* first error; later calls fail with it */
 	struct dpf_writer_opts opts;
 	uint64_t offset;	/* bytes written */
@@ -88,13 +87,13 @@ static int write_chunk(struct dpf_writer *w, uint16_t type, uint16_t flags, cons
 	}
 	ch.payload_crc = dpf_crc32(payload, ch.stored_size);
 	dpf_chunk_header_encode(hdr, &ch);
-	ret = write_all(w->fd, hdr, sizeof(hdr));
+	ret = write_all(w->out.fd, hdr, sizeof(hdr));
 	if (!ret)
-		ret = write_all(w->fd, payload, ch.stored_size);
+		ret = write_all(w->out.fd, payload, ch.stored_size);
 	if (ret)
 		return writer_fail(w, ret);
 	w->offset += sizeof(hdr) + ch.stored_size;
-	if (w->opts.sync_flushes && w->out.regular && fdatasync(w->fd))
+	if (w->opts.sync_flushes && w->out.regular && fdatasync(w->out.fd))
 		return writer_fail(w, -errno);
 	return 0;
 }
@@ -232,7 +231,7 @@ uint64_t dpf_writer_bytes(const struct dpf_writer *w)
 
 static void writer_free(struct dpf_writer *w)
 {
-	if (w->fd >= 0)
+	if (w->out.fd >= 0)
 		outfile_abort(&w->out);
 	dpf_codec_release(&w->codec);
 	free(w->snaps.data);
@@ -255,7 +254,7 @@ int dpf_writer_open(struct dpf_writer **out, const char *path, const struct dpf_
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->fd = -1;
+	w->out.fd = -1;
 	if (o)
 		w->opts = *o;
 	if (!w->opts.level)
@@ -265,9 +264,8 @@ int dpf_writer_open(struct dpf_writer **out, const char *path, const struct dpf_
 	ret = outfile_open(&w->out, path, w->opts.atomic);
 	if (ret)
 		goto out_free;
-	w->fd = w->out.fd;
 	dpf_header_encode(hdr);
-	ret = write_all(w->fd, hdr, sizeof(hdr));
+	ret = write_all(w->out.fd, hdr, sizeof(hdr));
 	if (ret)
 		goto out_free;
 	w->offset = sizeof(hdr);
@@ -313,14 +311,13 @@ int dpf_writer_close(struct dpf_writer *w)
 	}
 	if (!ret) {
 		dpf_trailer_encode(trailer, index_off, w->nr_snapshots);
-		ret = write_all(w->fd, trailer, sizeof(trailer));
+		ret = write_all(w->out.fd, trailer, sizeof(trailer));
 	}
 	if (ret) {
 		dpf_writer_abort(w);
 		return ret;
 	}
-	w->fd = -1;
-	ret = outfile_commit(&w->out, 1);
+	ret = outfile_commit(&w->out, 1);	/* out.fd is -1 after it, whatever it returns */
 	writer_free(w);
 	return ret;
 }
