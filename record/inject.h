@@ -7,6 +7,7 @@
 #ifndef RECORD_INJECT_H
 #define RECORD_INJECT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,7 +21,11 @@ struct inj {
 	int attached;
 	int have_regs;		/* regs and sigmask hold the saved state */
 	int have_mask;
-	uint64_t syscall_insn;	/* address of a "syscall" instruction in the target */
+	uint64_t syscall_insn;	/* address of "syscall; ret" in the target */
+	uint64_t chain_sp;	/* the restore frame's return chain on the thread's stack */
+	int mask_blocked;	/* the thread's mask is all-blocked (only while in the chain) */
+	int own_blocked;	/* our own signals are blocked for the window; own_mask saved */
+	sigset_t own_mask;
 	unsigned char regs[512];	/* struct user_regs_struct, saved */
 	uint64_t sigmask;	/* saved blocked mask */
 	int nr_sigs;		/* signals that arrived meanwhile, handed back at detach */
