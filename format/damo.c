@@ -747,13 +747,12 @@ int damo_import(const char *in_path, const char *out_path, const struct dpf_writ
 	if (o)
 		ws.o = *o;
 	ws.o.atomic = 1;
-	fd = open(in_path, O_RDONLY | O_CLOEXEC);
+	fd = dpf_input_open(in_path, &sb);
+	if (fd == -ESPIPE && why && why_len)
+		snprintf(why, why_len, "'%s' is a FIFO or a socket: convert reads a regular file",
+			 in_path);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
+		return fd;
 	ret = damo_import_fd(fd, &sink, st, why, why_len);
 	close(fd);
 	if (!ret) {
