@@ -62,8 +62,8 @@ struct heat_scale {
 #define HATCH	VIZ_RGB(0xcccccc)
 
 /* What was recorded, for the title: the command line, else the name, pid, or the file. */
-static void subject(const struct dpf_meta *m, const struct heatmap *h, const char *path,
-		    int target, char *buf, size_t size)
+static void subject_raw(const struct dpf_meta *m, const struct heatmap *h, const char *path,
+			int target, char *buf, size_t size)
 {
 	const char *v, *ops = dpf_meta_get(m, "ops");
 	uint64_t nt = 1;
@@ -99,6 +99,16 @@ static void subject(const struct dpf_meta *m, const struct heatmap *h, const cha
 		snprintf(buf, size, "pid %s", v);
 	else
 		snprintf(buf, size, "%s", path);
+}
+
+/* The same, escaped: a stored newline must not break a title or a text line. */
+static void subject(const struct dpf_meta *m, const struct heatmap *h, const char *path,
+		    int target, char *buf, size_t size)
+{
+	char raw[512];
+
+	subject_raw(m, h, path, target, raw, sizeof(raw));
+	dp_text_escape(buf, size, raw);
 }
 
 static inline double scale_t(const struct heat_scale *s, double v)

@@ -5,6 +5,7 @@
  *
  *   mkrec OUT < description        lines (blank lines and '#' comments ignored):
  *       meta KEY VALUE...          metadata (before the first snapshot)
+ *       metahex KEY HEX            the same with the value's bytes in hex (newlines, bad UTF-8)
  *       snap TARGET START_NS END_NS
  *       r START END NR_ACCESSES AGE   a region of the last snap (decimal or 0x hex)
  *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
@@ -64,6 +65,19 @@ static int from_text(const char *out)
 		p[strcspn(p, "\n")] = '\0';
 		if (!*p || *p == '#')
 			continue;
+		if (!strncmp(p, "metahex ", 8)) {
+			char hex[2 * sizeof(val) + 1];
+			size_t n = 0;
+			unsigned b;
+
+			if (sscanf(p, "metahex %255s %7000s", key, hex) != 2)
+				return die(p, 0);
+			while (n < sizeof(val) - 1 && sscanf(hex + 2 * n, "%2x", &b) == 1)
+				val[n++] = b;
+			val[n] = '\0';
+			dpf_meta_set(&meta, key, val);
+			continue;
+		}
 		if (!strncmp(p, "meta ", 5)) {
 			if (sscanf(p, "meta %255s %3499[^\n]", key, val) < 1)
 				return die(p, 0);
