@@ -289,6 +289,8 @@ static int hostile(const char *kind, const char *out)
 			*p++ = 0;			/* empty value */
 		}
 		ret = put_chunk(f, DPF_CHUNK_META, raw, p - raw);
+		if (!ret)	/* and one snapshot of one region, so that reports have something */
+			ret = put_chunk(f, DPF_CHUNK_SNAPSHOTS, raw, gap_regions_chunk(raw, 1));
 	} else {
 		fprintf(stderr, "mkrec: unknown --hostile kind '%s'\n", kind);
 		return 2;
