@@ -18,7 +18,9 @@ static const char info_usage[] = "daprof info [-i <file>]";
 
 static void print_kv(const char *key, const char *value)
 {
-	printf("%-16s %s\n", key, value);
+	printf("%-16s ", key);
+	dp_text_puts(value);	/* a newline stored in a value must not start a line */
+	putchar('\n');
 }
 
 static void print_meta_line(const struct dpf_meta *m, const char *label, const char *key)

@@ -34,6 +34,8 @@ static const char heatmap_usage[] =
 
 enum heat_mode { HEAT_PNG, HEAT_ASCII, HEAT_TSV };
 
+#define HEAT_MAX_CELLS	(4u << 20)	/* width x height: the memory budget of a map */
+
 struct heat_cmd {
 	const char *path;
 	const char *out;
@@ -60,8 +62,8 @@ struct heat_scale {
 #define HATCH	VIZ_RGB(0xcccccc)
 
 /* What was recorded, for the title: the command line, else the name, pid, or the file. */
-static void subject(const struct dpf_meta *m, const struct heatmap *h, const char *path,
-		    int target, char *buf, size_t size)
+static void subject_raw(const struct dpf_meta *m, const struct heatmap *h, const char *path,
+			int target, char *buf, size_t size)
 {
 	const char *v, *ops = dpf_meta_get(m, "ops");
 	uint64_t nt = 1;
@@ -97,6 +99,16 @@ static void subject(const struct dpf_meta *m, const struct heatmap *h, const cha
 		snprintf(buf, size, "pid %s", v);
 	else
 		snprintf(buf, size, "%s", path);
+}
+
+/* The same, escaped: a stored newline must not break a title or a text line. */
+static void subject(const struct dpf_meta *m, const struct heatmap *h, const char *path,
+		    int target, char *buf, size_t size)
+{
+	char raw[512];
+
+	subject_raw(m, h, path, target, raw, sizeof(raw));
+	dp_text_escape(buf, size, raw);
 }
 
 static inline double scale_t(const struct heat_scale *s, double v)
@@ -562,6 +574,7 @@ static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cmd = "report heatmap", *a, *b;
+	unsigned long long w, h;	/* at most 10000 each */
 	int c, outputs = 0;
 	uint64_t v;
 	char buf[128];
@@ -642,10 +655,15 @@ static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
 	if (outputs > 1)
 		return dp_bad_usage(cmd, "choose one of -o, --ascii and --tsv");
-	/* the matrix costs 16 bytes a cell while it is built: keep it under 256 MiB */
-	if (hc->width * (hc->height ? hc->height : 1) > (hc->mode == HEAT_PNG ? 16u << 20 : 4u << 20))
-		return dp_bad_usage(cmd, "%llu x %llu is too large (at most %s cells)", hc->width,
-				    hc->height, hc->mode == HEAT_PNG ? "16 million" : "4 million");
+	/*
+	 * A cell costs about 17 bytes at the peak (the sums, the values, the picture): the budget
+	 * keeps a map near 70 MB, well under the 256 MB a report may use (daprof-report-heatmap.1).
+	 */
+	w = hc->width ? hc->width : hc->mode == HEAT_PNG ? 1200 : hc->mode == HEAT_TSV ? 400 : 1;
+	h = hc->height ? hc->height : hc->mode == HEAT_PNG ? 800 : hc->mode == HEAT_TSV ? 200 : 1;
+	if (w * h > HEAT_MAX_CELLS)
+		return dp_bad_usage(cmd, "a %llu x %llu map is too large (at most %u cells, about "
+				    "70 MB)", w, h, HEAT_MAX_CELLS);
 	if (hc->mode == HEAT_PNG && (hc->width && hc->width < 320))
 		return dp_bad_usage(cmd, "an image needs --width 320 or more");
 	if (hc->mode == HEAT_PNG && (hc->height && hc->height < 240))

@@ -73,8 +73,13 @@ static void json_meta(const struct dpf_meta *m)
 
 static void text_meta(const struct dpf_meta *m)
 {
-	for (size_t i = 0; i < m->nr; i++)
-		printf("# %s: %s\n", m->entries[i].key, m->entries[i].value);
+	for (size_t i = 0; i < m->nr; i++) {
+		printf("# ");
+		dp_text_puts(m->entries[i].key);
+		printf(": ");
+		dp_text_puts(m->entries[i].value);
+		putchar('\n');
+	}
 	printf("\n");
 }
 

@@ -78,9 +78,12 @@ static void series_name(const struct dpf_meta *m, uint32_t target, char *buf, si
 		snprintf(key, sizeof(key), "target.%u.comm", target);
 		what = dpf_meta_get(m, key);
 	}
-	snprintf(buf, size, "target %u%s%s%s%s%s%s", target, pid || what ? " (" : "",
+	char raw[512];
+
+	snprintf(raw, sizeof(raw), "target %u%s%s%s%s%s%s", target, pid || what ? " (" : "",
 		 pid ? "pid " : "", pid ? pid : "", pid && what ? ", " : "", what ? what : "",
 		 pid || what ? ")" : "");
+	dp_text_escape(buf, size, raw);	/* a stored newline must not break the line */
 }
 
 static void json_meta(const struct dpf_meta *m, const char *key, const char *name)
@@ -152,9 +155,12 @@ static void print_text(const struct wss_cmd *wc, const struct dpf_meta *m,
 {
 	char line[512], a[32];
 
-	printf("daprof report wss: %s\n", wc->path);
+	printf("daprof report wss: ");
+	dp_text_puts(wc->path);
 	cmd_source_line(m, line, sizeof(line));
-	printf("%s\n", line);
+	putchar('\n');
+	dp_text_puts(line);
+	putchar('\n');
 	printf("working set: bytes of regions with nr_accesses >= %u, per snapshot",
 	       wc->o.min_accesses);
 	if (wc->o.skip)

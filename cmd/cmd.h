@@ -70,8 +70,20 @@ const char *dp_fmt_size(char *buf, uint64_t bytes);
 /* dp_fmt_time() - "1.25 s", "100 ms" into @buf (at least 32 bytes). */
 const char *dp_fmt_time(char *buf, uint64_t ns);
 
-/* dp_json_string() - @s as a JSON string literal on stdout. */
+/*
+ * dp_json_string() - @s as a JSON string literal on stdout; the one place that escapes JSON
+ * strings. Always valid UTF-8: controls are escaped, and each byte that is not part of
+ * well-formed UTF-8 is written as \u00XX (its Latin-1 reading), so no byte is lost.
+ */
 void dp_json_string(const char *s);
+/*
+ * dp_text_escape() - @src for a line of text output into @dst (@size bytes, truncated if need
+ * be): newline, tab and return as \n \t \r, other controls and bytes of bad UTF-8 as \xHH, so
+ * that a stored value never breaks the one-fact-a-line layout. Return: @dst.
+ */
+char *dp_text_escape(char *dst, size_t size, const char *src);
+/* dp_text_puts() - @s escaped as dp_text_escape() does, whole, on stdout (no newline added). */
+void dp_text_puts(const char *s);
 
 struct viz_canvas;
 struct viz_png_text;

@@ -11,20 +11,34 @@
 
 #include "format/codec.h"
 
+/* Free the region arrays of target slots @from and up. */
+static void release_slots(struct dpf_codec *c, unsigned from)
+{
+	for (unsigned i = from; i < DPF_MAX_TARGETS; i++) {
+		struct dpf_prev *p = &c->targets[i];
+
+		c->held -= (size_t)p->alloc + p->spare_alloc;
+		free(p->regions);
+		free(p->spare);
+		p->regions = p->spare = NULL;
+		p->alloc = p->spare_alloc = p->nr = 0;
+	}
+}
+
 void dpf_codec_reset(struct dpf_codec *c)
 {
 	c->last_start_ns = 0;
 	for (unsigned i = 0; i < c->nr_targets; i++)
 		c->targets[i].nr = 0;
 	c->nr_targets = 0;
+	/* the buffers of an earlier, larger chunk are not kept for the next ones */
+	if (c->held > DPF_CODEC_KEEP_REGIONS)
+		release_slots(c, 0);
 }
 
 void dpf_codec_release(struct dpf_codec *c)
 {
-	for (unsigned i = 0; i < DPF_MAX_TARGETS; i++) {
-		free(c->targets[i].regions);
-		free(c->targets[i].spare);
-	}
+	release_slots(c, 0);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -44,17 +58,28 @@ static struct dpf_prev *codec_target(struct dpf_codec *c, uint32_t target)
 	return p;
 }
 
-static int ensure_spare(struct dpf_prev *p, uint32_t nr)
+/*
+ * Room for @nr regions in @p's spare buffer, within DPF_MAX_CHUNK_REGIONS over all targets.
+ * Return: 0, -E2BIG past the cap, -ENOMEM.
+ */
+static int ensure_spare(struct dpf_codec *c, struct dpf_prev *p, uint64_t nr)
 {
 	struct dpf_region *n;
 	uint32_t want;
 
 	if (nr <= p->spare_alloc)
 		return 0;
+	if (nr > DPF_MAX_CHUNK_REGIONS)
+		return -E2BIG;
 	want = nr < 64 ? 64 : nr;
+	if (c->held - p->spare_alloc + want > DPF_MAX_CHUNK_REGIONS)
+		release_slots(c, c->nr_targets);	/* slots this chunk does not use */
+	if (c->held - p->spare_alloc + want > DPF_MAX_CHUNK_REGIONS)
+		return -E2BIG;
 	n = realloc(p->spare, (size_t)want * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
+	c->held += want - p->spare_alloc;
 	p->spare = n;
 	p->spare_alloc = want;
 	return 0;
@@ -79,6 +104,7 @@ int dpf_encode_snapshot(struct dpf_codec *c, struct dpf_buf *out, const struct d
 	uint64_t prev_end = 0;
 	uint32_t j = 0;
 	uint8_t *o;
+	int ret;
 
 	if (!p)
 		return -E2BIG;
@@ -91,8 +117,9 @@ int dpf_encode_snapshot(struct dpf_codec *c, struct dpf_buf *out, const struct d
 			return -EINVAL;
 		prev_end = r->end;
 	}
-	if (ensure_spare(p, s->nr_regions))
-		return -ENOMEM;
+	ret = ensure_spare(c, p, s->nr_regions);
+	if (ret)
+		return ret;
 	if (dpf_buf_reserve(out, 50 + (size_t)s->nr_regions * 40))
 		return out->err;
 	o = out->data + out->len;
@@ -143,6 +170,7 @@ int dpf_decode_snapshot(struct dpf_codec *c, struct dpf_cursor *in, struct dpf_s
 	uint64_t prev_end;
 	struct dpf_prev *p;
 	uint32_t j = 0;
+	int ret;
 
 	if (in->err)
 		return in->err;
@@ -158,8 +186,9 @@ int dpf_decode_snapshot(struct dpf_codec *c, struct dpf_cursor *in, struct dpf_s
 		return -EBADMSG;
 	s->end_ns = s->start_ns + dur;
 	s->nr_regions = nr;
-	if (ensure_spare(p, nr))
-		return -ENOMEM;
+	ret = ensure_spare(c, p, nr);
+	if (ret)
+		return ret;
 	prev_end = p->nr ? p->regions[0].start : 0;
 	for (uint32_t i = 0; i < nr; i++) {
 		struct dpf_region *r = &p->spare[i];
@@ -241,6 +270,8 @@ int dpf_decode_maps(struct dpf_cursor *in, struct dpf_maps *m)
 	uint64_t target = cursor_uvarint(in);
 	uint64_t nr;
 	uint64_t prev_end = 0;
+	uint64_t held;
+	int ret = -EBADMSG;
 
 	memset(m, 0, sizeof(*m));
 	m->time_ns = cursor_uvarint(in);
@@ -249,6 +280,9 @@ int dpf_decode_maps(struct dpf_cursor *in, struct dpf_maps *m)
 	if (in->err || target > UINT32_MAX || nr > (uint64_t)(in->end - in->p) / 6)
 		return -EBADMSG;
 	m->target = target;
+	held = nr * sizeof(*m->maps);
+	if (held > DPF_MAX_DECODE_BYTES)
+		return -E2BIG;
 	m->maps = calloc(nr ? nr : 1, sizeof(*m->maps));
 	if (!m->maps)
 		return -ENOMEM;
@@ -266,6 +300,11 @@ int dpf_decode_maps(struct dpf_cursor *in, struct dpf_maps *m)
 		if (in->err || perms > UINT32_MAX || idlen > 32 ||
 		    idlen > (uint64_t)(in->end - in->p) || mp->end < mp->start)
 			goto out_bad;
+		held += 32 + strlen(mp->path);	/* malloc's least, roughly */
+		if (held > DPF_MAX_DECODE_BYTES) {
+			ret = -E2BIG;
+			goto out_bad;
+		}
 		mp->perms = perms;
 		mp->build_id_len = idlen;
 		memcpy(mp->build_id, in->p, idlen);
@@ -276,7 +315,7 @@ int dpf_decode_maps(struct dpf_cursor *in, struct dpf_maps *m)
 
 out_bad:
 	dpf_maps_release(m);
-	return in->err ? in->err : -EBADMSG;
+	return in->err ? in->err : ret;
 }
 
 #define RUSAGE_FIELDS 7
@@ -343,98 +382,10 @@ int dpf_decode_meta(struct dpf_cursor *in, struct dpf_meta *m)
 			ret = dpf_meta_set(m, key, value);
 		free(key);
 		free(value);
+		if (!ret && m->bytes > DPF_MAX_META_BYTES)
+			ret = -E2BIG;
 		if (ret)
 			return in->err ? in->err : ret;
 	}
 	return 0;
-}
-
-void dpf_meta_init(struct dpf_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-}
-
-void dpf_meta_release(struct dpf_meta *m)
-{
-	for (size_t i = 0; i < m->nr; i++) {
-		free(m->entries[i].key);
-		free(m->entries[i].value);
-	}
-	free(m->entries);
-	dpf_meta_init(m);
-}
-
-int dpf_meta_set(struct dpf_meta *m, const char *key, const char *value)
-{
-	char *v = strdup(value ? value : "");
-	char *k;
-
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < m->nr; i++) {
-		if (!strcmp(m->entries[i].key, key)) {
-			free(m->entries[i].value);
-			m->entries[i].value = v;
-			return 0;
-		}
-	}
-	if (m->nr == m->alloc) {
-		size_t want = m->alloc ? m->alloc * 2 : 16;
-		struct dpf_meta_entry *e = realloc(m->entries, want * sizeof(*e));
-
-		if (!e)
-			goto out_nomem;
-		m->entries = e;
-		m->alloc = want;
-	}
-	k = strdup(key);
-	if (!k)
-		goto out_nomem;
-	m->entries[m->nr].key = k;
-	m->entries[m->nr].value = v;
-	m->nr++;
-	return 0;
-
-out_nomem:
-	free(v);
-	return -ENOMEM;
-}
-
-int dpf_meta_setf(struct dpf_meta *m, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	char *v;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vasprintf(&v, fmt, ap);
-	va_end(ap);
-	if (ret < 0)
-		return -ENOMEM;
-	ret = dpf_meta_set(m, key, v);
-	free(v);
-	return ret;
-}
-
-const char *dpf_meta_get(const struct dpf_meta *m, const char *key)
-{
-	for (size_t i = 0; i < m->nr; i++)
-		if (!strcmp(m->entries[i].key, key))
-			return m->entries[i].value;
-	return NULL;
-}
-
-uint64_t dpf_meta_get_u64(const struct dpf_meta *m, const char *key, uint64_t def)
-{
-	const char *v = dpf_meta_get(m, key);
-	char *end;
-	unsigned long long n;
-
-	if (!v || !*v || *v == '-')
-		return def;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno || *end)
-		return def;
-	return n;
 }

@@ -344,6 +344,10 @@ static int snap_end(struct jctx *j)
 	}
 	if (!s->has_end)
 		return jfail(j, -EBADMSG, "the snapshot has no 'end_time'");
+	if (rec->has_prev_end && s->end < rec->prev_end)
+		return jfail(j, -EBADMSG, "times go backwards: the snapshot ends at %" PRIu64 " ns, "
+			     "before the previous one of its record (%" PRIu64 " ns)", s->end,
+			     rec->prev_end);
 	if (s->has_start) {
 		start = s->start;
 	} else if (rec->has_prev_end) {

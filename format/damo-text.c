@@ -357,6 +357,17 @@ static int on_line(struct tctx *t, const char *s, size_t n, int is_long)
 			break;
 		}
 	}
+	if (ev < 0) {
+		/* an event whose timestamp does not read is an error, not a line to skip */
+		for (int i = 1; i < nt; i++) {
+			const struct tok *k = &toks[i - 1];
+
+			if ((tok_is(&toks[i], "damon:damon_aggregated:") ||
+			     tok_is(&toks[i], "damon_aggregated:")) && k->n > 1 && k->s[k->n - 1] == ':')
+				return tfail(t, -EBADMSG, "bad timestamp '%.*s' (seconds.fraction)",
+					     (int)(k->n - 1 > 40 ? 40 : k->n - 1), k->s);
+		}
+	}
 	if (ev < 0 || !(tok_is(&toks[ev], "damon:damon_aggregated:") ||
 			tok_is(&toks[ev], "damon_aggregated:"))) {
 		if (t->pass == 1)

@@ -338,13 +338,16 @@ static int fill_z(struct damo_ctx *c, uint8_t *buf, size_t cap, size_t *got)
 					 "file?) after %" PRIu64 " bytes", s->in_bytes);
 		ret = inflate(z, Z_NO_FLUSH);
 		if (ret == Z_STREAM_END) {
-			/* gzip may hold further members; bytes after a zlib stream are ignored */
-			if (s->comp == DAMO_GZIP && !z->avail_in && !s->raw_eof &&
-			    (ret = refill_z(c)))
+			/* gzip may hold further members; anything else after the stream is damage */
+			if (!z->avail_in && !s->raw_eof && (ret = refill_z(c)))
 				return ret;
 			if (s->comp == DAMO_GZIP && z->avail_in >= 2 && z->next_in[0] == 0x1f &&
 			    z->next_in[1] == 0x8b && inflateReset(z) == Z_OK)
 				continue;
+			if (z->avail_in)
+				return damo_fail(c, -EBADMSG, "bytes after the end of the compressed "
+						 "data, at byte %" PRIu64 " (a damaged or concatenated "
+						 "file?)", s->in_bytes - z->avail_in);
 			s->z_done = 1;
 		} else if (ret == Z_MEM_ERROR) {
 			return damo_fail(c, -ENOMEM, "out of memory in zlib");
@@ -747,13 +750,12 @@ int damo_import(const char *in_path, const char *out_path, const struct dpf_writ
 	if (o)
 		ws.o = *o;
 	ws.o.atomic = 1;
-	fd = open(in_path, O_RDONLY | O_CLOEXEC);
+	fd = dpf_input_open(in_path, &sb);
+	if (fd == -ESPIPE && why && why_len)
+		snprintf(why, why_len, "'%s' is a FIFO or a socket: convert reads a regular file",
+			 in_path);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
+		return fd;
 	ret = damo_import_fd(fd, &sink, st, why, why_len);
 	close(fd);
 	if (!ret) {

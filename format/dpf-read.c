@@ -23,8 +23,8 @@ struct dpf_reader {
 	int clean;		/* valid trailer seen at open */
 	struct dpf_meta meta;
 	struct dpf_codec codec;
-	struct dpf_buf stored;	/* the current chunk as stored */
-	struct dpf_buf raw;	/* and inflated */
+	uint8_t *piece;		/* READ_PIECE bytes: the stored payload passes through it */
+	struct dpf_buf raw;	/* the current chunk, inflated; alloc is exactly what it needs */
 	struct dpf_cursor cur;	/* position in raw while a snapshot chunk is being iterated */
 	uint64_t cur_off;	/* offset of that chunk */
 	int in_snapshots;
@@ -45,12 +45,14 @@ const char *dpf_strerror(int err)
 	case -E2BIG:
 		return "chunk too large";
 	case -ESPIPE:
-		return "not a regular file (a recording is read with random access: save a pipe to a "
-		       "file first)";
+		return "a FIFO, socket or device, not a regular file (a recording is read with random "
+		       "access: save a pipe to a file first)";
 	default:
 		return strerror(-err);
 	}
 }
+
+#define READ_PIECE	(64u << 10)
 
 /* Read exactly @len bytes at @off. Return: 0, -EBADMSG past the end, or -errno. */
 static int read_at(struct dpf_reader *r, uint64_t off, void *buf, size_t len)
@@ -120,6 +122,84 @@ static void check_trailer(struct dpf_reader *r)
 	r->end = r->size - DPF_TRAILER_SIZE;
 }
 
+/* Room for exactly @n raw bytes (not the next power of two: chunks go up to 64 MiB). */
+static int raw_reserve(struct dpf_reader *r, size_t n)
+{
+	uint8_t *p;
+
+	r->raw.len = 0;
+	if (n + 1 <= r->raw.alloc)
+		return 0;
+	free(r->raw.data);	/* nothing in it is kept: no realloc copy */
+	r->raw.data = NULL;
+	r->raw.alloc = 0;
+	p = malloc(n + 1);
+	if (!p)
+		return -ENOMEM;
+	r->raw.data = p;
+	r->raw.alloc = n + 1;
+	return 0;
+}
+
+/*
+ * Check the CRC of the payload at @off and inflate it into r->raw, reading it in READ_PIECE
+ * pieces: one chunk costs its raw size, not its raw and stored sizes together.
+ * Return: 0, -EBADMSG (*@why says why), other -errno.
+ */
+static int inflate_payload(struct dpf_reader *r, uint64_t off, const struct dpf_chunk_header *ch,
+			   const char **why)
+{
+	z_stream z = { 0 };
+	uint32_t crc = crc32(0L, Z_NULL, 0);
+	uint64_t left = ch->stored_size;
+	int stored = ch->flags & DPF_CF_STORED, zret = Z_OK, ret = 0;
+
+	if (!r->piece && !(r->piece = malloc(READ_PIECE)))
+		return -ENOMEM;
+	if (!stored && inflateInit(&z) != Z_OK)
+		return -ENOMEM;
+	z.next_out = r->raw.data;
+	z.avail_out = ch->raw_size;
+	while (left) {
+		size_t n = left < READ_PIECE ? left : READ_PIECE;
+		const uint8_t *p = r->piece;
+
+		if (r->fd < 0)
+			p = r->mem + off;
+		else if ((ret = read_at(r, off, r->piece, n)))
+			break;
+		crc = crc32(crc, p, n);
+		if (stored) {
+			memcpy(r->raw.data + (ch->stored_size - left), p, n);
+		} else if (zret == Z_OK) {
+			z.next_in = (uint8_t *)p;
+			z.avail_in = n;
+			while (zret == Z_OK && z.avail_in)
+				zret = inflate(&z, Z_NO_FLUSH);	/* Z_BUF_ERROR: more than raw_size */
+		}
+		off += n;
+		left -= n;
+	}
+	if (!stored) {
+		if (zret == Z_OK && !ret) {
+			z.avail_in = 0;
+			zret = inflate(&z, Z_FINISH);
+		}
+		inflateEnd(&z);
+	}
+	if (ret)
+		return ret;
+	if (crc != ch->payload_crc) {
+		*why = "payload checksum mismatch";
+		return -EBADMSG;
+	}
+	if (!stored && (zret != Z_STREAM_END || z.avail_out)) {
+		*why = zret == Z_MEM_ERROR ? "out of memory inflating" : "payload does not inflate";
+		return zret == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
+	}
+	return 0;
+}
+
 /*
  * Load the chunk at r->pos into r->raw. Return: 1 loaded (*ch filled), 0 end, -EBADMSG damaged
  * (*skip = bytes to skip), other -errno fatal.
@@ -128,7 +208,6 @@ static int load_chunk(struct dpf_reader *r, struct dpf_chunk_header *ch, uint64_
 		      const char **why)
 {
 	uint8_t h[DPF_CHUNK_HEADER_SIZE];
-	uLongf rawlen;
 	int ret;
 
 	if (r->pos >= r->end)
@@ -157,33 +236,16 @@ static int load_chunk(struct dpf_reader *r, struct dpf_chunk_header *ch, uint64_
 		return -EBADMSG;
 	}
 	*skip = DPF_CHUNK_HEADER_SIZE + (uint64_t)ch->stored_size;
-	r->stored.len = 0;
-	if (dpf_buf_reserve(&r->stored, ch->stored_size + 1))
-		return -ENOMEM;
-	ret = read_at(r, r->pos + DPF_CHUNK_HEADER_SIZE, r->stored.data, ch->stored_size);
-	if (ret)
-		return ret;
-	if (dpf_crc32(r->stored.data, ch->stored_size) != ch->payload_crc) {
-		*why = "payload checksum mismatch";
+	if (ch->flags & DPF_CF_STORED && ch->stored_size != ch->raw_size) {
+		*why = "stored chunk with inconsistent sizes";
 		return -EBADMSG;
 	}
-	r->raw.len = 0;
-	if (dpf_buf_reserve(&r->raw, ch->raw_size + 1))
-		return -ENOMEM;
-	if (ch->flags & DPF_CF_STORED) {
-		if (ch->stored_size != ch->raw_size) {
-			*why = "stored chunk with inconsistent sizes";
-			return -EBADMSG;
-		}
-		memcpy(r->raw.data, r->stored.data, ch->raw_size);
-	} else {
-		rawlen = ch->raw_size;
-		if (uncompress(r->raw.data, &rawlen, r->stored.data, ch->stored_size) != Z_OK ||
-		    rawlen != ch->raw_size) {
-			*why = "payload does not inflate";
-			return -EBADMSG;
-		}
-	}
+	ret = raw_reserve(r, ch->raw_size);
+	if (ret)
+		return ret;
+	ret = inflate_payload(r, r->pos + DPF_CHUNK_HEADER_SIZE, ch, why);
+	if (ret)
+		return ret;
 	r->raw.len = ch->raw_size;
 	return 1;
 }
@@ -221,6 +283,8 @@ static void damage_event(struct dpf_event *ev, uint64_t off, uint64_t len, uint3
 	ev->damage.reason = why;
 }
 
+#define CAP_WORDS	"96 MiB"	/* DPF_MAX_DECODE_BYTES */
+
 static int next_in_chunk(struct dpf_reader *r, struct dpf_event *ev)
 {
 	int ret;
@@ -236,7 +300,9 @@ static int next_in_chunk(struct dpf_reader *r, struct dpf_event *ev)
 		if (ret) {
 			r->in_snapshots = 0;
 			damage_event(ev, r->cur_off, r->cur.end - r->cur.p, DPF_CHUNK_SNAPSHOTS,
-				     "undecodable snapshot; rest of chunk lost");
+				     ret == -E2BIG ? "more regions than a reader holds (" CAP_WORDS
+						     "); rest of chunk lost"
+						   : "undecodable snapshot; rest of chunk lost");
 			return 1;
 		}
 		ev->type = DPF_EV_SNAPSHOT;
@@ -288,12 +354,12 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 			return ret;
 		r->cur_off = r->pos;
 		r->pos += skip;
+		dpf_codec_reset(&r->codec);	/* frees a big earlier chunk's region arrays */
 		c.p = r->raw.data;
 		c.end = r->raw.data + r->raw.len;
 		c.err = 0;
 		switch (ch.type) {
 		case DPF_CHUNK_SNAPSHOTS:
-			dpf_codec_reset(&r->codec);
 			r->cur = c;
 			r->in_snapshots = 1;
 			continue;
@@ -306,7 +372,9 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 			if (ret == -ENOMEM)
 				return ret;
 			if (ret) {
-				damage_event(ev, r->cur_off, skip, ch.type, "undecodable memory map");
+				damage_event(ev, r->cur_off, skip, ch.type, ret == -E2BIG ?
+					     "memory map larger than a reader holds (" CAP_WORDS ")" :
+					     "undecodable memory map");
 				return 1;
 			}
 			ev->type = DPF_EV_MAPS;
@@ -318,7 +386,9 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 			if (ret == -ENOMEM)
 				return ret;
 			if (ret) {
-				damage_event(ev, r->cur_off, skip, ch.type, "undecodable metadata");
+				damage_event(ev, r->cur_off, skip, ch.type, ret == -E2BIG ?
+					     "more metadata than a reader holds (32 MiB); rest of chunk "
+					     "lost" : "undecodable metadata");
 				return 1;
 			}
 			ev->type = DPF_EV_META;
@@ -361,6 +431,36 @@ static int reader_init(struct dpf_reader *r)
 	return 0;
 }
 
+int dpf_input_open(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), flags, ret;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		ret = -errno;
+		goto out_close;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		ret = -EISDIR;
+		goto out_close;
+	}
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
+		ret = -ESPIPE;
+		goto out_close;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)) {
+		ret = -errno;
+		goto out_close;
+	}
+	return fd;
+
+out_close:
+	close(fd);
+	return ret;
+}
+
 int dpf_reader_open(struct dpf_reader **out, const char *path)
 {
 	struct dpf_reader *r;
@@ -371,22 +471,14 @@ int dpf_reader_open(struct dpf_reader **out, const char *path)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = dpf_input_open(path, &st);
 	if (r->fd < 0) {
-		ret = -errno;
+		ret = r->fd;
 		free(r);
 		return ret;
 	}
-	if (fstat(r->fd, &st)) {
-		ret = -errno;
-		goto out_close;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = -EISDIR;
-		goto out_close;
-	}
 	if (!S_ISREG(st.st_mode)) {
-		ret = -ESPIPE;	/* a pipe or a device: no size, no pread */
+		ret = -ESPIPE;	/* a device: no size, no pread */
 		goto out_close;
 	}
 	r->size = st.st_size;
@@ -425,11 +517,12 @@ int dpf_reader_open_mem(struct dpf_reader **out, const void *buf, size_t len)
 int dpf_file_version(const char *path, unsigned *major, unsigned *minor)
 {
 	uint8_t h[12];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = dpf_input_open(path, &st);
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = read(fd, h, sizeof(h));
 	close(fd);
 	if (n != (ssize_t)sizeof(h) || memcmp(h, DPF_MAGIC, 8))
@@ -469,7 +562,7 @@ void dpf_reader_close(struct dpf_reader *r)
 	dpf_meta_release(&r->meta);
 	dpf_codec_release(&r->codec);
 	dpf_maps_release(&r->maps);
-	free(r->stored.data);
+	free(r->piece);
 	free(r->raw.data);
 	free(r);
 }

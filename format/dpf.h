@@ -24,6 +24,15 @@
 #define DPF_CHUNK_SYNC		0x4b435044u	/* "DPCK" little-endian: resync point */
 #define DPF_MAX_CHUNK_RAW	(64u << 20)	/* readers refuse larger chunks as hostile */
 #define DPF_MAX_TARGETS		64	/* distinct target ids per chunk */
+/*
+ * Readers are bounded whatever a file declares (daprof-data.5, "Limits"): besides one chunk's
+ * raw bytes, a reader holds at most DPF_MAX_DECODE_BYTES of decoded state for the chunk (the
+ * regions of the snapshots of all its targets, current and delta base, or one memory map) and
+ * DPF_MAX_META_BYTES of metadata. A chunk that needs more is damage; writers refuse to make it.
+ */
+#define DPF_MAX_DECODE_BYTES	(96u << 20)
+#define DPF_MAX_CHUNK_REGIONS	(DPF_MAX_DECODE_BYTES / sizeof(struct dpf_region))
+#define DPF_MAX_META_BYTES	(32u << 20)
 
 enum dpf_chunk_type {
 	DPF_CHUNK_META		= 1,	/* key/value strings */
@@ -58,11 +67,18 @@ struct dpf_meta_entry {
 	char *value;
 };
 
-/* Metadata: an ordered list of key/value strings; keys are listed in daprof-data.5. */
+/*
+ * Metadata: an ordered list of key/value strings; keys are listed in daprof-data.5. Read the
+ * entries freely; change them only through dpf_meta_set() (an entry's key and value share one
+ * allocation, and a hash index finds keys).
+ */
 struct dpf_meta {
 	size_t nr;
 	size_t alloc;
 	struct dpf_meta_entry *entries;
+	uint32_t *index;	/* open addressing: entry number + 1, or 0 for an empty slot */
+	size_t index_size;	/* slots, a power of two, at least twice nr */
+	size_t bytes;		/* heap bytes held, for the reader's DPF_MAX_META_BYTES */
 };
 
 enum dpf_map_perm {
@@ -185,9 +201,17 @@ struct dpf_event {
  * Return: 0, -ENOENT etc. from open(2), -EBADMSG for a file that is not a daprof recording (or
  * whose header is damaged), -EPROTONOSUPPORT for a newer major version (dpf_reader_version()
  * tells which), -ENOTSUP for a required chunk type this build does not know, -ESPIPE for a
- * pipe or a device (the reader needs the size and random access), -EISDIR for a directory.
+ * FIFO, a socket or a device (the reader needs the size and random access; a FIFO is refused
+ * without waiting for a writer), -EISDIR for a directory.
  */
 int dpf_reader_open(struct dpf_reader **r, const char *path);
+/*
+ * dpf_input_open() - open @path for reading without ever blocking in open(2): a FIFO with no
+ * writer would wait forever. *@st gets its fstat. Return: the file descriptor (blocking again),
+ * -ESPIPE for a FIFO or a socket, -EISDIR for a directory, or -errno.
+ */
+struct stat;
+int dpf_input_open(const char *path, struct stat *st);
 /* dpf_reader_open_mem() - the same over a buffer the caller keeps alive (fuzzing, tests). */
 int dpf_reader_open_mem(struct dpf_reader **r, const void *buf, size_t len);
 /* dpf_reader_next() - the next record. Return: 1 got one, 0 end of file, <0 -errno. */

@@ -20,6 +20,7 @@
 #include "report/heatmap.h"
 
 #define SCAN_SET_CAP	4096	/* ranges kept while scanning; beyond, small gaps are closed */
+#define SCAN_RUNS_CAP	(2 * SCAN_SET_CAP)	/* runs of one snapshot or map, likewise */
 
 /* A sorted set of disjoint, non-touching ranges, kept small by closing gaps past a cap. */
 struct rset {
@@ -204,6 +205,11 @@ static int push_run(struct scan *sc, uint32_t target, uint64_t start, uint64_t e
 	if (last && last->target == target && last->end == start) {
 		last->end = end;
 		return 0;
+	}
+	if (sc->nr_runs == SCAN_RUNS_CAP) {
+		/* a snapshot of millions of disjoint regions must not cost a range each */
+		sc->nr_runs = coalesce(sc->runs, sc->nr_runs);
+		sc->nr_runs = heatmap_fold(sc->runs, sc->nr_runs, SCAN_RUNS_CAP / 2);
 	}
 	if (sc->nr_runs == sc->runs_alloc) {
 		size_t n = sc->runs_alloc ? sc->runs_alloc * 2 : 64;

@@ -4,6 +4,10 @@
 #   run.sh build SECONDS   "make fuzz": each target runs SECONDS (new inputs kept in build/fuzz/)
 #   run.sh check TOTAL     "make check": TOTAL seconds split over the targets, seed corpus first
 # Any crash, leak or sanitizer report fails the run (and leaves the crashing input in build/fuzz/).
+# Memory is capped low (300 MB RSS, 300 MB for one allocation): the readers are bounded by design
+# (DPF_MAX_DECODE_BYTES), and the well-formed hostile files of "mkrec --hostile" (millions of
+# tiny regions, many target slots, a huge map, 400,000 metadata keys) are first run once each
+# through the recording target, under the same caps, in both modes.
 set -u
 cd "$(dirname "$0")/../.."
 mode=${1:-check}
@@ -20,7 +24,20 @@ targets=$(ls tests/fuzz/fuzz-*.c 2>/dev/null)
 n=$(echo "$targets" | wc -l)
 flags="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(pkg-config --cflags zlib yajl)"
 libs="$(pkg-config --libs zlib yajl) -lm"
+limits="-rss_limit_mb=300 -malloc_limit_mb=300"
+# a small quarantine: freed memory ASan holds back must not count against the RSS cap
+export ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16
 fail=0
+hostile=$out/hostile-seeds
+mkdir -p "$hostile"
+if $CLANG -std=c11 -D_GNU_SOURCE -I. -O1 $(pkg-config --cflags zlib yajl) -o "$out/mkrec" \
+	tests/tools/mkrec.c format/*.c $libs 2>"$out/mkrec.build.log"; then
+	for k in regions slots gaps maps meta; do
+		[ -s "$hostile/$k.data" ] || "$out/mkrec" --hostile $k "$hostile/$k.data" || fail=1
+	done
+else
+	echo "fuzz: mkrec build failed"; cat "$out/mkrec.build.log"; fail=1
+fi
 for t in $targets; do
 	name=$(basename "$t" .c)
 	name=${name#fuzz-}
@@ -37,7 +54,14 @@ for t in $targets; do
 	else
 		t_each=$secs
 	fi
-	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 ./fuzz-$name -max_total_time=$t_each -rss_limit_mb=1024 \
+	if [ "$name" = recording ] && ! (cd "$out" && ./fuzz-$name $limits -timeout=60 \
+		hostile-seeds/*.data) >"$out/$name.hostile.log" 2>&1; then
+		echo "fuzz-$name: FAILED on the hostile seeds, see $out/$name.hostile.log"
+		grep -E 'ERROR|SUMMARY|out-of-memory|malloc' "$out/$name.hostile.log" | head -10
+		fail=1
+		continue
+	fi
+	if (cd "$out" && ./fuzz-$name -max_total_time=$t_each $limits \
 		-timeout=10 -print_final_stats=0 "corpus-$name" ${seeds:+"../../$seeds"}) >"$out/$name.log" 2>&1; then
 		runs=$(grep -o 'Done [0-9]* runs' "$out/$name.log" | tail -1)
 		echo "fuzz-$name: ok (${runs:-no stats}, ${t_each}s)"

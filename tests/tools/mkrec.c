@@ -5,6 +5,7 @@
  *
  *   mkrec OUT < description        lines (blank lines and '#' comments ignored):
  *       meta KEY VALUE...          metadata (before the first snapshot)
+ *       metahex KEY HEX            the same with the value's bytes in hex (newlines, bad UTF-8)
  *       snap TARGET START_NS END_NS
  *       r START END NR_ACCESSES AGE   a region of the last snap (decimal or 0x hex)
  *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
@@ -13,6 +14,12 @@
  *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]   a moving-hot-window recording (bench
  *                              input); FLUSH > 0 cuts a chunk every FLUSH snapshots, as the
  *                              recorder does each second
+ *   mkrec --hostile KIND OUT   a small, well-formed (valid CRCs) file that asks a reader for a lot
+ *                              of memory or time: "regions" (one 64 MiB chunk of 16.7 million
+ *                              four-byte regions), "slots" (four such chunks, one target each),
+ *                              "maps" (one map of 10 million entries), "meta" (400,000 keys),
+ *                              "gaps" (4 million disjoint regions: just within the readers' cap);
+ *                              the chunks are framed by hand, as no writer would make them
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +28,7 @@
 #include <string.h>
 
 #include "format/dpf.h"
+#include "format/layout.h"
 #include "tests/tools/synth-pattern.h"
 
 static int die(const char *what, int err)
@@ -57,6 +65,19 @@ static int from_text(const char *out)
 		p[strcspn(p, "\n")] = '\0';
 		if (!*p || *p == '#')
 			continue;
+		if (!strncmp(p, "metahex ", 8)) {
+			char hex[2 * sizeof(val) + 1];
+			size_t n = 0;
+			unsigned b;
+
+			if (sscanf(p, "metahex %255s %7000s", key, hex) != 2)
+				return die(p, 0);
+			while (n < sizeof(val) - 1 && sscanf(hex + 2 * n, "%2x", &b) == 1)
+				val[n++] = b;
+			val[n] = '\0';
+			dpf_meta_set(&meta, key, val);
+			continue;
+		}
 		if (!strncmp(p, "meta ", 5)) {
 			if (sscanf(p, "meta %255s %3499[^\n]", key, val) < 1)
 				return die(p, 0);
@@ -167,14 +188,130 @@ static int synth(const char *out, uint64_t nsnap, uint64_t nreg, uint64_t seed, 
 	return ret ? die("close", ret) : 0;
 }
 
+/* Append one chunk of @type holding @raw (@len bytes), deflated, with valid CRCs. */
+static int put_chunk(FILE *f, uint16_t type, const uint8_t *raw, size_t len)
+{
+	uLongf zlen = compressBound(len);
+	uint8_t *z = malloc(zlen), h[DPF_CHUNK_HEADER_SIZE];
+	struct dpf_chunk_header ch = { .type = type };
+
+	if (!z || compress2(z, &zlen, raw, len, 9) != Z_OK)
+		return -ENOMEM;
+	ch.stored_size = zlen;
+	ch.raw_size = len;
+	ch.payload_crc = dpf_crc32(z, zlen);
+	dpf_chunk_header_encode(h, &ch);
+	fwrite(h, 1, sizeof(h), f);
+	fwrite(z, 1, zlen, f);
+	free(z);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* A snapshot chunk for @target filled with four-byte regions (start +0, size 1, 0, 0). */
+static size_t tiny_regions_chunk(uint8_t *raw, size_t cap, uint32_t target)
+{
+	uint8_t *p = raw;
+	uint64_t nr;
+
+	p = put_uvarint_raw(p, target);
+	p = put_uvarint_raw(p, 0);	/* flags */
+	p = put_uvarint_raw(p, 0);	/* start delta */
+	p = put_uvarint_raw(p, 1);	/* duration */
+	nr = (cap - (p - raw) - 8) / 4;
+	p = put_uvarint_raw(p, nr);
+	for (uint64_t i = 0; i < nr; i++) {
+		memcpy(p, "\0\1\0\0", 4);
+		p += 4;
+	}
+	return p - raw;
+}
+
+/* A snapshot chunk of @nr disjoint regions (start +1, size 1, 1 access, age 0). */
+static size_t gap_regions_chunk(uint8_t *raw, uint64_t nr)
+{
+	uint8_t *p = raw;
+
+	p = put_uvarint_raw(p, 0);
+	p = put_uvarint_raw(p, 0);
+	p = put_uvarint_raw(p, 0);
+	p = put_uvarint_raw(p, 1);
+	p = put_uvarint_raw(p, nr);
+	for (uint64_t i = 0; i < nr; i++) {
+		memcpy(p, "\2\1\1\0", 4);
+		p += 4;
+	}
+	return p - raw;
+}
+
+static int hostile(const char *kind, const char *out)
+{
+	size_t cap = DPF_MAX_CHUNK_RAW, len = 0;
+	uint8_t *raw = malloc(cap), h[DPF_HEADER_SIZE], *p;
+	FILE *f = fopen(out, "wb");
+	int ret = 0;
+
+	if (!raw || !f)
+		return die(out, -errno);
+	dpf_header_encode(h);
+	fwrite(h, 1, sizeof(h), f);
+	p = raw;
+	p = put_uvarint_raw(p, 1);
+	p = put_uvarint_raw(p, 6);
+	memcpy(p, "source", 6);
+	p += 6;
+	p = put_uvarint_raw(p, 12);
+	memcpy(p, "mkrec hostil", 12);
+	p += 12;
+	ret = put_chunk(f, DPF_CHUNK_META, raw, p - raw);
+	if (!strcmp(kind, "regions") || !strcmp(kind, "slots")) {
+		for (uint32_t t = 0; !ret && t < (kind[0] == 's' ? 4 : 1); t++) {
+			len = tiny_regions_chunk(raw, cap, t);
+			ret = put_chunk(f, DPF_CHUNK_SNAPSHOTS, raw, len);
+		}
+	} else if (!strcmp(kind, "gaps")) {
+		len = gap_regions_chunk(raw, 4000000);
+		ret = put_chunk(f, DPF_CHUNK_SNAPSHOTS, raw, len);
+	} else if (!strcmp(kind, "maps")) {
+		p = raw;
+		p = put_uvarint_raw(p, 0);		/* target */
+		p = put_uvarint_raw(p, 0);		/* time */
+		p = put_uvarint_raw(p, 10000000);
+		memset(p, 0, 60000000);			/* start +0, size 0, offset 0, perms 0, "", no id */
+		ret = put_chunk(f, DPF_CHUNK_MAPS, raw, p - raw + 60000000);
+	} else if (!strcmp(kind, "meta")) {
+		p = raw;
+		p = put_uvarint_raw(p, 400000);
+		for (unsigned i = 0; i < 400000; i++) {
+			int n = sprintf((char *)p + 1, "key.%u", i);
+
+			p[0] = n;
+			p += 1 + n;
+			*p++ = 0;			/* empty value */
+		}
+		ret = put_chunk(f, DPF_CHUNK_META, raw, p - raw);
+		if (!ret)	/* and one snapshot of one region, so that reports have something */
+			ret = put_chunk(f, DPF_CHUNK_SNAPSHOTS, raw, gap_regions_chunk(raw, 1));
+	} else {
+		fprintf(stderr, "mkrec: unknown --hostile kind '%s'\n", kind);
+		return 2;
+	}
+	free(raw);
+	if (fclose(f) || ret)
+		return die(out, ret ? ret : -errno);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--hostile"))
+		return hostile(argv[2], argv[3]);
 	if (argc >= 5 && !strcmp(argv[1], "--synth"))
 		return synth(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
 			     argc > 5 ? strtoull(argv[5], NULL, 0) : SYNTH_DEFAULT_SEED,
 			     argc > 6 ? strtoull(argv[6], NULL, 0) : 0);
 	if (argc == 2)
 		return from_text(argv[1]);
-	fprintf(stderr, "usage: mkrec OUT < description | mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]\n");
+	fprintf(stderr, "usage: mkrec OUT < description | mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]] | "
+			"mkrec --hostile regions|slots|gaps|maps|meta OUT\n");
 	return 2;
 }
