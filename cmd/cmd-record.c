@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "format/outfile.h"
 #include "record/prim.h"
 #include "record/record.h"
 
@@ -91,6 +92,11 @@ static int parse_count(const char *opt, const char *s, uint32_t *out)
 	return 0;
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;	/* the write fails with EPIPE instead, and that is reported */
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -102,6 +108,13 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A FIFO whose reader exits would kill the recorder with SIGPIPE, silently and without
+	 * ending the recording. Caught rather than ignored: a caught signal is reset by exec, so a
+	 * started command gets its SIGPIPE as usual, where an ignored one would be inherited.
+	 */
+	sa.sa_handler = on_sigpipe;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static const char *end_words(enum record_end e)
@@ -242,7 +255,10 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (res.end == RECORD_END_ERROR) {
-		dp_error(0, "%s ('%s' holds what was recorded until then)", why, o.output);
+		if (res.err == -EPIPE || outfile_special(o.output))
+			dp_error(0, "%s", why);
+		else
+			dp_error(0, "%s ('%s' holds what was recorded until then)", why, o.output);
 		return 1;
 	}
 	if (!ui.quiet)

@@ -4,7 +4,9 @@
  * right away: the kernel stops it with SIGTRAP after the exec, before it runs any code of its
  * own, so that a backend (and the uffd-wp primitive, which must create its userfaultfd inside
  * the new address space) can be set up; then it is released with PTRACE_DETACH, which drops the
- * SIGTRAP. The file is opened only once the backend runs, so a failure to start leaves no file.
+ * SIGTRAP. The output is checked before the target is touched, written under a temporary name
+ * once the backend runs, and moved into place only when the recording has really started, so a
+ * failure to start leaves no file and an existing one as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -294,23 +296,24 @@ static int capture_rusage(struct dpf_writer *w, pid_t pid)
 
 /* ---- the loop ---- */
 
-/*
- * Keep an existing recording as PATH.old. Only a regular file: a device or a pipe
- * (/dev/null, say) is written in place, and renaming it would move the device node.
- */
-static int rename_old(const char *path, char *why, size_t len)
+/* "cannot write 'PATH': ..." with a reader's words for a pipe whose reader has gone. */
+static int write_why(const struct record_opts *o, int err, char *why, size_t len)
 {
-	struct stat st;
-	char old[4200];
+	if (err == -EPIPE)
+		return rec_why(why, len, err, "cannot write '%s': the reader of the pipe went away",
+			       o->output);
+	return rec_why(why, len, err, "cannot write '%s': %s", o->output, strerror(-err));
+}
 
-	if (stat(path, &st) || outfile_special(path))
-		return 0;
-	if (S_ISDIR(st.st_mode))
-		return rec_why(why, len, -EISDIR, "cannot write '%s': it is a directory", path);
-	snprintf(old, sizeof(old), "%s.old", path);
-	if (rename(path, old))
-		return rec_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,
-			       strerror(errno));
+/* Can the output be created? Asked before the target is touched (format/outfile.h). */
+static int check_output(const struct record_opts *o, char *why, size_t len)
+{
+	int ret = outfile_check(o->output);
+
+	if (ret == -EISDIR)
+		return rec_why(why, len, ret, "cannot write '%s': it is a directory", o->output);
+	if (ret)
+		return rec_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
 	return 0;
 }
 
@@ -361,8 +364,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			if (ret) {
 				res->end = RECORD_END_ERROR;
 				res->err = ret;
-				rec_why(why, len, ret, "cannot write '%s': %s", o->output,
-					strerror(-ret));
+				write_why(o, ret, why, len);
 				break;
 			}
 			res->nr_snapshots++;
@@ -404,7 +406,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 {
 	struct rec_params p = o->params;
 	const struct rec_backend_ops *ops = NULL;
-	struct dpf_writer_opts wo = { 0 };
+	struct dpf_writer_opts wo = { .atomic = 1 };	/* published once started */
 	struct maps_state ms = { 0 };
 	struct rec_backend *b = NULL;
 	struct dpf_writer *w = NULL;
@@ -417,6 +419,9 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	res->wait_status = -1;
 	why[0] = '\0';
 	dpf_meta_init(&meta);
+	ret = check_output(o, why, len);
+	if (ret)
+		return ret;
 	if (o->argv) {
 		ret = launch(o->argv, &child, why, len);
 		if (ret)
@@ -449,12 +454,18 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		rec_why(why, len, ret, "cannot describe the recording: %s", strerror(-ret));
 		goto fail;
 	}
-	ret = rename_old(o->output, why, len);
-	if (ret)
-		goto fail;
+	/*
+	 * The recording is written under a temporary name until it has really started (header,
+	 * metadata, maps and resource use written and synced); only then does an existing file
+	 * become PATH.old and the new one PATH, written in place from then on so that a recorder
+	 * killed later leaves it readable. A start that fails leaves both as they were.
+	 */
 	ret = dpf_writer_open(&w, o->output, &wo, &meta);
 	if (ret) {
-		rec_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
+		if (ret == -EISDIR)
+			rec_why(why, len, ret, "cannot write '%s': it is a directory", o->output);
+		else
+			write_why(o, ret, why, len);
 		goto fail;
 	}
 	ret = pm_buildids_new(&ms.ids);
@@ -462,10 +473,11 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		ret = capture_maps(w, p.pid, &ms);
 	if (!ret)
 		ret = capture_rusage(w, p.pid);
+	if (!ret)
+		ret = dpf_writer_publish(w, ".old");
 	if (ret) {
-		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
-		dpf_writer_abort(w);
-		unlink(o->output);
+		write_why(o, ret, why, len);
+		dpf_writer_abort(w);	/* the temporary file goes; PATH stays as it was */
 		w = NULL;
 		goto fail;
 	}
@@ -504,7 +516,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (ret && res->end != RECORD_END_ERROR) {
 		res->end = RECORD_END_ERROR;
 		res->err = ret;
-		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+		write_why(o, ret, why, len);
 	}
 	if (ms.have)
 		pm_release(&ms.last);
