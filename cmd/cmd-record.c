@@ -42,12 +42,17 @@ struct record_ui {
 static void ui_status(void *arg, const struct record_status *st)
 {
 	struct record_ui *ui = arg;
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 
 	if (!ui->tty || ui->quiet)
 		return;
 	fprintf(stderr, "\r\033[K[ %s ] %llu snapshots, %u regions, %s", dp_fmt_time(a, st->elapsed_ns),
 		(unsigned long long)st->nr_snapshots, st->nr_regions, dp_fmt_size(b, st->bytes));
+	if (st->behind && st->recent_aggr_ns)
+		fprintf(stderr, ", behind: snapshots every %s for %s", dp_fmt_time(a, st->recent_aggr_ns),
+			dp_fmt_time(c, st->aggr_ns));
+	else if (st->behind)
+		fprintf(stderr, ", behind: no snapshot yet for %s", dp_fmt_time(c, st->aggr_ns));
 	fflush(stderr);
 	ui->drawn = 1;
 }
@@ -255,7 +260,7 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (res.end == RECORD_END_ERROR) {
-		if (res.err == -EPIPE || outfile_special(o.output))
+		if (res.err == -EPIPE || res.err == -ETIME || outfile_special(o.output))
 			dp_error(0, "%s", why);
 		else
 			dp_error(0, "%s ('%s' holds what was recorded until then)", why, o.output);

@@ -317,21 +317,89 @@ static int check_output(const struct record_opts *o, char *why, size_t len)
 	return 0;
 }
 
+/* ---- how long the aggregation intervals really were ---- */
+
+#define LAG_BUCKETS 10000	/* 1 % of the interval each, up to 100 times it */
+
+struct lag {
+	uint64_t aggr_ns;
+	uint64_t n;
+	uint64_t late;
+	uint64_t max_ns;
+	uint64_t recent_ns;	/* moving average of the last few */
+	uint32_t *hist;		/* snapshots by span, in % of the interval; NULL: no median */
+};
+
+static void lag_add(struct lag *l, const struct dpf_snapshot *s)
+{
+	uint64_t d = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
+	uint64_t pct = l->aggr_ns ? d * 100 / l->aggr_ns : 0;
+
+	l->n++;
+	if (pct > RECORD_LATE_PCT)
+		l->late++;
+	if (d > l->max_ns)
+		l->max_ns = d;
+	l->recent_ns = l->recent_ns ? (l->recent_ns * 3 + d) / 4 : d;
+	if (l->hist)
+		l->hist[pct < LAG_BUCKETS ? pct : LAG_BUCKETS - 1]++;
+}
+
+static uint64_t lag_median_ns(const struct lag *l)
+{
+	uint64_t seen = 0;
+
+	if (!l->n || !l->hist)
+		return l->recent_ns;
+	for (size_t i = 0; i < LAG_BUCKETS; i++) {
+		seen += l->hist[i];
+		if (seen * 2 >= l->n)
+			return i == LAG_BUCKETS - 1 ? l->max_ns : (i * 2 + 1) * l->aggr_ns / 200;
+	}
+	return l->max_ns;
+}
+
+static int lag_behind(const struct lag *l, uint64_t elapsed_ns)
+{
+	if (!l->n)
+		return elapsed_ns >= 2 * l->aggr_ns;
+	return l->recent_ns * 100 > l->aggr_ns * RECORD_LATE_PCT;
+}
+
+/* The final figures, as metadata keys (daprof-data.5). */
+static int lag_describe(const struct lag *l, struct dpf_meta *m)
+{
+	int ret = 0;
+
+	if (!l->n)
+		return 0;
+	ret = dpf_meta_setf(m, "aggr_real_median_us", "%llu",
+			    (unsigned long long)(lag_median_ns(l) / 1000));
+	if (!ret)
+		ret = dpf_meta_setf(m, "aggr_real_max_us", "%llu",
+				    (unsigned long long)(l->max_ns / 1000));
+	if (!ret)
+		ret = dpf_meta_setf(m, "snapshots_late", "%llu", (unsigned long long)l->late);
+	return ret;
+}
+
 static void report_status(const struct record_opts *o, uint64_t start, uint64_t nr,
-			  uint32_t regions, struct dpf_writer *w)
+			  uint32_t regions, struct dpf_writer *w, const struct lag *l)
 {
 	struct record_status st = {
 		.elapsed_ns = prim_now_ns() - start, .nr_snapshots = nr, .nr_regions = regions,
-		.bytes = dpf_writer_bytes(w),
+		.bytes = dpf_writer_bytes(w), .aggr_ns = l->aggr_ns, .recent_aggr_ns = l->recent_ns,
 	};
 
+	st.behind = lag_behind(l, st.elapsed_ns);
 	if (o->status)
 		o->status(o->cb_arg, &st);
 }
 
 static void record_loop(const struct record_opts *o, const struct rec_backend_ops *ops,
 			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
-			struct maps_state *ms, struct record_result *res, char *why, size_t len)
+			struct maps_state *ms, struct lag *lag, struct record_result *res,
+			char *why, size_t len)
 {
 	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
 	uint64_t next_flush = start + 1000000000ULL, next_status = start + 500000000ULL;
@@ -369,6 +437,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			}
 			res->nr_snapshots++;
 			regions = s.nr_regions;
+			lag_add(lag, &s);
 		} else if (ret == -ESRCH) {
 			res->end = RECORD_END_TARGET;
 			break;
@@ -393,13 +462,46 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 				next_flush = now + 1000000000ULL;
 		}
 		if (now >= next_status) {
-			report_status(o, start, res->nr_snapshots, regions, w);
+			report_status(o, start, res->nr_snapshots, regions, w, lag);
 			next_status = now + 500000000ULL;
 		}
 	}
 	if (res->end != RECORD_END_TARGET)
 		capture_rusage(w, pid);
-	report_status(o, start, res->nr_snapshots, regions, w);
+	res->elapsed_ns = prim_now_ns() - start;
+	report_status(o, start, res->nr_snapshots, regions, w, lag);
+}
+
+/*
+ * Say at the end when the snapshots came late, and make a recording of some length that got no
+ * snapshot at all an error: an empty file is no success.
+ */
+static void judge_lag(const struct record_opts *o, const struct rec_backend_ops *ops,
+		      const struct rec_params *p, const struct lag *l, struct record_result *res,
+		      char *why, size_t len)
+{
+	res->aggr_median_ns = lag_median_ns(l);
+	res->aggr_max_ns = l->max_ns;
+	res->nr_late = l->late;
+	if (!res->nr_snapshots && res->end != RECORD_END_ERROR &&
+	    res->elapsed_ns >= 2 * l->aggr_ns) {
+		res->end = RECORD_END_ERROR;
+		res->err = -ETIME;
+		rec_why(why, len, -ETIME, "0 snapshots in %.1f s: the %s backend did not finish one "
+			"aggregation interval of %llu ms with %u regions or more; lower -n/-m or "
+			"raise -a", res->elapsed_ns / 1e9, ops->name,
+			(unsigned long long)(l->aggr_ns / 1000000), p->min_nr_regions);
+		return;
+	}
+	/* a late snapshot now and then is a busy machine; more than one in ten is a pattern */
+	if (l->late * 10 > l->n)
+		note(o, "the %s backend fell behind: %llu of %llu snapshots came late, every %llu "
+		     "ms (median; the longest %llu ms) for an aggregation interval of %llu ms; "
+		     "lower -n/-m or raise -a", ops->name, (unsigned long long)l->late,
+		     (unsigned long long)l->n,
+		     (unsigned long long)(res->aggr_median_ns / 1000000),
+		     (unsigned long long)(l->max_ns / 1000000),
+		     (unsigned long long)(l->aggr_ns / 1000000));
 }
 
 int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len)
@@ -408,6 +510,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	const struct rec_backend_ops *ops = NULL;
 	struct dpf_writer_opts wo = { .atomic = 1 };	/* published once started */
 	struct maps_state ms = { 0 };
+	struct lag lag = { 0 };
 	struct rec_backend *b = NULL;
 	struct dpf_writer *w = NULL;
 	struct dpf_meta meta;
@@ -498,13 +601,17 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (child)
 		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */
 
-	record_loop(o, ops, b, w, p.pid, &ms, res, why, len);
+	lag.aggr_ns = p.aggr_us * 1000;
+	lag.hist = calloc(LAG_BUCKETS, sizeof(*lag.hist));	/* none: no median, no harm */
+	record_loop(o, ops, b, w, p.pid, &ms, &lag, res, why, len);
+	judge_lag(o, ops, &p, &lag, res, why, len);
 
-	/* the backend's figures of the whole run (counts, notes) override the first ones */
+	/* the figures of the whole run (backend counts and notes, real intervals) come last */
 	dpf_meta_release(&meta);
 	dpf_meta_init(&meta);
-	if (!ops->describe(b, &meta))
+	if (!ops->describe(b, &meta) && !lag_describe(&lag, &meta))
 		dpf_writer_meta(w, &meta);
+	free(lag.hist);
 	if (dpf_meta_get(&meta, "target_execs"))
 		note(o, "the target called exec %s time(s); each new program was watched from then on",
 		     dpf_meta_get(&meta, "target_execs"));
