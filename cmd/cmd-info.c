@@ -103,7 +103,7 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 			 dp_fmt_time(a, dpf_meta_get_u64(m, "aggr_real_median_us", 0) * 1000),
 			 dp_fmt_time(b, dpf_meta_get_u64(m, "aggr_real_max_us", 0) * 1000),
 			 (unsigned long long)late, late == 1 ? "" : "s",
-			 late * 10 > s->nr_snapshots ? " (the recorder fell behind)" : "");
+			 late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
 		print_kv("snapshots came", line);
 	}
 	if (dpf_meta_get(m, "min_nr_regions")) {

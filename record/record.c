@@ -493,8 +493,8 @@ static void judge_lag(const struct record_opts *o, const struct rec_backend_ops 
 			(unsigned long long)(l->aggr_ns / 1000000), p->min_nr_regions);
 		return;
 	}
-	/* a late snapshot now and then is a busy machine; more than one in ten is a pattern */
-	if (l->late * 10 > l->n)
+	/* a late snapshot now and then is a busy machine; a late median is falling behind */
+	if (l->n && res->aggr_median_ns * 100 > l->aggr_ns * RECORD_LATE_PCT)
 		note(o, "the %s backend fell behind: %llu of %llu snapshots came late, every %llu "
 		     "ms (median; the longest %llu ms) for an aggregation interval of %llu ms; "
 		     "lower -n/-m or raise -a", ops->name, (unsigned long long)l->late,
