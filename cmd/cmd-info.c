@@ -96,6 +96,18 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 	} else {
 		print_kv("intervals", "unknown (nr_accesses are raw sample counts)");
 	}
+	if (dpf_meta_get(m, "aggr_real_median_us")) {
+		/* the recorder's final figures: what the aggregation intervals really were */
+		uint64_t late = dpf_meta_get_u64(m, "snapshots_late", 0);
+
+		snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
+			 "late%s",
+			 dp_fmt_time(a, dpf_meta_get_u64(m, "aggr_real_median_us", 0) * 1000),
+			 dp_fmt_time(b, dpf_meta_get_u64(m, "aggr_real_max_us", 0) * 1000),
+			 (unsigned long long)late, late == 1 ? "" : "s",
+			 late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
+		print_kv("snapshots came", line);
+	}
 	if (dpf_meta_get(m, "min_nr_regions")) {
 		snprintf(line, sizeof(line), "min %s, max %s", dpf_meta_get(m, "min_nr_regions"),
 			 dpf_meta_get(m, "max_nr_regions") ? dpf_meta_get(m, "max_nr_regions") : "?");

@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "format/outfile.h"
 #include "record/prim.h"
 #include "record/record.h"
 
@@ -41,12 +42,17 @@ struct record_ui {
 static void ui_status(void *arg, const struct record_status *st)
 {
 	struct record_ui *ui = arg;
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 
 	if (!ui->tty || ui->quiet)
 		return;
 	fprintf(stderr, "\r\033[K[ %s ] %llu snapshots, %u regions, %s", dp_fmt_time(a, st->elapsed_ns),
 		(unsigned long long)st->nr_snapshots, st->nr_regions, dp_fmt_size(b, st->bytes));
+	if (st->behind && st->recent_aggr_ns)
+		fprintf(stderr, ", behind: snapshots every %s for %s", dp_fmt_time(a, st->recent_aggr_ns),
+			dp_fmt_time(c, st->aggr_ns));
+	else if (st->behind)
+		fprintf(stderr, ", behind: no snapshot yet for %s", dp_fmt_time(c, st->aggr_ns));
 	fflush(stderr);
 	ui->drawn = 1;
 }
@@ -91,6 +97,11 @@ static int parse_count(const char *opt, const char *s, uint32_t *out)
 	return 0;
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;	/* the write fails with EPIPE instead, and that is reported */
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -102,6 +113,13 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A FIFO whose reader exits would kill the recorder with SIGPIPE, silently and without
+	 * ending the recording. Caught rather than ignored: a caught signal is reset by exec, so a
+	 * started command gets its SIGPIPE as usual, where an ignored one would be inherited.
+	 */
+	sa.sa_handler = on_sigpipe;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static const char *end_words(enum record_end e)
@@ -242,7 +260,10 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (res.end == RECORD_END_ERROR) {
-		dp_error(0, "%s ('%s' holds what was recorded until then)", why, o.output);
+		if (res.err == -EPIPE || res.err == -ETIME || outfile_special(o.output))
+			dp_error(0, "%s", why);
+		else
+			dp_error(0, "%s ('%s' holds what was recorded until then)", why, o.output);
 		return 1;
 	}
 	if (!ui.quiet)

@@ -224,6 +224,15 @@ int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u)
 	return 0;
 }
 
+int dpf_writer_publish(struct dpf_writer *w, const char *keep_suffix)
+{
+	int ret = dpf_writer_flush(w);
+
+	if (!ret)
+		ret = outfile_publish(&w->out, keep_suffix);
+	return ret ? writer_fail(w, ret) : 0;
+}
+
 uint64_t dpf_writer_bytes(const struct dpf_writer *w)
 {
 	return w->offset;

@@ -155,6 +155,15 @@ int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u);
 int dpf_writer_meta(struct dpf_writer *w, const struct dpf_meta *meta);
 /* dpf_writer_flush() - write queued snapshots as a chunk now (the recorder calls this each second). */
 int dpf_writer_flush(struct dpf_writer *w);
+/*
+ * dpf_writer_publish() - an atomic writer's file moves into place now (the recorder calls this
+ * once its recording has really started): queued chunks are written and synced, an existing
+ * regular file is kept as PATH@keep_suffix (none kept when NULL), the temporary file is renamed
+ * to PATH, and later chunks are appended there, so that a recorder killed afterwards leaves a
+ * readable PATH. Return: 0 or -errno; after an error dpf_writer_abort() removes the temporary
+ * file and leaves PATH as it was.
+ */
+int dpf_writer_publish(struct dpf_writer *w, const char *keep_suffix);
 /* dpf_writer_bytes() - bytes written to the file so far. */
 uint64_t dpf_writer_bytes(const struct dpf_writer *w);
 /*

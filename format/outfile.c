@@ -71,6 +71,76 @@ fail:
 	return ret;
 }
 
+int outfile_check(const char *path)
+{
+	char *tmp;
+	int fd, ret = 0;
+
+	if (is_dir(path))
+		return -EISDIR;
+	if (outfile_special(path))
+		return access(path, W_OK) ? -errno : 0;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return ret;
+}
+
+int outfile_publish(struct outfile *f, const char *keep_suffix)
+{
+	char *old = NULL, *aside = NULL;
+	struct stat st;
+	int ret = 0;
+
+	if (!f->tmp)
+		return 0;
+	if (f->regular && fdatasync(f->fd))
+		return -errno;
+	if (keep_suffix && !stat(f->path, &st) && S_ISREG(st.st_mode)) {
+		if (asprintf(&old, "%s%s", f->path, keep_suffix) < 0) {
+			old = NULL;
+			return -ENOMEM;
+		}
+		if (asprintf(&aside, "%s%s", f->tmp, keep_suffix) < 0) {
+			aside = NULL;
+			ret = -ENOMEM;
+			goto out;
+		}
+		/*
+		 * A second name for the old file first, so that @path never goes missing: a
+		 * recorder killed here leaves the old file under both names, not under none.
+		 * Where hard links do not work, a plain rename.
+		 */
+		if (!link(f->path, aside)) {
+			if (rename(aside, old)) {
+				ret = -errno;
+				unlink(aside);
+				goto out;
+			}
+		} else if (rename(f->path, old)) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	if (rename(f->tmp, f->path)) {
+		ret = -errno;
+		goto out;
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+out:
+	free(old);
+	free(aside);
+	return ret;
+}
+
 static void outfile_free(struct outfile *f)
 {
 	free(f->path);

@@ -32,8 +32,28 @@ int outfile_special(const char *path);
 int outfile_open(struct outfile *f, const char *path, int atomic);
 
 /*
+ * outfile_check() - can @path be written, as outfile_open() with @atomic set would? Tried before
+ * anything else is done (the recorder asks before it touches its target): a directory is
+ * refused, a device or FIFO must be writable (it is not opened: a FIFO would block), and for
+ * anything else a temporary file is created beside @path and removed again, which proves the
+ * folder exists and takes new files. Return: 0 or -errno (-EISDIR for a directory).
+ */
+int outfile_check(const char *path);
+
+/*
+ * outfile_publish() - move a file that is being written under its temporary name into place
+ * now, and go on writing it there (the recorder, once its recording has really started). Its
+ * data so far is synced first; an existing regular file @path is kept as @path@keep_suffix
+ * (when @keep_suffix is not NULL), replacing an older one; @path names the old file or the new
+ * one at every instant. Nothing to do when written in place. Return: 0, or -errno with @path as
+ * it was (though @path@keep_suffix may already be a copy of it) and the temporary file still
+ * there for outfile_abort() to remove.
+ */
+int outfile_publish(struct outfile *f, const char *keep_suffix);
+
+/*
  * outfile_commit() - finish: fsync when @durable and the file is regular, close, and rename the
- * temporary file over @path. Return: 0, or -errno after which the temporary file is gone.
+ * temporary file over @path (unless outfile_publish() did). Return: 0, or -errno after which the temporary file is gone.
  * Always frees @f's resources.
  */
 int outfile_commit(struct outfile *f, int durable);

@@ -101,7 +101,7 @@ static int idle_open(struct prim **out, const struct prim_target *t, char *why, 
 		return rec_why(why, len, -ENOMEM, "out of memory");
 	d->base.ops = &prim_page_idle;
 	d->pid = t->pid;
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
+	pm_path(path, sizeof(path), t->pid, "pagemap");
 	d->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	d->bitmap_fd = open(bitmap_path(), O_RDWR | O_CLOEXEC);
 	if (d->pagemap_fd < 0 || d->bitmap_fd < 0) {

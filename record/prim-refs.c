@@ -32,7 +32,6 @@ struct refs {
 	struct prim base;
 	pid_t pid;
 	int clear_fd;
-	char smaps_path[64];
 	struct prim_rounds rounds;
 	int flush;		/* follow each clear with "4": a TLB flush and nothing else here */
 	struct refs_vma *v;
@@ -78,8 +77,7 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 	r->rng = prim_now_ns() ^ (uint64_t)t->pid << 32;
 	r->rounds.min_period_ns = t->sample_us * 1000;
 	r->flush = prim_soft_dirty_works() == 0;
-	snprintf(r->smaps_path, sizeof(r->smaps_path), "/proc/%d/smaps", (int)t->pid);
-	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)t->pid);
+		pm_path(path, sizeof(path), t->pid, "clear_refs");
 	r->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (r->clear_fd < 0) {
 		ret = -errno;
@@ -140,8 +138,11 @@ static int parse_smaps(struct refs *r, char *text)
 /* Read smaps: the referenced share of each mapping since the last clear. */
 static int read_round(struct refs *r)
 {
-	char *text;
-	int ret = pm_slurp(r->smaps_path, &text, NULL);
+	char path[64], *text;
+	int ret;
+
+	pm_path(path, sizeof(path), r->pid, "smaps");
+	ret = pm_slurp(path, &text, NULL);
 
 	if (ret)
 		return ret == -ENOENT ? -ESRCH : ret;
@@ -174,9 +175,9 @@ static int refs_prepare(struct prim *p, const uint64_t *addrs, size_t n)
 	}
 	if (!prim_round_due(&r->rounds, now))
 		return 0;
-	ret = prim_write_str(r->clear_fd, "1");
+	ret = prim_clear_refs(&r->clear_fd, r->pid, "1");
 	if (!ret && r->flush)
-		ret = prim_write_str(r->clear_fd, "4");
+		ret = prim_clear_refs(&r->clear_fd, r->pid, "4");
 	if (ret)
 		return ret;
 	prim_round_started(&r->rounds, now, prim_now_ns() - now);

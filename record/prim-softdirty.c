@@ -118,9 +118,9 @@ static int sd_open(struct prim **out, const struct prim_target *t, char *why, si
 	s->base.ops = &prim_soft_dirty;
 	s->pid = t->pid;
 	s->rounds.min_period_ns = t->sample_us * 1000;
-	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)t->pid);
+	pm_path(path, sizeof(path), t->pid, "clear_refs");
 	s->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
+	pm_path(path, sizeof(path), t->pid, "pagemap");
 	s->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->clear_fd < 0 || s->pagemap_fd < 0) {
 		ret = -errno;
@@ -146,7 +146,7 @@ static int sd_prepare(struct prim *p, const uint64_t *addrs, size_t n)
 	(void)n;
 	if (!prim_round_due(&s->rounds, now))
 		return 0;
-	ret = prim_write_str(s->clear_fd, "4");
+	ret = prim_clear_refs(&s->clear_fd, s->pid, "4");
 	if (ret)
 		return ret;
 	prim_round_started(&s->rounds, now, prim_now_ns() - now);

@@ -234,7 +234,7 @@ static int uses_uffd_wp(pid_t pid)
 	char path[64], *text, *s;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	pm_path(path, sizeof(path), pid, "smaps");
 	if (pm_slurp(path, &text, NULL))
 		return 0;
 	for (s = text; (s = strstr(s, "\nVmFlags:")); s++) {
@@ -405,7 +405,7 @@ static int uffd_open(struct prim **out, const struct prim_target *t, char *why, 
 		ret = rec_why(why, len, -ENOTSUP, "userfaultfd lacks asynchronous write-protect");
 		goto fail;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
+	pm_path(path, sizeof(path), t->pid, "pagemap");
 	u->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (u->pagemap_fd < 0) {
 		ret = rec_why(why, len, -errno, "cannot open %s: %s", path, strerror(errno));
@@ -468,7 +468,7 @@ static void find_thp_areas(struct uffd *u)
 	if (!pm_slurp("/sys/kernel/mm/transparent_hugepage/enabled", &a, NULL))
 		always = !!strstr(a, "[always]");
 	free(a);
-	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)u->pid);
+	pm_path(path, sizeof(path), u->pid, "smaps");
 	if (pm_slurp(path, &text, NULL))
 		return;
 	for (line = text; line && *line; line = next) {

@@ -69,7 +69,7 @@ int prim_check_pid(pid_t pid, const char *file, int flags, char *why, size_t len
 				"memory to record", (int)pid, p.comm);
 	if (p.state == 'Z' || p.state == 'X')
 		return rec_why(why, len, -ESRCH, "pid %d (%s) has exited", (int)pid, p.comm);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	pm_path(path, sizeof(path), pid, file);
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -94,6 +94,23 @@ int prim_write_str(int fd, const char *value)
 	if (w < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	return (size_t)w == n ? 0 : -EIO;
+}
+
+int prim_clear_refs(int *fd, pid_t pid, const char *value)
+{
+	char path[64];
+	int ret = prim_write_str(*fd, value);
+
+	if (ret != -ESRCH)
+		return ret;
+	/* the thread it was opened through may have exited while the process lives on */
+	pm_path(path, sizeof(path), pid, "clear_refs");
+	ret = open(path, O_WRONLY | O_CLOEXEC);
+	if (ret < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	close(*fd);
+	*fd = ret;
+	return prim_write_str(*fd, value);
 }
 
 int prim_round_due(const struct prim_rounds *r, uint64_t now)

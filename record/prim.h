@@ -90,6 +90,13 @@ uint64_t prim_page_size(void);
 int prim_check_pid(pid_t pid, const char *file, int flags, char *why, size_t len);
 /* prim_write_str() - write @value at offset 0 of @fd (clear_refs). Return: 0 or -errno. */
 int prim_write_str(int fd, const char *value);
+/*
+ * prim_clear_refs() - write @value to the clear_refs file open as *@fd for process @pid. A write
+ * acts through the thread the file was opened for: when that thread has exited (the process
+ * living on in others) the file is opened again through a live one (pm_mm_pid()).
+ * Return: 0 or -errno (-ESRCH when the process is gone).
+ */
+int prim_clear_refs(int *fd, pid_t pid, const char *value);
 
 /*
  * Rounds of a process-wide primitive (clear_refs based): the clear and the read cost time in

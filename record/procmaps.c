@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,13 +128,69 @@ int pm_parse(char *text, size_t len, struct pm_map *m)
 	return 0;
 }
 
+/* The state letter of /proc/@pid/stat, or '?' when it cannot be read. */
+static char stat_state(const char *dir)
+{
+	char path[96], buf[512], *e;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	e = strrchr(buf, ')');
+	return e && e[1] == ' ' && e[2] ? e[2] : '?';
+}
+
+pid_t pm_mm_pid(pid_t pid)
+{
+	char dir[64], state;
+	pid_t live = 0;
+	struct dirent *d;
+	DIR *tasks;
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	state = stat_state(dir);
+	if (state != 'Z' && state != 'X')
+		return pid;
+	/* the leader is gone (pthread_exit) but the process may live on in its other threads */
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	tasks = opendir(dir);
+	if (!tasks)
+		return pid;
+	while (!live && (d = readdir(tasks))) {
+		char tdir[128];
+		long tid = strtol(d->d_name, NULL, 10);
+
+		if (tid <= 0 || tid == pid)
+			continue;
+		snprintf(tdir, sizeof(tdir), "/proc/%d/task/%ld", (int)pid, tid);
+		state = stat_state(tdir);
+		if (state != 'Z' && state != 'X' && state != '?')
+			live = (pid_t)tid;
+	}
+	closedir(tasks);
+	return live ? live : pid;
+}
+
+void pm_path(char *buf, size_t len, pid_t pid, const char *file)
+{
+	snprintf(buf, len, "/proc/%d/%s", (int)pm_mm_pid(pid), file);
+}
+
 int pm_read(pid_t pid, struct pm_map *m)
 {
 	char path[64], *text;
 	size_t len;
 	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	pm_path(path, sizeof(path), pid, "maps");
 	ret = pm_slurp(path, &text, &len);
 	if (ret) {
 		memset(m, 0, sizeof(*m));
@@ -358,6 +415,7 @@ static int open_mapped(pid_t pid, const struct pm_entry *e)
 	char path[4200];
 	int fd;
 
+	pid = pm_mm_pid(pid);
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
 		 e->start, e->end);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -441,6 +499,7 @@ int pm_proc_read(pid_t pid, struct pm_proc *p)
 	char state = '?';
 
 	memset(p, 0, sizeof(*p));
+	pid = pm_mm_pid(pid);	/* an exited leader's stat says 'Z' and no rss */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	ret = pm_slurp(path, &text, NULL);
 	if (ret)

@@ -81,7 +81,20 @@ struct pm_proc {
 	int nr_threads;
 };
 
-/* pm_proc_read() - Return: 0, -ESRCH when @pid does not exist, -errno. */
+/*
+ * pm_mm_pid() - the id whose /proc files show the address space of process @pid: @pid itself,
+ * or a live thread of it when its main thread has exited (pthread_exit) while others run. The
+ * exited leader is a zombie whose maps, smaps and pagemap read empty and whose clear_refs does
+ * nothing, although the process and its memory live on. A thread may exit in turn: ask again
+ * rather than keep the answer.
+ */
+pid_t pm_mm_pid(pid_t pid);
+/* pm_path() - "/proc/ID/@file" into @buf, with ID from pm_mm_pid(@pid). */
+void pm_path(char *buf, size_t len, pid_t pid, const char *file);
+/*
+ * pm_proc_read() - Return: 0, -ESRCH when @pid does not exist, -errno. For a process whose main
+ * thread has exited while others run, @p->state is that of a live thread, not 'Z'.
+ */
 int pm_proc_read(pid_t pid, struct pm_proc *p);
 /* pm_cmdline() - the command line with spaces between arguments, into @buf. Return: 0/-errno. */
 int pm_cmdline(pid_t pid, char *buf, size_t len);

@@ -4,7 +4,9 @@
  * right away: the kernel stops it with SIGTRAP after the exec, before it runs any code of its
  * own, so that a backend (and the uffd-wp primitive, which must create its userfaultfd inside
  * the new address space) can be set up; then it is released with PTRACE_DETACH, which drops the
- * SIGTRAP. The file is opened only once the backend runs, so a failure to start leaves no file.
+ * SIGTRAP. The output is checked before the target is touched, written under a temporary name
+ * once the backend runs, and moved into place only when the recording has really started, so a
+ * failure to start leaves no file and an existing one as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -294,41 +296,110 @@ static int capture_rusage(struct dpf_writer *w, pid_t pid)
 
 /* ---- the loop ---- */
 
-/*
- * Keep an existing recording as PATH.old. Only a regular file: a device or a pipe
- * (/dev/null, say) is written in place, and renaming it would move the device node.
- */
-static int rename_old(const char *path, char *why, size_t len)
+/* "cannot write 'PATH': ..." with a reader's words for a pipe whose reader has gone. */
+static int write_why(const struct record_opts *o, int err, char *why, size_t len)
 {
-	struct stat st;
-	char old[4200];
+	if (err == -EPIPE)
+		return rec_why(why, len, err, "cannot write '%s': the reader of the pipe went away",
+			       o->output);
+	return rec_why(why, len, err, "cannot write '%s': %s", o->output, strerror(-err));
+}
 
-	if (stat(path, &st) || outfile_special(path))
-		return 0;
-	if (S_ISDIR(st.st_mode))
-		return rec_why(why, len, -EISDIR, "cannot write '%s': it is a directory", path);
-	snprintf(old, sizeof(old), "%s.old", path);
-	if (rename(path, old))
-		return rec_why(why, len, -errno, "cannot rename '%s' to '%s': %s", path, old,
-			       strerror(errno));
+/* Can the output be created? Asked before the target is touched (format/outfile.h). */
+static int check_output(const struct record_opts *o, char *why, size_t len)
+{
+	int ret = outfile_check(o->output);
+
+	if (ret == -EISDIR)
+		return rec_why(why, len, ret, "cannot write '%s': it is a directory", o->output);
+	if (ret)
+		return rec_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
 	return 0;
 }
 
+/* ---- how long the aggregation intervals really were ---- */
+
+#define LAG_BUCKETS 10000	/* 1 % of the interval each, up to 100 times it */
+
+struct lag {
+	uint64_t aggr_ns;
+	uint64_t n;
+	uint64_t late;
+	uint64_t max_ns;
+	uint64_t recent_ns;	/* moving average of the last few */
+	uint32_t *hist;		/* snapshots by span, in % of the interval; NULL: no median */
+};
+
+static void lag_add(struct lag *l, const struct dpf_snapshot *s)
+{
+	uint64_t d = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
+	uint64_t pct = l->aggr_ns ? d * 100 / l->aggr_ns : 0;
+
+	l->n++;
+	if (pct > RECORD_LATE_PCT)
+		l->late++;
+	if (d > l->max_ns)
+		l->max_ns = d;
+	l->recent_ns = l->recent_ns ? (l->recent_ns * 3 + d) / 4 : d;
+	if (l->hist)
+		l->hist[pct < LAG_BUCKETS ? pct : LAG_BUCKETS - 1]++;
+}
+
+static uint64_t lag_median_ns(const struct lag *l)
+{
+	uint64_t seen = 0;
+
+	if (!l->n || !l->hist)
+		return l->recent_ns;
+	for (size_t i = 0; i < LAG_BUCKETS; i++) {
+		seen += l->hist[i];
+		if (seen * 2 >= l->n)
+			return i == LAG_BUCKETS - 1 ? l->max_ns : (i * 2 + 1) * l->aggr_ns / 200;
+	}
+	return l->max_ns;
+}
+
+static int lag_behind(const struct lag *l, uint64_t elapsed_ns)
+{
+	if (!l->n)
+		return elapsed_ns >= 2 * l->aggr_ns;
+	return l->recent_ns * 100 > l->aggr_ns * RECORD_LATE_PCT;
+}
+
+/* The final figures, as metadata keys (daprof-data.5). */
+static int lag_describe(const struct lag *l, struct dpf_meta *m)
+{
+	int ret = 0;
+
+	if (!l->n)
+		return 0;
+	ret = dpf_meta_setf(m, "aggr_real_median_us", "%llu",
+			    (unsigned long long)(lag_median_ns(l) / 1000));
+	if (!ret)
+		ret = dpf_meta_setf(m, "aggr_real_max_us", "%llu",
+				    (unsigned long long)(l->max_ns / 1000));
+	if (!ret)
+		ret = dpf_meta_setf(m, "snapshots_late", "%llu", (unsigned long long)l->late);
+	return ret;
+}
+
 static void report_status(const struct record_opts *o, uint64_t start, uint64_t nr,
-			  uint32_t regions, struct dpf_writer *w)
+			  uint32_t regions, struct dpf_writer *w, const struct lag *l)
 {
 	struct record_status st = {
 		.elapsed_ns = prim_now_ns() - start, .nr_snapshots = nr, .nr_regions = regions,
-		.bytes = dpf_writer_bytes(w),
+		.bytes = dpf_writer_bytes(w), .aggr_ns = l->aggr_ns, .recent_aggr_ns = l->recent_ns,
 	};
 
+	st.behind = lag_behind(l, st.elapsed_ns);
 	if (o->status)
 		o->status(o->cb_arg, &st);
 }
 
 static void record_loop(const struct record_opts *o, const struct rec_backend_ops *ops,
 			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
-			struct maps_state *ms, struct record_result *res, char *why, size_t len)
+			struct maps_state *ms, struct lag *lag, struct record_result *res,
+			char *why, size_t len)
 {
 	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
 	uint64_t next_flush = start + 1000000000ULL, next_status = start + 500000000ULL;
@@ -361,12 +432,12 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			if (ret) {
 				res->end = RECORD_END_ERROR;
 				res->err = ret;
-				rec_why(why, len, ret, "cannot write '%s': %s", o->output,
-					strerror(-ret));
+				write_why(o, ret, why, len);
 				break;
 			}
 			res->nr_snapshots++;
 			regions = s.nr_regions;
+			lag_add(lag, &s);
 		} else if (ret == -ESRCH) {
 			res->end = RECORD_END_TARGET;
 			break;
@@ -391,21 +462,55 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 				next_flush = now + 1000000000ULL;
 		}
 		if (now >= next_status) {
-			report_status(o, start, res->nr_snapshots, regions, w);
+			report_status(o, start, res->nr_snapshots, regions, w, lag);
 			next_status = now + 500000000ULL;
 		}
 	}
 	if (res->end != RECORD_END_TARGET)
 		capture_rusage(w, pid);
-	report_status(o, start, res->nr_snapshots, regions, w);
+	res->elapsed_ns = prim_now_ns() - start;
+	report_status(o, start, res->nr_snapshots, regions, w, lag);
+}
+
+/*
+ * Say at the end when the snapshots came late, and make a recording of some length that got no
+ * snapshot at all an error: an empty file is no success.
+ */
+static void judge_lag(const struct record_opts *o, const struct rec_backend_ops *ops,
+		      const struct rec_params *p, const struct lag *l, struct record_result *res,
+		      char *why, size_t len)
+{
+	res->aggr_median_ns = lag_median_ns(l);
+	res->aggr_max_ns = l->max_ns;
+	res->nr_late = l->late;
+	if (!res->nr_snapshots && res->end != RECORD_END_ERROR &&
+	    res->elapsed_ns >= 2 * l->aggr_ns) {
+		res->end = RECORD_END_ERROR;
+		res->err = -ETIME;
+		rec_why(why, len, -ETIME, "0 snapshots in %.1f s: the %s backend did not finish one "
+			"aggregation interval of %llu ms with %u regions or more; lower -n/-m or "
+			"raise -a", res->elapsed_ns / 1e9, ops->name,
+			(unsigned long long)(l->aggr_ns / 1000000), p->min_nr_regions);
+		return;
+	}
+	/* a late snapshot now and then is a busy machine; a late median is falling behind */
+	if (l->n && res->aggr_median_ns * 100 > l->aggr_ns * RECORD_LATE_PCT)
+		note(o, "the %s backend fell behind: %llu of %llu snapshots came late, every %llu "
+		     "ms (median; the longest %llu ms) for an aggregation interval of %llu ms; "
+		     "lower -n/-m or raise -a", ops->name, (unsigned long long)l->late,
+		     (unsigned long long)l->n,
+		     (unsigned long long)(res->aggr_median_ns / 1000000),
+		     (unsigned long long)(l->max_ns / 1000000),
+		     (unsigned long long)(l->aggr_ns / 1000000));
 }
 
 int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len)
 {
 	struct rec_params p = o->params;
 	const struct rec_backend_ops *ops = NULL;
-	struct dpf_writer_opts wo = { 0 };
+	struct dpf_writer_opts wo = { .atomic = 1 };	/* published once started */
 	struct maps_state ms = { 0 };
+	struct lag lag = { 0 };
 	struct rec_backend *b = NULL;
 	struct dpf_writer *w = NULL;
 	struct dpf_meta meta;
@@ -417,6 +522,9 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	res->wait_status = -1;
 	why[0] = '\0';
 	dpf_meta_init(&meta);
+	ret = check_output(o, why, len);
+	if (ret)
+		return ret;
 	if (o->argv) {
 		ret = launch(o->argv, &child, why, len);
 		if (ret)
@@ -449,12 +557,18 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		rec_why(why, len, ret, "cannot describe the recording: %s", strerror(-ret));
 		goto fail;
 	}
-	ret = rename_old(o->output, why, len);
-	if (ret)
-		goto fail;
+	/*
+	 * The recording is written under a temporary name until it has really started (header,
+	 * metadata, maps and resource use written and synced); only then does an existing file
+	 * become PATH.old and the new one PATH, written in place from then on so that a recorder
+	 * killed later leaves it readable. A start that fails leaves both as they were.
+	 */
 	ret = dpf_writer_open(&w, o->output, &wo, &meta);
 	if (ret) {
-		rec_why(why, len, ret, "cannot create '%s': %s", o->output, strerror(-ret));
+		if (ret == -EISDIR)
+			rec_why(why, len, ret, "cannot write '%s': it is a directory", o->output);
+		else
+			write_why(o, ret, why, len);
 		goto fail;
 	}
 	ret = pm_buildids_new(&ms.ids);
@@ -462,10 +576,11 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		ret = capture_maps(w, p.pid, &ms);
 	if (!ret)
 		ret = capture_rusage(w, p.pid);
+	if (!ret)
+		ret = dpf_writer_publish(w, ".old");
 	if (ret) {
-		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
-		dpf_writer_abort(w);
-		unlink(o->output);
+		write_why(o, ret, why, len);
+		dpf_writer_abort(w);	/* the temporary file goes; PATH stays as it was */
 		w = NULL;
 		goto fail;
 	}
@@ -486,13 +601,17 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (child)
 		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */
 
-	record_loop(o, ops, b, w, p.pid, &ms, res, why, len);
+	lag.aggr_ns = p.aggr_us * 1000;
+	lag.hist = calloc(LAG_BUCKETS, sizeof(*lag.hist));	/* none: no median, no harm */
+	record_loop(o, ops, b, w, p.pid, &ms, &lag, res, why, len);
+	judge_lag(o, ops, &p, &lag, res, why, len);
 
-	/* the backend's figures of the whole run (counts, notes) override the first ones */
+	/* the figures of the whole run (backend counts and notes, real intervals) come last */
 	dpf_meta_release(&meta);
 	dpf_meta_init(&meta);
-	if (!ops->describe(b, &meta))
+	if (!ops->describe(b, &meta) && !lag_describe(&lag, &meta))
 		dpf_writer_meta(w, &meta);
+	free(lag.hist);
 	if (dpf_meta_get(&meta, "target_execs"))
 		note(o, "the target called exec %s time(s); each new program was watched from then on",
 		     dpf_meta_get(&meta, "target_execs"));
@@ -504,7 +623,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 	if (ret && res->end != RECORD_END_ERROR) {
 		res->end = RECORD_END_ERROR;
 		res->err = ret;
-		rec_why(why, len, ret, "cannot write '%s': %s", o->output, strerror(-ret));
+		write_why(o, ret, why, len);
 	}
 	if (ms.have)
 		pm_release(&ms.last);

@@ -19,6 +19,9 @@ struct record_status {
 	uint64_t nr_snapshots;
 	uint32_t nr_regions;	/* in the last snapshot */
 	uint64_t bytes;		/* written to the file so far */
+	uint64_t aggr_ns;	/* the aggregation interval asked for */
+	uint64_t recent_aggr_ns;	/* what the recent snapshots really spanned; 0: none yet */
+	int behind;		/* snapshots come late (or none has come in two intervals) */
 };
 
 struct record_opts {
@@ -50,12 +53,25 @@ struct record_result {
 	uint64_t bytes;
 	int wait_status;	/* of a started command, when it was reaped; -1 otherwise */
 	int err;		/* with RECORD_END_ERROR */
+	uint64_t elapsed_ns;	/* from the start of the recording to its end */
+	/* what the aggregation intervals really were (also in the file's metadata) */
+	uint64_t aggr_median_ns;
+	uint64_t aggr_max_ns;
+	uint64_t nr_late;	/* snapshots that spanned more than RECORD_LATE_PCT of the interval */
 };
+
+/*
+ * A snapshot that spans more than this percentage of the aggregation interval is late. The
+ * sampler's windows keep to a fixed grid and kdamond's to its timer, so a healthy recording
+ * stays within a few percent; a sampler that cannot check its regions in time stretches them.
+ */
+#define RECORD_LATE_PCT 125
 
 /*
  * record_run() - record until the target ends, *stop is set or the duration passes.
  * Return: 0 with @res filled (the file is complete, even with RECORD_END_ERROR, whose reason is
- * in @why), or -errno with a one-line reason in @why when recording could not start (then no
+ * in @why; a recording that lasted two aggregation intervals and got no snapshot ends so, with
+ * -ETIME), or -errno with a one-line reason in @why when recording could not start (then no
  * file was created and an existing one was left alone, and a started command was killed).
  */
 int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len);

@@ -1,0 +1,76 @@
+#!/bin/bash
+# A process whose main thread called pthread_exit() while its workers run is alive: the leader is
+# a zombie ('Z') whose /proc/PID/maps reads empty, yet the address space lives on. It is recorded
+# through a live thread, asked for by the process id or by a worker's thread id, and the
+# recording shows the workers' buffers accessed.
+. "$(dirname "$0")/lib.sh"
+W=$DAPROF_BUILD/tests/workloads
+FAST="-b sampler -s 2ms -a 40ms -u 200ms"
+
+wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+# snapshots of REC in which a region overlapping a worker buffer of OUT had accesses
+accessed_snapshots() {
+	daprof report raw -i "$1" --format csv |
+	awk -F, -v out="$2" '
+		BEGIN { while ((getline l < out) > 0) { split(l, f, " ");
+			if (f[1] == "tid") { s[++n] = f[3]; e[n] = f[4] } } }
+		NR > 1 && $7 > 0 { for (i = 1; i <= n; i++) if ($5 < e[i] && $6 > s[i]) hit[$1] = 1 }
+		END { c = 0; for (k in hit) c++; print c }'
+}
+
+# record_leaderless PRIMITIVE pid|tid: start the workload, wait for its leader to be a zombie,
+# record it for 1 s by the id asked for, and check what came out
+record_leaderless() {
+	"$W/leaderless" 4 2 out & pid=$! &&
+	wait_file out &&
+	for _ in $(seq 100); do
+		grep -q "^State:[[:space:]]*Z" /proc/$pid/status && break; sleep 0.02
+	done &&
+	grep -q "^State:[[:space:]]*Z" /proc/$pid/status &&
+	if [ "$2" = tid ]; then id=$(awk "/^tid/ { print \$2; exit }" out); else id=$pid; fi &&
+	daprof record -q $FAST --primitive "$1" -o rec.data -d 1 -p "$id" 2>err &&
+	! grep -q "has exited" err &&
+	daprof info -i rec.data >info &&
+	grep -q "closed cleanly" info &&
+	grep -q "^targets  *0: pid $pid " info &&
+	test "$(accessed_snapshots rec.data out)" -ge 10 &&
+	kill -0 $pid && grep -q "^TracerPid:[[:space:]]*0$" /proc/$(awk "/^tid/ { print \$2; exit }" out)/status &&
+	kill $pid
+}
+
+test_expect_success 'refs: an exited main thread, recorded by the process id' '
+	record_leaderless refs pid
+'
+
+test_expect_success 'refs: an exited main thread, recorded by a worker'"'"'s thread id' '
+	record_leaderless refs tid
+'
+
+test_expect_success 'a process whose every thread has exited is refused in one line' '
+	"$W/leaderless" 0.3 1 out & pid=$! &&
+	wait_file out && sleep 0.6 &&
+	test_must_fail daprof record -q $FAST --primitive refs -o rec.data -p $pid 2>err &&
+	one_line err && ! test -e rec.data &&
+	wait $pid
+'
+
+# NEEDSWORK: uffd-wp needs two lines outside this branch's scope (the lead's inject.c rewrite):
+# find_syscall_insn() must read /proc/TID/mem of a live thread (the exited leader's mem reads
+# empty), and take_uffd() must take the fd with pidfd_open(tid, PIDFD_THREAD) (pidfd_getfd on
+# the zombie leader fails with ESRCH). Both were tried here by hand and then these pass; set
+# UFFD_LEADERLESS=1 (or drop the condition) once they are in.
+if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
+	test_skip 'uffd-wp: an exited main thread' "$(daprof check | grep "^primitive uffd-wp")"
+elif [ -z "${UFFD_LEADERLESS:-}" ]; then
+	test_skip 'uffd-wp: an exited main thread' "needs the inject.c rewrite (see the comment)"
+else
+	test_expect_success 'uffd-wp: an exited main thread, recorded by the process id' '
+		record_leaderless uffd-wp pid
+	'
+	test_expect_success 'uffd-wp: an exited main thread, recorded by a worker'"'"'s thread id' '
+		record_leaderless uffd-wp tid
+	'
+fi
+
+test_done
