@@ -312,7 +312,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 			       "pid %d (%s)", (int)pid, (int)tracer, comm);
 	}
 	/* the code the injected calls run, found while the target still runs */
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	pm_path(path, sizeof(path), pid, "mem");	/* a live thread's: the leader may be a zombie */
 	mem_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (mem_fd < 0) {
 		ret = -errno;

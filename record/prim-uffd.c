@@ -107,9 +107,13 @@ struct uffd {
  */
 #define THP_REREAD 10
 
-static long sys_pidfd_open(pid_t pid)
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* Linux 6.9 */
+#endif
+
+static long sys_pidfd_open(pid_t pid, unsigned int flags)
 {
-	return syscall(SYS_pidfd_open, pid, 0);
+	return syscall(SYS_pidfd_open, pid, flags);
 }
 
 static long sys_pidfd_getfd(int pidfd, int fd)
@@ -307,7 +311,8 @@ static int take_uffd(const struct prim_target *t, char *why, size_t len)
 		return rec_why(why, len, (int)fd, "userfaultfd() failed in pid %d: %s",
 				(int)t->pid, strerror((int)-fd));
 	}
-	pidfd = (int)sys_pidfd_open(t->pid);
+	/* a process whose main thread has exited is reached through the thread we stopped */
+	pidfd = (int)sys_pidfd_open(j.tid, j.tid == t->pid ? 0 : PIDFD_THREAD);
 	if (pidfd >= 0) {
 		ours = (int)sys_pidfd_getfd(pidfd, (int)fd);
 		if (ours < 0)

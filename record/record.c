@@ -69,11 +69,12 @@ static void note(const struct record_opts *o, const char *fmt, ...)
 static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 {
 	int pfd[2], err = 0, status;
+	pid_t pid, self;
 	ssize_t n;
-	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC))
 		return rec_why(why, len, -errno, "cannot start '%s': %s", argv[0], strerror(errno));
+	self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
@@ -83,7 +84,12 @@ static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 	}
 	if (!pid) {
 		close(pfd[0]);
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0)
+		/*
+		 * Had we died before PTRACE_TRACEME, it would make the process that inherited
+		 * the child its tracer, and the exec would stop for good: the command is not run.
+		 * Dying after it detaches the child, which then runs the command untraced.
+		 */
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0 && getppid() == self)
 			execvp(argv[0], argv);
 		err = errno;
 		if (write(pfd[1], &err, sizeof(err)) < 0)

@@ -55,15 +55,11 @@ test_expect_success 'a process whose every thread has exited is refused in one l
 	wait $pid
 '
 
-# NEEDSWORK: uffd-wp needs two lines outside this branch's scope (the lead's inject.c rewrite):
-# find_syscall_insn() must read /proc/TID/mem of a live thread (the exited leader's mem reads
-# empty), and take_uffd() must take the fd with pidfd_open(tid, PIDFD_THREAD) (pidfd_getfd on
-# the zombie leader fails with ESRCH). Both were tried here by hand and then these pass; set
-# UFFD_LEADERLESS=1 (or drop the condition) once they are in.
+# uffd-wp reaches such a process through a live thread: the injector reads that thread's
+# /proc/TID/mem (the exited leader's reads empty) and takes the fd with pidfd_open(tid,
+# PIDFD_THREAD) (pidfd_getfd on the zombie leader fails with ESRCH).
 if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 	test_skip 'uffd-wp: an exited main thread' "$(daprof check | grep "^primitive uffd-wp")"
-elif [ -z "${UFFD_LEADERLESS:-}" ]; then
-	test_skip 'uffd-wp: an exited main thread' "needs the inject.c rewrite (see the comment)"
 else
 	test_expect_success 'uffd-wp: an exited main thread, recorded by the process id' '
 		record_leaderless uffd-wp pid
