@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The recording loop (see record.h). A started command is forked with PTRACE_TRACEME and execs
- * right away: the kernel stops it with SIGTRAP after the exec, before it runs any code of its
- * own, so that a backend (and the uffd-wp primitive, which must create its userfaultfd inside
- * the new address space) can be set up; then it is released with PTRACE_DETACH, which drops the
- * SIGTRAP. The output is checked before the target is touched, written under a temporary name
- * once the backend runs, and moved into place only when the recording has really started, so a
- * failure to start leaves no file and an existing one as it was.
+ * The recording loop (see record.h). A started command is forked, seized and let exec: the
+ * kernel stops it after the exec (PTRACE_EVENT_EXEC), before it runs any code of its own, so
+ * that a backend (and the uffd-wp primitive, which must create its userfaultfd inside the new
+ * address space) can be set up; then it is released with PTRACE_DETACH. The output is checked
+ * before the target is touched, written under a temporary name once the backend runs, and moved
+ * into place only when the recording has really started, so a failure to start leaves no file
+ * and an existing one as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,37 +66,66 @@ static void note(const struct record_opts *o, const char *fmt, ...)
 
 /* ---- a started command ---- */
 
+/*
+ * Start @argv stopped at its exec. The child waits for a byte on a pipe while we seize it with
+ * PTRACE_O_TRACEEXEC, so its exec ends in a PTRACE_EVENT_EXEC stop. Not PTRACE_TRACEME: its
+ * exec stop is a real SIGTRAP, which kills the command if we die while it is pending, and a
+ * PTRACE_TRACEME made after our death makes the process that inherited the child its tracer.
+ * If we die before the byte is sent, the child sees the pipe close and does not run the command;
+ * after it, the kernel detaches the child and the command runs on untraced.
+ */
 static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 {
-	int pfd[2], err = 0, status;
-	pid_t pid, self;
+	int go[2], pfd[2], err = 0, status;
+	pid_t pid;
 	ssize_t n;
 
-	if (pipe2(pfd, O_CLOEXEC))
+	if (pipe2(go, O_CLOEXEC))
 		return rec_why(why, len, -errno, "cannot start '%s': %s", argv[0], strerror(errno));
-	self = getpid();
+	if (pipe2(pfd, O_CLOEXEC)) {
+		err = -errno;
+		close(go[0]);
+		close(go[1]);
+		return rec_why(why, len, err, "cannot start '%s': %s", argv[0], strerror(-err));
+	}
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
+		close(go[0]);
+		close(go[1]);
 		close(pfd[0]);
 		close(pfd[1]);
 		return rec_why(why, len, err, "cannot start '%s': %s", argv[0], strerror(-err));
 	}
 	if (!pid) {
+		char c;
+
+		close(go[1]);
 		close(pfd[0]);
-		/*
-		 * Had we died before PTRACE_TRACEME, it would make the process that inherited
-		 * the child its tracer, and the exec would stop for good: the command is not run.
-		 * Dying after it detaches the child, which then runs the command untraced.
-		 */
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0 && getppid() == self)
-			execvp(argv[0], argv);
+		do {
+			n = read(go[0], &c, 1);
+		} while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(127);	/* the recorder is gone: the command is not run */
+		execvp(argv[0], argv);
 		err = errno;
 		if (write(pfd[1], &err, sizeof(err)) < 0)
 			_exit(126);
 		_exit(127);
 	}
+	close(go[0]);
 	close(pfd[1]);
+	if (ptrace(PTRACE_SEIZE, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD))) {
+		err = -errno;
+		close(go[1]);
+		close(pfd[0]);
+		waitpid(pid, &status, 0);
+		return rec_why(why, len, err, "cannot start '%s': cannot trace it: %s", argv[0],
+			       strerror(-err));
+	}
+	n = write(go[1], "g", 1);
+	close(go[1]);
 	do {
 		n = read(pfd[0], &err, sizeof(err));
 	} while (n < 0 && errno == EINTR);
@@ -105,15 +134,30 @@ static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 		waitpid(pid, &status, 0);
 		return rec_why(why, len, -err, "cannot run '%s': %s", argv[0], strerror(err));
 	}
-	/* exec worked: it stops with SIGTRAP before running anything of its own */
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
+	/*
+	 * exec worked: it stops before running anything of its own, first inside execve()
+	 * (the exec event), then at its syscall-exit stop, where injected calls can start from a
+	 * finished call; pass on any signal
+	 */
+	for (int exec_seen = 0;;) {
+		if (waitpid(pid, &status, 0) < 0) {
+			if (errno == EINTR)
+				continue;
 			return rec_why(why, len, -errno, "cannot start '%s': %s", argv[0],
 				       strerror(errno));
-	}
-	if (!WIFSTOPPED(status)) {
-		return rec_why(why, len, -ECHILD, "'%s' ended before it started (status %d)",
-			       argv[0], status);
+		}
+		if (!WIFSTOPPED(status))
+			return rec_why(why, len, -ECHILD, "'%s' ended before it started (status %d)",
+				       argv[0], status);
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+			exec_seen = 1;
+			ptrace(PTRACE_SYSCALL, pid, NULL, NULL);
+			continue;
+		}
+		if (exec_seen && WSTOPSIG(status) == (SIGTRAP | 0x80))
+			break;
+		ptrace(exec_seen ? PTRACE_SYSCALL : PTRACE_CONT, pid, NULL,
+		       (void *)(long)(status >> 16 ? 0 : WSTOPSIG(status)));
 	}
 	*out = pid;
 	return 0;

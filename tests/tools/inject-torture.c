@@ -243,6 +243,31 @@ static int check_target(int trial, pid_t pid, int out, int fds_before, struct ta
 	return 0;
 }
 
+/* What became of the processes we inherited, for a trial that went wrong. */
+static void show_children(void)
+{
+	char path[96], buf[512];
+	FILE *f = fopen("/proc/self/task/self/children", "r");
+	int pid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+	if (!f)
+		f = fopen(path, "r");
+	while (f && fscanf(f, "%d", &pid) == 1) {
+		FILE *st;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		st = fopen(path, "r");
+		if (st && fgets(buf, sizeof(buf), st))
+			printf("  child %d: %.80s tracer %lld\n", pid, buf,
+			       status_field(pid, "TracerPid", 0));
+		if (st)
+			fclose(st);
+	}
+	if (f)
+		fclose(f);
+}
+
 /* One trial: start, kill the recorder at a random point, check the target. */
 static int trial(const struct opts *o, int n, struct tally *t)
 {
@@ -322,6 +347,7 @@ static int trial(const struct opts *o, int n, struct tally *t)
 			close(pipefd[0]);
 			printf("trial %d: the started command gave no ready line: '%s'\n", n,
 			       r < 0 ? "(timeout)" : line);
+			show_children();
 			t->damaged++;
 			return 0;
 		}
@@ -381,8 +407,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	/* orphans of a started command that never printed: none may be left behind */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	for (int st, pid; (pid = waitpid(-1, &st, WNOHANG)) > 0;)
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 127)
+			printf("an inherited process %d ended with status %#x\n", pid, st);
 	printf("trials %d damaged %d killed-in-injection-window %d not-started %d "
 	       "recorder-done-first %d target-fd-leaks %d\n", o.trials, t.damaged,
 	       t.killed_in_window, t.not_started, t.recorder_done, t.leaked_fds);
