@@ -287,6 +287,16 @@ static void unblock_own_signals(struct inj *j)
 	j->own_blocked = 0;
 }
 
+/* The reason an attach (opening /proc/PID/mem, or PTRACE_SEIZE) failed with @err. */
+static int attach_refused(pid_t pid, int err, char *why, size_t len)
+{
+	if (err == -EPERM || err == -EACCES)
+		return rec_why(why, len, -EPERM, "cannot attach to pid %d: operation not permitted "
+			       "(try as root, or lower /proc/sys/kernel/yama/ptrace_scope)", (int)pid);
+	return rec_why(why, len, err, "cannot attach to pid %d: %s", (int)pid,
+		       err == -ESRCH || err == -ENOENT ? "no such process" : strerror(-err));
+}
+
 int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 {
 	struct inj_gadgets g;
@@ -314,15 +324,8 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 	/* the code the injected calls run, found while the target still runs */
 	pm_path(path, sizeof(path), pid, "mem");	/* a live thread's: the leader may be a zombie */
 	mem_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (mem_fd < 0) {
-		ret = -errno;
-		if (ret == -EPERM || ret == -EACCES)
-			return rec_why(why, len, -EPERM, "cannot attach to pid %d: operation "
-				       "not permitted (try as root, or lower "
-				       "/proc/sys/kernel/yama/ptrace_scope)", (int)pid);
-		return rec_why(why, len, ret, "cannot attach to pid %d: %s", (int)pid,
-			       ret == -ENOENT ? "no such process" : strerror(-ret));
-	}
+	if (mem_fd < 0)
+		return attach_refused(pid, -errno, why, len);
 	ret = pm_read(pid, &m);
 	if (!ret) {
 		ret = inj_find_gadgets(mem_fd, &m, &g);
@@ -353,12 +356,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 			ret = -errno;
 			close(mem_fd);
 			unblock_own_signals(j);
-			if (ret == -EPERM || ret == -EACCES)
-				return rec_why(why, len, -EPERM, "cannot attach to pid %d: operation "
-					       "not permitted (try as root, or lower "
-					       "/proc/sys/kernel/yama/ptrace_scope)", (int)pid);
-			return rec_why(why, len, ret, "cannot attach to pid %d: %s", (int)pid,
-				       ret == -ESRCH ? "no such process" : strerror(-ret));
+			return attach_refused(pid, ret, why, len);
 		}
 		j->seized = 1;
 		j->attached = 1;

@@ -48,25 +48,35 @@ struct call {
 #define XMM_LOAD(n)  "movdqu " #n "*16+48(%%rdi), %%xmm" #n "\n\t"
 #define XMM_STORE(n) "movdqu %%xmm" #n ", " #n "*16+304(%%rcx)\n\t"
 #define CHECK(reg, val) "mov $" val ", %%rax\n\txor %%" reg ", %%rax\n\tor %%rax, %%r11\n\t"
+#define PUSH_SAVED "push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+#define POP_SAVED "pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
+#define XMM_LOAD_ALL XMM_LOAD(0) XMM_LOAD(1) XMM_LOAD(2) XMM_LOAD(3) XMM_LOAD(4) XMM_LOAD(5) \
+	XMM_LOAD(6) XMM_LOAD(7) XMM_LOAD(8) XMM_LOAD(9) XMM_LOAD(10) XMM_LOAD(11) \
+	XMM_LOAD(12) XMM_LOAD(13) XMM_LOAD(14) XMM_LOAD(15)
+#define XMM_STORE_ALL XMM_STORE(0) XMM_STORE(1) XMM_STORE(2) XMM_STORE(3) XMM_STORE(4) \
+	XMM_STORE(5) XMM_STORE(6) XMM_STORE(7) XMM_STORE(8) XMM_STORE(9) XMM_STORE(10) \
+	XMM_STORE(11) XMM_STORE(12) XMM_STORE(13) XMM_STORE(14) XMM_STORE(15)
+#define SET_KNOWN "mov $0x1b1b1b1b1b1b1b1b, %%rbx\n\tmov $0x2b2b2b2b2b2b2b2b, %%rbp\n\t" \
+	"mov $0x3c3c3c3c3c3c3c3c, %%r12\n\tmov $0x4d4d4d4d4d4d4d4d, %%r13\n\t" \
+	"mov $0x5f5f5f5f5f5f5f5f, %%r15\n\tmov $0x6a6a6a6a6a6a6a6a, %%r10\n\t" \
+	"mov $0x7a7a7a7a7a7a7a7a, %%r8\n\tmov $0x8a8a8a8a8a8a8a8a, %%r9\n\t"
+#define CHECK_KNOWN CHECK("rbx", "0x1b1b1b1b1b1b1b1b") CHECK("rbp", "0x2b2b2b2b2b2b2b2b") \
+	CHECK("r12", "0x3c3c3c3c3c3c3c3c") CHECK("r13", "0x4d4d4d4d4d4d4d4d") \
+	CHECK("r15", "0x5f5f5f5f5f5f5f5f") CHECK("r10", "0x6a6a6a6a6a6a6a6a") \
+	CHECK("r8", "0x7a7a7a7a7a7a7a7a") CHECK("r9", "0x8a8a8a8a8a8a8a8a")
+#define CLOBBERS "rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc", \
+	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", \
+	"xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
 
 /* Run c->nr with registers full of known values; c->bad is non-zero when one changed. */
 static void checked_syscall(struct call *c)
 {
 	__asm__ volatile(
-		"push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+		PUSH_SAVED
 		"push %%rdi\n\t"
 		"mov %%rsp, %%r14\n\t"
-		XMM_LOAD(0) XMM_LOAD(1) XMM_LOAD(2) XMM_LOAD(3) XMM_LOAD(4) XMM_LOAD(5)
-		XMM_LOAD(6) XMM_LOAD(7) XMM_LOAD(8) XMM_LOAD(9) XMM_LOAD(10) XMM_LOAD(11)
-		XMM_LOAD(12) XMM_LOAD(13) XMM_LOAD(14) XMM_LOAD(15)
-		"mov $0x1b1b1b1b1b1b1b1b, %%rbx\n\t"
-		"mov $0x2b2b2b2b2b2b2b2b, %%rbp\n\t"
-		"mov $0x3c3c3c3c3c3c3c3c, %%r12\n\t"
-		"mov $0x4d4d4d4d4d4d4d4d, %%r13\n\t"
-		"mov $0x5f5f5f5f5f5f5f5f, %%r15\n\t"
-		"mov $0x6a6a6a6a6a6a6a6a, %%r10\n\t"
-		"mov $0x7a7a7a7a7a7a7a7a, %%r8\n\t"
-		"mov $0x8a8a8a8a8a8a8a8a, %%r9\n\t"
+		XMM_LOAD_ALL
+		SET_KNOWN
 		"mov " C_NR "(%%rdi), %%rax\n\t"
 		"mov " C_A1 "(%%rdi), %%rsi\n\t"
 		"mov " C_A2 "(%%rdi), %%rdx\n\t"
@@ -76,22 +86,15 @@ static void checked_syscall(struct call *c)
 		"mov %%rax, " C_RET "(%%rcx)\n\t"
 		"xor %%r11, %%r11\n\t"
 		"mov %%rsp, %%rax\n\txor %%r14, %%rax\n\tor %%rax, %%r11\n\t"
-		CHECK("rbx", "0x1b1b1b1b1b1b1b1b") CHECK("rbp", "0x2b2b2b2b2b2b2b2b")
-		CHECK("r12", "0x3c3c3c3c3c3c3c3c") CHECK("r13", "0x4d4d4d4d4d4d4d4d")
-		CHECK("r15", "0x5f5f5f5f5f5f5f5f") CHECK("r10", "0x6a6a6a6a6a6a6a6a")
-		CHECK("r8", "0x7a7a7a7a7a7a7a7a") CHECK("r9", "0x8a8a8a8a8a8a8a8a")
+		CHECK_KNOWN
 		"mov " C_A0 "(%%rcx), %%rax\n\txor %%rdi, %%rax\n\tor %%rax, %%r11\n\t"
 		"mov " C_A1 "(%%rcx), %%rax\n\txor %%rsi, %%rax\n\tor %%rax, %%r11\n\t"
 		"mov " C_A2 "(%%rcx), %%rax\n\txor %%rdx, %%rax\n\tor %%rax, %%r11\n\t"
-		XMM_STORE(0) XMM_STORE(1) XMM_STORE(2) XMM_STORE(3) XMM_STORE(4) XMM_STORE(5)
-		XMM_STORE(6) XMM_STORE(7) XMM_STORE(8) XMM_STORE(9) XMM_STORE(10) XMM_STORE(11)
-		XMM_STORE(12) XMM_STORE(13) XMM_STORE(14) XMM_STORE(15)
+		XMM_STORE_ALL
 		"mov %%r11, " C_BAD "(%%rcx)\n\t"
-		"pop %%rdi\n\tpop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
-		: : "D"(c)
-		: "rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc",
-		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-		  "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+		"pop %%rdi\n\t"
+		POP_SAVED
+		: : "D"(c) : CLOBBERS);
 }
 
 /* Hold known values in registers for @loops turns of a spin; return non-zero if one changed. */
@@ -99,41 +102,25 @@ static long checked_spin(struct call *c, long loops)
 {
 	c->a0 = loops;
 	__asm__ volatile(
-		"push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+		PUSH_SAVED
 		"push %%rdi\n\t"
-		XMM_LOAD(0) XMM_LOAD(1) XMM_LOAD(2) XMM_LOAD(3) XMM_LOAD(4) XMM_LOAD(5)
-		XMM_LOAD(6) XMM_LOAD(7) XMM_LOAD(8) XMM_LOAD(9) XMM_LOAD(10) XMM_LOAD(11)
-		XMM_LOAD(12) XMM_LOAD(13) XMM_LOAD(14) XMM_LOAD(15)
+		XMM_LOAD_ALL
 		"mov " C_A0 "(%%rdi), %%rcx\n\t"
-		"mov $0x1b1b1b1b1b1b1b1b, %%rbx\n\t"
-		"mov $0x2b2b2b2b2b2b2b2b, %%rbp\n\t"
-		"mov $0x3c3c3c3c3c3c3c3c, %%r12\n\t"
-		"mov $0x4d4d4d4d4d4d4d4d, %%r13\n\t"
+		SET_KNOWN
 		"mov $0x5e5e5e5e5e5e5e5e, %%r14\n\t"
-		"mov $0x5f5f5f5f5f5f5f5f, %%r15\n\t"
-		"mov $0x6a6a6a6a6a6a6a6a, %%r10\n\t"
-		"mov $0x7a7a7a7a7a7a7a7a, %%r8\n\t"
-		"mov $0x8a8a8a8a8a8a8a8a, %%r9\n\t"
 		"mov $0x9a9a9a9a9a9a9a9a, %%rsi\n\t"
 		"mov $0xaaaaaaaaaaaaaaaa, %%rdx\n\t"
 		"1: dec %%rcx\n\tjnz 1b\n\t"
 		"mov (%%rsp), %%rcx\n\t"
 		"xor %%r11, %%r11\n\t"
-		CHECK("rbx", "0x1b1b1b1b1b1b1b1b") CHECK("rbp", "0x2b2b2b2b2b2b2b2b")
-		CHECK("r12", "0x3c3c3c3c3c3c3c3c") CHECK("r13", "0x4d4d4d4d4d4d4d4d")
-		CHECK("r14", "0x5e5e5e5e5e5e5e5e") CHECK("r15", "0x5f5f5f5f5f5f5f5f")
-		CHECK("r10", "0x6a6a6a6a6a6a6a6a") CHECK("r8", "0x7a7a7a7a7a7a7a7a")
-		CHECK("r9", "0x8a8a8a8a8a8a8a8a") CHECK("rsi", "0x9a9a9a9a9a9a9a9a")
+		CHECK_KNOWN
+		CHECK("r14", "0x5e5e5e5e5e5e5e5e") CHECK("rsi", "0x9a9a9a9a9a9a9a9a")
 		CHECK("rdx", "0xaaaaaaaaaaaaaaaa")
-		XMM_STORE(0) XMM_STORE(1) XMM_STORE(2) XMM_STORE(3) XMM_STORE(4) XMM_STORE(5)
-		XMM_STORE(6) XMM_STORE(7) XMM_STORE(8) XMM_STORE(9) XMM_STORE(10) XMM_STORE(11)
-		XMM_STORE(12) XMM_STORE(13) XMM_STORE(14) XMM_STORE(15)
+		XMM_STORE_ALL
 		"mov %%r11, " C_BAD "(%%rcx)\n\t"
-		"pop %%rdi\n\tpop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
-		: : "D"(c)
-		: "rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc",
-		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-		  "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+		"pop %%rdi\n\t"
+		POP_SAVED
+		: : "D"(c) : CLOBBERS);
 	return c->bad || memcmp(c->pat, c->out, sizeof(c->pat));
 }
 
