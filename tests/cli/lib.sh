@@ -16,6 +16,7 @@
 # A body is one &&-chain, evaluated without "set -e"; its exit status is the verdict. Inside it:
 #   test_must_fail CMD...        CMD exits 1..125 (success, a crash, a signal, 126/127 fail it)
 #   test_expect_code N CMD...    CMD exits exactly N
+#   test_might_fail CMD...       CMD exits 0..125: its status is not the point, a crash still is
 #   test_line_count OP N FILE    FILE has OP N lines (OP: = != -lt -gt -le -ge)
 #   one_line FILE                FILE holds exactly one line (the one-line error contract)
 #   test_when_finished 'CMD'     run CMD when the body ends, passed or failed (clean-up: kill a
@@ -23,7 +24,9 @@
 # Rules, as in git: a loop ends each iteration with "|| return 1"; a command under test is not
 # put upstream of a pipe ("daprof X | grep" loses its exit status: write "daprof X >out &&
 # grep ... out"); a failure it expects is "test_must_fail daprof", never "! daprof" (which
-# passes on a crash); a background job is "{ CMD & pid=$!; } &&" so the chain is not cut.
+# passes on a crash), and a status it does not care about is "test_might_fail CMD", never
+# "CMD || true" (which, in a chain, also swallows every failure before it); a background job is
+# "{ CMD & pid=$!; } &&" so that the chain goes on.
 #
 # Before it runs, each body is linted (DAPROF_TEST_CHAIN_LINT=0 turns it off): it is evaluated
 # once as "(exit 117) && BODY" in a throwaway directory and must come out 117 having run nothing,
@@ -140,6 +143,13 @@ test_must_fail() {
 	"$@" || rc=$?
 	if [ $rc = 0 ]; then echo "test_must_fail: '$*' succeeded"; return 1; fi
 	if [ $rc -gt 125 ]; then echo "test_must_fail: '$*' died (exit $rc)"; return 1; fi
+	return 0
+}
+
+test_might_fail() {
+	local rc=0
+	"$@" || rc=$?
+	if [ $rc -gt 125 ]; then echo "test_might_fail: '$*' died (exit $rc)"; return 1; fi
 	return 0
 }
 
