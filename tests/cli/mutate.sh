@@ -8,7 +8,7 @@
 #   MUTATIONS="fail0 stderr+" tests/cli/mutate.sh ...      (a subset of the breakages)
 #
 # The breakages (a wrapper around the real binary, $DAPROF or ./daprof; SIGINT and SIGTERM are
-# passed on to it): fail0 exits 1 where daprof succeeded; exitswap turns exit 1 into 2 and 2
+# passed on to it, and SIGKILL of the wrapper kills it): fail0 exits 1 where daprof succeeded; exitswap turns exit 1 into 2 and 2
 # into 1; exit0 exits 0 where daprof failed; crash exits 134 (an abort) where daprof failed;
 # stderr+ adds a line to stderr; nostdout drops stdout; lastline drops the last line of stdout.
 # "none" runs the wrapper unbroken first: a test that fails there is flaky, or the wrapper
@@ -23,39 +23,38 @@ W=$(mktemp -d /tmp/daprof-mutate.XXXXXX) || exit 1
 trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"	# tests run the binary as nobody too
 
+# in Python: a shell started in the background (as the tests start "$DAPROF record ... &")
+# cannot trap SIGINT, which it inherits ignored, so it could not pass it on
 cat >"$W/daprof" <<'EOF'
-#!/bin/bash
-# daprof, broken as $DAPROF_MUTATION says
-tmp=$(mktemp -d /tmp/daprof-mutant.XXXXXX) || exit 99
-out=/dev/stdout err=/dev/stderr
-case $DAPROF_MUTATION in
-stderr+) err=$tmp/err ;;
-nostdout) out=/dev/null ;;
-lastline) out=$tmp/out ;;
-esac
-"$DAPROF_REAL" "$@" <&0 >"$out" 2>"$err" &
-child=$!
-trap 'kill -INT $child 2>/dev/null' INT
-trap 'kill -TERM $child 2>/dev/null' TERM
-while :; do
-	wait $child
-	rc=$?
-	kill -0 $child 2>/dev/null || break
-done
-case $DAPROF_MUTATION in
-stderr+) cat "$tmp/err" >&2; echo "daprof: one line too many" >&2 ;;
-lastline) head -n -1 "$tmp/out" ;;
-esac
-rm -rf "$tmp"
-case $DAPROF_MUTATION:$rc in
-fail0:0) rc=1 ;;
-exitswap:1) rc=2 ;;
-exitswap:2) rc=1 ;;
-exit0:*) rc=0 ;;
-crash:0) ;;
-crash:*) rc=134 ;;
-esac
-exit $rc
+#!/usr/bin/python3
+# daprof, broken as $DAPROF_MUTATION says; --pdeathsig: kill -9 of this wrapper ends daprof too
+import os, signal, subprocess, sys, tempfile
+m = os.environ["DAPROF_MUTATION"]
+out = tempfile.TemporaryFile() if m == "lastline" else subprocess.DEVNULL if m == "nostdout" else None
+err = tempfile.TemporaryFile() if m == "stderr+" else None
+p = subprocess.Popen(["setpriv", "--pdeathsig", "KILL", os.environ["DAPROF_REAL"]] + sys.argv[1:],
+                     stdout=out, stderr=err)
+for sig in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(sig, lambda n, f: p.send_signal(n))
+rc = p.wait()
+rc = 128 - rc if rc < 0 else rc
+if m == "lastline":
+    out.seek(0)
+    lines = out.read().split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    sys.stdout.buffer.write(b"".join(l + b"\n" for l in lines[:-1]))
+if m == "stderr+":
+    err.seek(0)
+    sys.stderr.buffer.write(err.read() + b"daprof: one line too many\n")
+rc = {("fail0", 0): 1, ("exitswap", 1): 2, ("exitswap", 2): 1}.get((m, rc), rc)
+if m == "exit0":
+    rc = 0
+if m == "crash" and rc != 0:
+    rc = 134
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(rc)
 EOF
 chmod 755 "$W/daprof"
 
