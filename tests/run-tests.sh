@@ -1,6 +1,7 @@
 #!/bin/bash
 # "make check": builds and runs every test, plain and again under ASan+UBSan, then a short fuzz
-# pass and the real-kernel tests. Prints each runner's summary and a closing "N passed, N failed".
+# pass and the real-kernel tests. Prints each runner's summary, the tests it skipped (cmocka's
+# skip() and the CLI tests' test_skip) and a closing "N passed, N failed, N skipped".
 #
 # As root, the tests run in a mount namespace where the host's /sys/kernel/mm/damon is read-only,
 # so no test can ever write to the machine's own DAMON (a kdamond there belongs to the machine).
@@ -31,16 +32,20 @@ export DAPROF_TOP=$TOP
 
 fail_note() { FAIL=$((FAIL + ${2:-1})); FAILED_NAMES="$FAILED_NAMES $1"; }
 
+# cmocka's closing lines: "[  PASSED  ] N test(s)." (skipped ones not included),
+# "[  SKIPPED ] N test(s), listed below:" then one "[  SKIPPED ] name" per test, the same for FAILED
 run_units() {	# $1 = build dir
-	local bin out p f
+	local bin out p f s
 	for bin in "$1"/tests/unit/*; do
 		[ -x "$bin" ] || continue
 		out=$("$bin" 2>&1)
 		local rc=$?
-		printf '%s\n' "$out" | grep -E '^\[ *(PASSED|FAILED|  FAILED|==========) ' | sed "s|^|$(basename "$bin"): |"
+		printf '%s\n' "$out" | grep -E '^\[ *(PASSED|FAILED|SKIPPED|==========) ' | awk '!seen[$0]++' |
+			sed "s|^|$(basename "$bin"): |"
 		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-		PASS=$((PASS + ${p:-0}))
+		s=$(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
+		PASS=$((PASS + ${p:-0})); SKIP=$((SKIP + ${s:-0}))
 		if [ -n "$f" ] && [ "$f" -gt 0 ]; then
 			fail_note "$bin" "$f"
 			printf '%s\n' "$out" | grep -E 'FAILED|error|Error' | head -20
@@ -68,6 +73,7 @@ run_clis() {	# $1 = build dir, $2 = daprof binary
 		read -r np nf ns <<<"$res"
 		PASS=$((PASS + np)); SKIP=$((SKIP + ns))
 		echo "$(basename "$t" .sh) ($(basename "$1")): $np passed, $nf failed, $ns skipped"
+		printf '%s\n' "$out" | grep '^ok [0-9]* # skip ' | sed "s|^|$(basename "$t" .sh): |"
 		if [ "$nf" -gt 0 ] || [ $rc -ne 0 ]; then
 			fail_note "$t" "$(( nf > 0 ? nf : 1 ))"
 			printf '%s\n' "$out" | grep -E '^(not ok|#)' | head -30

@@ -17,7 +17,7 @@ test_expect_success 'one line per backend and primitive, and the choice of auto'
 	test "$(grep -c "^damon tracepoint " out)" = 1 &&
 	test "$(grep -c "^backend sampler " out)" = 1 &&
 	for p in page-idle uffd-wp soft-dirty refs; do
-		test "$(grep -c "^primitive $p  *\(available\|unavailable\): " out)" = 1 || exit 1
+		test "$(grep -c "^primitive $p  *\(available\|unavailable\): " out)" = 1 || return 1
 	done &&
 	test "$(grep -c "^auto " out)" = 1 &&
 	! grep -v "^\(kernel\|damon operations\|damon tracepoint\|backend\|primitive\|auto\) " out
@@ -123,7 +123,13 @@ else
 	test_skip 'it runs unprivileged and says what needs root' 'needs root and setpriv'
 fi
 
-test_expect_code 2 'an argument is a usage error' 'daprof check foo'
-test_expect_success '-h prints the usage' 'daprof check -h | grep -q "^usage: daprof check"'
+test_expect_success 'an argument is a usage error, in one line' '
+	test_expect_code 2 daprof check foo >out 2>err &&
+	one_line err && test ! -s out
+'
+test_expect_success '-h prints the usage' '
+	daprof check -h >out &&
+	grep -q "^usage: daprof check" out
+'
 
 test_done

@@ -57,7 +57,7 @@ test_expect_success '-- CMD: hot and cold globals and heap buffers, at page prec
 '
 
 test_expect_success '-p PID: the same at page precision, and the target runs on unharmed' '
-	"$W/hotcold" 4.5 truth >out & pid=$! &&
+	{ "$W/hotcold" 4.5 truth >out & pid=$!; } &&
 	wait_file truth &&
 	daprof record $FAST -o rec.data -d 3 -p $pid &&
 	unharmed $pid &&
@@ -69,7 +69,7 @@ test_expect_success '-p PID: the same at page precision, and the target runs on 
 # 4 MiB per thread, for the reason above: with 1 MiB buffers one of them scored 0.92-0.97 hot in
 # 4 of 12 ASan runs and 0.88 in one CI run; with 4 MiB, 0.97 or more in 20 ASan runs.
 test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold' '
-	"$W/threads" 3.5 2 truth >out & pid=$! &&
+	{ "$W/threads" 3.5 2 truth >out & pid=$!; } &&
 	wait_file truth &&
 	daprof record $FAST -o rec.data -d 2 -p $pid &&
 	unharmed $pid &&
@@ -84,10 +84,10 @@ test_expect_success 'threads: each thread'"'"'s buffer hot, the shared one cold'
 # the totals. So the typical snapshot (the median) must score >= 0.9, the totals >= 0.8.
 test_expect_success 'a moving hot window is followed: median precision and recall >= 0.9' '
 	daprof record $FAST -o rec.data -- "$W/movewin" 3 1000 truth >/dev/null &&
-	daprof report raw -i rec.data --format csv |
-		awk -v truth=truth -v max=10 -v settle=400000000 -f "$S/score-window.awk" >sc &&
-	awk "\$2 >= 0.8 && \$4 >= 0.8 && \$6 >= 15 && \$8 >= 0.9 && \$10 >= 0.9 { ok = 1 }
-		END { exit !ok }" sc || { cat sc; false; }
+	daprof report raw -i rec.data --format csv >csv &&
+	awk -v truth=truth -v max=10 -v settle=400000000 -f "$S/score-window.awk" csv >sc &&
+	{ awk "\$2 >= 0.8 && \$4 >= 0.8 && \$6 >= 15 && \$8 >= 0.9 && \$10 >= 0.9 { ok = 1 }
+		END { exit !ok }" sc || { cat sc; false; }; }
 '
 
 # Transparent huge pages: a write to a write-protected huge page splits it (the kernel's
@@ -99,7 +99,7 @@ if ! grep -qs "\[always\]\|\[madvise\]" /sys/kernel/mm/transparent_hugepage/enab
 	test_skip 'huge pages' "transparent huge pages are off here"
 else
 test_expect_success 'huge pages: scored right; the cold ones stay whole; the split is told' '
-	"$W/memtouch" 64 25 4 truth huge >out & pid=$! &&
+	{ "$W/memtouch" 64 25 4 truth huge >out & pid=$!; } &&
 	wait_file truth && before=$(thp_huge $pid) &&
 	echo "AnonHugePages before: $before kB" &&
 	test "$before" -ge 49152 &&
@@ -111,7 +111,8 @@ test_expect_success 'huge pages: scored right; the cold ones stay whole; the spl
 	hot hot && cold cold &&
 	msg="uffd-wp splits the transparent huge pages that are written while watched (the target had $((before / 1024)) MiB of them); --primitive refs leaves them whole" &&
 	grep -qxF "daprof: $msg" err &&
-	daprof info -i rec.data | grep -qxF "caveat           $msg"
+	daprof info -i rec.data >info &&
+	grep -qxF "caveat           $msg" info
 '
 fi
 
@@ -122,7 +123,8 @@ test_expect_success 'a changing map: new mappings are watched and the maps are r
 	daprof report raw -i rec.data --format csv >csv &&
 	read -r _ s0 s1 < <(grep "^slots " truth) &&
 	awk -F, -v s0=$s0 -v s1=$s1 "NR > 1 && \$7 > 0 && \$5 < s1 && \$6 > s0 { n++ } END { exit !(n > 0) }" csv &&
-	test "$(daprof info -i rec.data | sed -n "s/^memory maps *//p")" -ge 4
+	daprof info -i rec.data >info &&
+	test "$(sed -n "s/^memory maps *//p" info)" -ge 4
 '
 
 # exec replaces the address space the userfaultfd belongs to: the primitive is opened again on
@@ -131,41 +133,42 @@ test_expect_success '-- CMD that calls exec: the new program is recorded' '
 	daprof record ${FAST#-q} -o rec.data -- sh -c "sleep 0.3; exec \"$W/memtouch\" 32 25 2.5 truth" >out 2>err &&
 	grep -q "^memtouch: " out &&
 	grep -qF "the target called exec 1 time(s)" err &&
-	test "$(daprof info -i rec.data | sed -n "s/^target execs *//p")" = 1 &&
+	daprof info -i rec.data >info &&
+	test "$(sed -n "s/^target execs *//p" info)" = 1 &&
 	score rec.data truth 25 >sc &&
 	hot hot && cold cold
 '
 
 test_expect_success '-p PID that calls exec: followed too, and unharmed' '
-	sh -c "sleep 0.5; exec \"$W/memtouch\" 32 25 2.5 truth" >out & pid=$! &&
+	{ sh -c "sleep 0.5; exec \"$W/memtouch\" 32 25 2.5 truth" >out & pid=$!; } &&
 	sleep 0.1 &&
 	daprof record $FAST -o rec.data -d 2.5 -p $pid &&
 	unharmed $pid && wait $pid && grep -q "^memtouch: " out &&
-	test "$(daprof info -i rec.data | sed -n "s/^target execs *//p")" = 1 &&
+	daprof info -i rec.data >info &&
+	test "$(sed -n "s/^target execs *//p" info)" = 1 &&
 	score rec.data truth 30 >sc &&
 	hot hot && cold cold
 '
 
 # exec into a program that cannot be watched (here: someone else traces it by then, as a
 # set-uid program would refuse a non-root recorder): the recording ends, finalized, and says why
-test_expect_code 1 'exec into a program that cannot be watched: the recording ends and says why' '
-	sh -c "sleep 1.2; exec \"$W/memtouch\" 16 25 1.5" >out & pid=$!
-	sleep 0.1
-	{ "$DAPROF" record $FAST -o rec.data -d 4 -p $pid 2>err & rec=$!; }
-	sleep 0.5
-	"$W/attacher" $pid 4 >att & att=$!
-	wait $rec; rc=$?
-	kill $att; wait $att; wait $pid
-	cat err
+test_expect_success 'exec into a program that cannot be watched: the recording ends and says why' '
+	{ sh -c "sleep 1.2; exec \"$W/memtouch\" 16 25 1.5" >out & pid=$!; } &&
+	sleep 0.1 &&
+	{ "$DAPROF" record $FAST -o rec.data -d 4 -p $pid 2>err & rec=$!; } &&
+	sleep 0.5 &&
+	{ "$W/attacher" $pid 4 >att & att=$!; } &&
+	test_when_finished "kill $att 2>/dev/null; wait" &&
+	test_expect_code 1 wait $rec &&
 	one_line err &&
 	grep -q "monitoring stopped: the target called exec, and uffd-wp cannot watch the new program: cannot attach to pid $pid: it is already traced by pid $att" err &&
 	grep -q "^seized$" att &&
-	daprof info -i rec.data | grep -q "closed cleanly" &&
-	(exit $rc)
+	daprof info -i rec.data >info &&
+	grep -q "closed cleanly" info
 '
 
 test_expect_success 'a target asleep in nanosleep() sleeps exactly as long' '
-	"$W/blocker" sleep 2000 res & pid=$! &&
+	{ "$W/blocker" sleep 2000 res & pid=$!; } &&
 	wait_file res.pid &&
 	sleep 0.2 && daprof record $FAST -o rec.data -d 0.4 -p $pid &&
 	unharmed $pid && wait $pid &&
@@ -175,8 +178,8 @@ test_expect_success 'a target asleep in nanosleep() sleeps exactly as long' '
 '
 
 test_expect_success 'a target blocked in read() goes on reading, and gets its data' '
-	mkfifo fifo
-	{ "$W/blocker" read res <fifo & pid=$!; }
+	mkfifo fifo &&
+	{ "$W/blocker" read res <fifo & pid=$!; } &&
 	exec 3>fifo &&
 	wait_file res.pid &&
 	sleep 0.2 && daprof record $FAST -o rec.data -d 0.4 -p $pid &&
@@ -186,7 +189,7 @@ test_expect_success 'a target blocked in read() goes on reading, and gets its da
 '
 
 test_expect_success 'a signal sent while recording reaches the target' '
-	"$W/blocker" sleep 3000 res & pid=$! &&
+	{ "$W/blocker" sleep 3000 res & pid=$!; } &&
 	wait_file res.pid &&
 	{ "$DAPROF" record $FAST -o rec.data -d 0.6 -p $pid & rec=$!; } &&
 	sleep 0.3 && kill -USR1 $pid &&
@@ -195,7 +198,7 @@ test_expect_success 'a signal sent while recording reaches the target' '
 '
 
 test_expect_success 'a stopped target stays stopped' '
-	"$W/blocker" sleep 600 res & pid=$! &&
+	{ "$W/blocker" sleep 600 res & pid=$!; } &&
 	wait_file res.pid &&
 	kill -STOP $pid && sleep 0.1 &&
 	daprof record $FAST -o rec.data -d 0.3 -p $pid &&

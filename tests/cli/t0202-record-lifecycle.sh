@@ -8,7 +8,12 @@ W=$DAPROF_BUILD/tests/workloads
 FAST="-s 2ms -a 40ms -u 200ms"
 
 wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
-snapshots() { daprof info -i "$1" | sed -n "s/^snapshots *\([0-9]*\).*/\1/p"; }
+snapshots() {	# FILE OP N: "daprof info" reads FILE and counts OP N snapshots
+	local n
+	daprof info -i "$1" >"$1.info" &&
+	n=$(sed -n "s/^snapshots *\([0-9]*\).*/\1/p" "$1.info") &&
+	test "$n" "$2" "$3" || { echo "snapshots: $1 holds \"$n\", expected $2 $3"; return 1; }
+}
 unharmed() {
 	grep -q "^TracerPid:[[:space:]]*0$" /proc/$1/status &&
 	! grep "^VmFlags:" /proc/$1/smaps | grep -q " uw"
@@ -20,7 +25,7 @@ test_expect_success 'a command that exits ends the recording, finalized' '
 	test $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 &&
 	tail -1 err | grep -q "^daprof: wrote [0-9]* snapshots (.*) to .rec.data.: the target exited$" &&
 	daprof info -i rec.data >info && grep -q "closed cleanly" info &&
-	test "$(snapshots rec.data)" -ge 5 &&
+	snapshots rec.data -ge 5 &&
 	! grep -q "called exec" err && ! grep -q "^target execs" info
 '
 
@@ -30,12 +35,12 @@ test_expect_success 'the command'"'"'s stdin and stdout pass through; its status
 '
 
 test_expect_success 'SIGINT finalizes the file and leaves the target unharmed' '
-	"$W/hotcold" 5 truth >/dev/null & pid=$! &&
+	{ "$W/hotcold" 5 truth >/dev/null & pid=$!; } &&
 	wait_file truth &&
 	{ "$DAPROF" record -q $FAST -o rec.data -p $pid & rec=$!; } &&
 	sleep 1.2 && kill -INT $rec && wait $rec &&
-	daprof info -i rec.data | grep -q "closed cleanly" &&
-	test "$(snapshots rec.data)" -ge 10 &&
+	daprof info -i rec.data >info && grep -q "closed cleanly" info &&
+	snapshots rec.data -ge 10 &&
 	unharmed $pid && kill $pid
 '
 
@@ -44,13 +49,13 @@ test_expect_success 'SIGTERM finalizes the file and ends a launched command' '
 	wait_file truth && sleep 0.5 &&
 	kill -TERM $rec && wait $rec &&
 	grep -q ": interrupted$" err &&
-	daprof info -i rec.data | grep -q "closed cleanly" &&
+	daprof info -i rec.data >info && grep -q "closed cleanly" info &&
 	child=$(sed -n "s/^daprof: recording command, pid \([0-9]*\) .*/\1/p" err) &&
 	test -n "$child" && ! kill -0 $child 2>/dev/null
 '
 
 test_expect_success '-d ends the recording on time' '
-	"$W/hotcold" 4 truth >/dev/null & pid=$! &&
+	{ "$W/hotcold" 4 truth >/dev/null & pid=$!; } &&
 	wait_file truth &&
 	start=$(date +%s%N) &&
 	daprof record $FAST -o rec.data -d 0.8 -p $pid 2>err &&
@@ -61,14 +66,15 @@ test_expect_success '-d ends the recording on time' '
 '
 
 test_expect_success 'kill -9 of the recorder: flushed chunks read back, the target is unharmed' '
-	"$W/hotcold" 6 truth >/dev/null & pid=$! &&
+	{ "$W/hotcold" 6 truth >/dev/null & pid=$!; } &&
 	wait_file truth &&
 	{ "$DAPROF" record -q $FAST -o rec.data -p $pid & rec=$!; } &&
-	sleep 2.5 && kill -9 $rec && wait $rec || true &&
+	sleep 2.5 && kill -9 $rec && test_expect_code 137 wait $rec &&
 	daprof info -i rec.data >info 2>&1 &&
 	grep -q "not closed cleanly" info &&
-	test "$(snapshots rec.data)" -ge 20 &&
-	daprof report raw -i rec.data --format csv | tail -1 | grep -q "^[0-9]" &&
+	snapshots rec.data -ge 20 &&
+	daprof report raw -i rec.data --format csv >csv &&
+	tail -1 csv | grep -q "^[0-9]" &&
 	sleep 0.1 && unharmed $pid && kill $pid
 '
 
@@ -76,7 +82,7 @@ test_expect_success 'an existing output file is kept as FILE.old' '
 	echo old >rec.data &&
 	daprof record -q $FAST -o rec.data -d 0.3 -- "$W/hotcold" 1 truth >/dev/null &&
 	test "$(cat rec.data.old)" = old &&
-	daprof info -i rec.data | grep -q "closed cleanly"
+	daprof info -i rec.data >info && grep -q "closed cleanly" info
 '
 
 test_expect_success '-q: nothing on stderr' '
@@ -109,16 +115,17 @@ test_expect_success 'metadata, memory maps and resource use are recorded' '
 	grep -q "^kernel  *$(uname -r)$" info &&
 	test "$(sed -n "s/^memory maps *//p" info)" -ge 2 &&
 	grep -q "^overhead  *recorder [0-9.]*% of a core, target [0-9.]*%" info &&
-	daprof report raw -i rec.data --format json | grep -q "\"page_size\": \"$(getconf PAGESIZE)\""
+	daprof report raw -i rec.data --format json >json &&
+	grep -q "\"page_size\": \"$(getconf PAGESIZE)\"" json
 '
 
 test_expect_success '-p with a thread id records its process, and says so' '
-	"$W/threads" 2 2 truth >out & pid=$! &&
+	{ "$W/threads" 2 2 truth >out & pid=$!; } &&
 	wait_file truth &&
 	tid=$(ls /proc/$pid/task | grep -vx "$pid" | head -1) && test -n "$tid" &&
 	daprof record $FAST -o rec.data -d 0.5 -p $tid 2>err &&
 	grep -qxF "daprof: pid $tid is a thread of process $pid: recording the process" err &&
-	daprof info -i rec.data | grep -q "^targets  *0: pid $pid .threads." &&
+	daprof info -i rec.data >info && grep -q "^targets  *0: pid $pid .threads." info &&
 	wait $pid
 '
 

@@ -120,11 +120,10 @@ test_expect_success 'mkdamo and mkrec --synth describe the same data' '
 	csv synth.data >want && csv conv.data >got && cmp want got && test $(wc -l <got) = 481
 '
 
-test_expect_code 1 'an existing output is kept without --force' '
+test_expect_success 'an existing output is kept without --force' '
 	echo precious >out.data &&
-	daprof convert "$D/v33.data" out.data 2>err; rc=$?
-	one_line err && grep -q "exists" err && grep -qx precious out.data && exit $rc
-	exit 99
+	test_expect_code 1 daprof convert "$D/v33.data" out.data 2>err &&
+	one_line err && grep -q "exists" err && grep -qx precious out.data
 '
 
 test_expect_success '--force overwrites' '
@@ -136,11 +135,10 @@ test_expect_success '--force overwrites' '
 
 # bad_input NAME FILE WORDS: exit 1, one line naming the problem, no output, no temp file left
 bad_input() {
-	test_expect_code 1 "bad input: $1" "
-		daprof convert '$2' out.data 2>err; rc=\$?
+	test_expect_success "bad input: $1" "
+		test_expect_code 1 daprof convert '$2' out.data 2>err &&
 		one_line err && grep -q '$3' err && test ! -e out.data &&
-		test -z \"\$(ls | grep -v '^err\$')\" && exit \$rc
-		exit 99
+		test -z \"\$(ls -A | grep -v '^err\$')\"
 	"
 }
 head -c 300 "$D/v33.data" >"$TEST_ROOT/in-truncated"
@@ -158,18 +156,20 @@ bad_input 'a daprof recording' "$DAPROF_TOP/tests/fuzz/corpus/recording/small.da
 bad_input 'no such file' "$TEST_ROOT/nonexistent" 'No such file'
 bad_input 'a directory' "$TEST_ROOT" 'Is a directory'
 
-test_expect_code 1 'an output in a missing directory' '
-	daprof convert "$D/v33.data" nodir/out.data 2>err; rc=$?
-	one_line err && grep -q "cannot write" err && test -z "$(ls | grep -v "^err$")" && exit $rc
-	exit 99
+test_expect_success 'an output in a missing directory' '
+	test_expect_code 1 daprof convert "$D/v33.data" nodir/out.data 2>err &&
+	one_line err && grep -q "cannot write" err && test -z "$(ls -A | grep -v "^err$")"
 '
 
 test_expect_success '-h prints the usage' '
 	daprof convert -h >out && grep -q "^usage: daprof convert" out
 '
-test_expect_code 2 'no arguments' 'daprof convert 2>err; rc=$?; one_line err || exit 99; exit $rc'
-test_expect_code 2 'one argument' 'daprof convert "$D/v33.data" 2>err; rc=$?; one_line err || exit 99; exit $rc'
-test_expect_code 2 'three arguments' 'daprof convert a b c 2>err; rc=$?; one_line err || exit 99; exit $rc'
-test_expect_code 2 'unknown option' 'daprof convert --frobnicate a b 2>err; rc=$?; one_line err || exit 99; exit $rc'
+test_expect_success 'no arguments' 'test_expect_code 2 daprof convert 2>err && one_line err'
+test_expect_success 'one argument' 'test_expect_code 2 daprof convert "$D/v33.data" 2>err && one_line err'
+test_expect_success 'three arguments' 'test_expect_code 2 daprof convert a b c 2>err && one_line err'
+test_expect_success 'unknown option' '
+	test_expect_code 2 daprof convert --frobnicate a b 2>err &&
+	one_line err && grep -q "unknown option .--frobnicate." err
+'
 
 test_done

@@ -49,15 +49,15 @@ if true; then
 		grep -q "admin/kdamonds/0/state off = 0" "$M/fake/log" &&
 		[ "$(cat "$M/admin/kdamonds/nr_kdamonds")" = 0 ]
 	'
-	test_expect_code 1 'another kdamond running: one line, exit 1' '
+	test_expect_success 'another kdamond running: one line, exit 1' '
 		echo 1 >"$M/admin/kdamonds/nr_kdamonds" && echo 1 >"$M/admin/kdamonds/0/contexts/nr_contexts" &&
 		echo paddr >"$M/admin/kdamonds/0/contexts/0/operations" &&
 		echo 1 >"$M/admin/kdamonds/0/contexts/0/targets/nr_targets" &&
+		test_when_finished "echo 0 >\"\$M/admin/kdamonds/nr_kdamonds\"" &&
 		echo on >"$M/admin/kdamonds/0/state" &&
-		daprof record --backend damon -d 1 -p $TARGET -o busy.data 2>err; rc=$?
-		echo off >"$M/admin/kdamonds/0/state"; echo 0 >"$M/admin/kdamonds/nr_kdamonds"
-		one_line err && grep -q "DAMON is in use by another kdamond" err && [ ! -e busy.data ] &&
-		exit $rc
+		test_when_finished "echo off >\"\$M/admin/kdamonds/0/state\"" &&
+		test_expect_code 1 daprof record --backend damon -d 1 -p $TARGET -o busy.data 2>err &&
+		one_line err && grep -q "DAMON is in use by another kdamond" err && test ! -e busy.data
 	'
 fi
 kill $TARGET; wait $TARGET 2>/dev/null
@@ -67,10 +67,11 @@ fake_up --ops paddr
 sleep 1000 & TARGET=$!
 export DAPROF_SYSFS_ROOT=$M/admin
 if true; then
-	test_expect_code 1 'a paddr-only kernel is named in one line' '
-		daprof record --backend damon -d 1 -p $TARGET -o p.data 2>err; rc=$?
+	test_expect_success 'a paddr-only kernel is named in one line' '
+		test_expect_code 1 daprof record --backend damon -d 1 -p $TARGET -o p.data 2>err &&
 		one_line err && grep -q "this kernel'"'"'s DAMON offers only paddr" err &&
-		[ "$(cat "$M/admin/kdamonds/nr_kdamonds")" = 0 ] && exit $rc
+		test ! -e p.data &&
+		test "$(cat "$M/admin/kdamonds/nr_kdamonds")" = 0
 	'
 fi
 kill $TARGET; wait $TARGET 2>/dev/null

@@ -90,8 +90,10 @@ test_expect_success 'the image is the same on every run, with every colour map a
 
 test_expect_success '-o - writes the image to a pipe' '
 	three rec.data &&
-	daprof report heatmap -i rec.data -o - | cat >piped.png &&
-	is_png piped.png
+	{ daprof report heatmap -i rec.data -o - 2>err; echo $? >rc; } | cat >piped.png &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	is_png piped.png &&
+	! test -e heatmap.png && ! test -e ./-
 '
 
 test_expect_success '--tsv prints the cells worked out by hand' '
@@ -157,54 +159,46 @@ test_expect_success 'a damaged recording gives a warning and still an image' '
 	is_png d.png
 '
 
-test_expect_code 1 'a file that is not a recording fails in one line, leaving no image' '
+test_expect_success 'a file that is not a recording fails in one line, leaving no image' '
 	echo "not a recording" >bad.data &&
-	daprof report heatmap -i bad.data 2>err;
-	rc=$? &&
-	one_line err &&
-	! test -e heatmap.png &&
-	exit $rc
+	test_expect_code 1 daprof report heatmap -i bad.data 2>err &&
+	one_line err && grep -q "not a daprof recording" err &&
+	! test -e heatmap.png
 '
 
-test_expect_code 1 'an unwritable output fails in one line, leaving nothing behind' '
+test_expect_success 'an unwritable output fails in one line, leaving nothing behind' '
 	three rec.data &&
 	mkdir out &&
-	daprof report heatmap -i rec.data -o out/no/such/dir.png 2>err;
-	rc=$? &&
+	test_expect_code 1 daprof report heatmap -i rec.data -o out/no/such/dir.png 2>err &&
 	one_line err &&
-	test -z "$(ls out)" &&
-	exit $rc
+	test -z "$(ls -A out)"
 '
 
-test_expect_code 1 'a time range after the end fails in one line' '
+test_expect_success 'a time range after the end fails in one line' '
 	small rec.data &&
-	daprof report heatmap -i rec.data --time-range 10s 20s 2>err;
-	rc=$? &&
+	test_expect_code 1 daprof report heatmap -i rec.data --time-range 10s 20s 2>err &&
 	one_line err &&
-	grep -q "no snapshots in the selected" err &&
-	exit $rc
+	grep -q "no snapshots in the selected" err
 '
 
-test_expect_code 1 '--percent needs the sampling interval' '
+test_expect_success '--percent needs the sampling interval' '
 	"$MKREC" rec.data <<-EOF &&
 	snap 0 0 100
 	r 0x1000 0x2000 1 0
 	EOF
-	daprof report heatmap -i rec.data --percent --tsv 2>err;
-	rc=$? &&
-	one_line err &&
-	exit $rc
+	test_expect_code 1 daprof report heatmap -i rec.data --percent --tsv >out 2>err &&
+	one_line err && grep -q "sampl" err &&
+	test ! -s out
 '
 
 for bad in "--colormap jet" "--time-range 5s 2s" "--time-range 5s" "--width abc" \
 	"--addr-range 0x2000 0x1000" "-o x.png --ascii" "--width 100" "--bogus" "extra"; do
-	test_expect_code 2 "bad usage '$bad' fails in one line" "
+	test_expect_success "bad usage '$bad' fails in one line" "
 		small rec.data &&
-		daprof report heatmap -i rec.data $bad 2>err;
-		rc=\$? &&
-		head -1 err | grep -q '^daprof: ' &&
-		! test -e heatmap.png &&
-		exit \$rc
+		test_expect_code 2 daprof report heatmap -i rec.data $bad >out 2>err &&
+		one_line err &&
+		grep -q '^daprof: .* (see .daprof report heatmap -h.)\$' err &&
+		test ! -s out && ! test -e heatmap.png && ! test -e x.png
 	"
 done
 

@@ -124,8 +124,8 @@ test_expect_success 'a damaged recording gives a warning and the rest' '
 		echo "meta aggr_us 100000"
 		for k in $(seq 0 39); do
 			echo "snap 0 $((k * 100)) $((k * 100 + 100))"
-			echo "r 0x10000 0x20000 1 0"
-			echo flush
+			echo "r 0x10000 0x20000 1 0" &&
+			echo flush || return 1
 		done
 	} | "$MKREC" rec.data &&
 	size=$(stat -c %s rec.data) &&
@@ -136,40 +136,36 @@ test_expect_success 'a damaged recording gives a warning and the rest' '
 	grep -q "^50,65536$" out
 '
 
-test_expect_code 1 'skipping every snapshot fails in one line' '
+test_expect_success 'skipping every snapshot fails in one line' '
 	ten rec.data &&
-	daprof report wss -i rec.data --skip-snapshots 10 2>err;
-	rc=$? &&
+	test_expect_code 1 daprof report wss -i rec.data --skip-snapshots 10 >out 2>err &&
 	one_line err &&
-	exit $rc
+	test ! -s out
 '
 
-test_expect_code 1 'a file that is not a recording fails in one line' '
+test_expect_success 'a file that is not a recording fails in one line' '
 	echo "not a recording" >bad.data &&
-	daprof report wss -i bad.data 2>err;
-	rc=$? &&
-	one_line err &&
-	exit $rc
+	test_expect_code 1 daprof report wss -i bad.data >out 2>err &&
+	one_line err && grep -q "not a daprof recording" err &&
+	test ! -s out
 '
 
-test_expect_code 1 'an unwritable plot fails in one line and leaves nothing' '
+test_expect_success 'an unwritable plot fails in one line and leaves nothing' '
 	ten rec.data &&
 	mkdir out &&
-	daprof report wss -i rec.data --plot out/no/dir/wss.png >/dev/null 2>err;
-	rc=$? &&
+	test_expect_code 1 daprof report wss -i rec.data --plot out/no/dir/wss.png >/dev/null 2>err &&
 	one_line err &&
-	test -z "$(ls out)" &&
-	exit $rc
+	test -z "$(ls -A out)"
 '
 
 for bad in "--percentiles 101" "--percentiles 5,x" "--percentiles ''" "--format xml" \
 	"--min-accesses -1" "--skip-snapshots lots" "--bogus" "extra"; do
-	test_expect_code 2 "bad usage $bad fails in one line" "
+	test_expect_success "bad usage $bad fails in one line" "
 		ten rec.data &&
-		daprof report wss -i rec.data $bad 2>err;
-		rc=\$? &&
+		test_expect_code 2 daprof report wss -i rec.data $bad >out 2>err &&
 		one_line err &&
-		exit \$rc
+		grep -q '^daprof: .* (see .daprof report wss -h.)\$' err &&
+		test ! -s out
 	"
 done
 
