@@ -27,12 +27,13 @@ test_expect_success 'a directory is refused before the command is started, and l
 # a process traced by someone else: attaching to it would fail with "already traced"; the
 # output is refused first, so the error is about the output
 test_expect_success 'a bad output is refused before a running target is looked at' '
-	"$W/traced" 5 beat & tracer=$! &&
+	{ "$W/traced" 5 beat & tracer=$!; } &&
+	test_when_finished "kill \$tracer 2>/dev/null; wait \$tracer; true" &&
 	wait_file beat.pid && pid=$(cat beat.pid) &&
 	test_expect_code 1 daprof record -q -b sampler --primitive uffd-wp -o nodir/x -p $pid 2>err &&
 	one_line err && grep -q "nodir/x" err && ! grep -q "traced" err &&
 	grep -q "^TracerPid:[[:space:]]*$tracer$" /proc/$pid/status &&
-	kill $pid $tracer && { wait $tracer || true; }
+	kill $pid
 '
 
 test_expect_success 'a recording that starts: FILE.old is the old FILE, no stray file' '

@@ -22,7 +22,7 @@ accessed_snapshots() {
 # record_leaderless PRIMITIVE pid|tid: start the workload, wait for its leader to be a zombie,
 # record it for 1 s by the id asked for, and check what came out
 record_leaderless() {
-	"$W/leaderless" 4 2 out & pid=$! &&
+	{ "$W/leaderless" 4 2 out & pid=$!; } &&
 	wait_file out &&
 	for _ in $(seq 100); do
 		grep -q "^State:[[:space:]]*Z" /proc/$pid/status && break; sleep 0.02
@@ -48,7 +48,7 @@ test_expect_success 'refs: an exited main thread, recorded by a worker'"'"'s thr
 '
 
 test_expect_success 'a process whose every thread has exited is refused in one line' '
-	"$W/leaderless" 0.3 1 out & pid=$! &&
+	{ "$W/leaderless" 0.3 1 out & pid=$!; } &&
 	wait_file out && sleep 0.6 &&
 	test_must_fail daprof record -q $FAST --primitive refs -o rec.data -p $pid 2>err &&
 	one_line err && ! test -e rec.data &&
