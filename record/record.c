@@ -688,6 +688,8 @@ fail:
 		kill(child, SIGKILL);
 		finish_child(child, 0);
 	}
+	if (ms.have)
+		pm_release(&ms.last);
 	pm_buildids_free(ms.ids);
 	dpf_meta_release(&meta);
 	return ret;
