@@ -34,7 +34,12 @@ record_leaderless() {
 	daprof info -i rec.data >info &&
 	grep -q "closed cleanly" info &&
 	grep -q "^targets  *0: pid $pid " info &&
-	test "$(accessed_snapshots rec.data out)" -ge 10 &&
+	n=$(accessed_snapshots rec.data out) &&
+	total=$(awk "\$1 == \"snapshots\" && \$2 ~ /^[0-9]+\$/ { print \$2 }" info) &&
+	# the workers write their buffers all the time: most snapshots show it (on a loaded
+	# machine a 1 s run may have only a few snapshots: the share counts, not the number)
+	{ test "$total" -ge 3 && test $((n * 10)) -ge $((total * 8)) ||
+	  { echo "$n of $total snapshots show the workers accessed"; cat info; false; }; } &&
 	kill -0 $pid && grep -q "^TracerPid:[[:space:]]*0$" /proc/$(awk "/^tid/ { print \$2; exit }" out)/status &&
 	kill $pid
 }
