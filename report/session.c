@@ -32,6 +32,8 @@ struct session {
 	struct dpf_reader *r;
 	struct session_filter f;
 	struct session_facts facts;
+	struct dpf_meta meta;	/* the final merged metadata, a copy: the facts point into it, and
+				 * a pass merges the metadata chunks into the reader's again */
 	char (*names)[64];	/* made-up display names ("pid N", "target N") */
 	/* damage */
 	void (*on_damage)(void *arg, const struct dpf_damage *d);
@@ -66,7 +68,7 @@ static const char *meta_str(const struct dpf_meta *m, const char *key)
 
 static int make_facts(struct session *s)
 {
-	const struct dpf_meta *m = dpf_reader_meta(s->r);
+	const struct dpf_meta *m = &s->meta;
 	struct session_facts *f = &s->facts;
 	uint64_t n = dpf_meta_get_u64(m, "nr_targets", 0);
 	char key[64];
@@ -93,6 +95,9 @@ static int make_facts(struct session *s)
 		snprintf(key, sizeof(key), "target.%u.comm", i);
 		if (meta_str(m, key))
 			n = i + 1;
+		snprintf(key, sizeof(key), "target.%u.cmdline", i);
+		if (meta_str(m, key))
+			n = i + 1;
 	}
 	if (n > DPF_MAX_TARGETS)
 		n = DPF_MAX_TARGETS;
@@ -111,6 +116,7 @@ static int make_facts(struct session *s)
 		t->cmdline = meta_str(m, key);
 		snprintf(key, sizeof(key), "target.%u.pid", i);
 		t->pid = dpf_meta_get_u64(m, key, 0);
+		t->named = t->comm || t->cmdline || meta_str(m, key);
 		if (meta_str(m, key))
 			snprintf(s->names[i], sizeof(s->names[i]), "pid %s", meta_str(m, key));
 		else
@@ -167,6 +173,7 @@ int session_open(struct session **out, const char *path, const struct session_fi
 	else
 		s->f = (struct session_filter)SESSION_FILTER_INIT;
 	s->win_hi = UINT64_MAX;
+	dpf_meta_init(&s->meta);
 	s->path = strdup(strcmp(path, "-") ? path : "/dev/stdin");
 	if (!s->path) {
 		free(s);
@@ -183,7 +190,11 @@ int session_open(struct session **out, const char *path, const struct session_fi
 		goto fail;
 	dpf_reader_set_skip(s->r, NULL, NULL);
 	dpf_reader_rewind(s->r);
-	ret = make_facts(s);
+	for (size_t i = 0; i < dpf_reader_meta(s->r)->nr && !ret; i++)
+		ret = dpf_meta_set(&s->meta, dpf_reader_meta(s->r)->entries[i].key,
+				   dpf_reader_meta(s->r)->entries[i].value);
+	if (!ret)
+		ret = make_facts(s);
 	if (ret)
 		goto fail;
 	if (s->f.time_range && dpf_reader_closed_cleanly(s->r) &&
@@ -213,6 +224,7 @@ void session_close(struct session *s)
 	if (!s)
 		return;
 	dpf_reader_close(s->r);
+	dpf_meta_release(&s->meta);
 	release_kept(s);
 	free(s->facts.targets);
 	free(s->names);
@@ -226,6 +238,11 @@ void session_close(struct session *s)
 const char *session_path(const struct session *s)
 {
 	return s->path;
+}
+
+const struct session_filter *session_get_filter(const struct session *s)
+{
+	return &s->f;
 }
 
 struct dpf_reader *session_reader(const struct session *s)
@@ -249,7 +266,7 @@ uint64_t session_damage(const struct session *s, uint64_t *bytes)
 
 const struct dpf_meta *session_meta(const struct session *s)
 {
-	return dpf_reader_meta(s->r);
+	return &s->meta;
 }
 
 const struct session_facts *session_facts(const struct session *s)

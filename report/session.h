@@ -38,6 +38,7 @@ struct session_target {
 	const char *comm;	/* NULL when not recorded */
 	const char *cmdline;
 	uint64_t pid;		/* 0 when not recorded */
+	int named;		/* 1: the metadata gives a cmdline, comm or pid */
 };
 
 /* What the final merged metadata says, typed. Strings are NULL when not recorded. */
@@ -92,6 +93,7 @@ struct session;
 int session_open(struct session **out, const char *path, const struct session_filter *f);
 void session_close(struct session *s);
 const char *session_path(const struct session *s);
+const struct session_filter *session_get_filter(const struct session *s);
 /* session_reader() - the reader underneath, for its version and size (not for reading). */
 struct dpf_reader *session_reader(const struct session *s);
 

@@ -222,6 +222,14 @@ static void test_final_meta(void **state)
 	assert_null(session_target(s, 7));
 	assert_string_equal(fa->source_line, "backend: test");
 	assert_string_equal(dpf_meta_get(session_meta(s), "target.0.comm"), "late");
+	/* still so after a pass, which merges the metadata chunks into the reader's again */
+	{
+		struct seen v = { 0 };
+
+		assert_int_equal(session_process(s, &tool, &v), 0);
+	}
+	assert_string_equal(session_target(s, 0)->name, "late");
+	assert_int_equal(session_facts(s)->aggr_us, 1000);
 	session_close(s);
 }
 
