@@ -15,6 +15,8 @@
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "format/dpf.h"
+#include "report/session.h"
+#include "report/text.h"
 #include "format/outfile.h"
 #include "viz/png.h"
 
@@ -208,6 +210,27 @@ int cmd_open_recording(const char *path, struct dpf_reader **r)
 	return ret;
 }
 
+int cmd_open_session(const char *path, const struct session_filter *f, struct session **s)
+{
+	struct dpf_reader *r;
+	int ret = session_open(s, path, f);
+
+	if (!ret) {
+		session_on_damage(*s, cmd_warn_damage_cb, (void *)path);
+		return 0;
+	}
+	if (ret == -ENOMEM || ret == -EINVAL) {
+		dp_error(ret, "cannot read '%s'", path);
+		return ret;
+	}
+	/* the reader's own words, naming both versions for a newer one */
+	if (!cmd_open_recording(path, &r)) {
+		dpf_reader_close(r);
+		dp_error(ret, "cannot read '%s'", path);
+	}
+	return ret;
+}
+
 void cmd_warn_damage(const char *path, const struct dpf_damage *d)
 {
 	dp_warn("'%s': %s at offset %llu, %llu bytes skipped", path, d->reason,
@@ -263,32 +286,6 @@ const char *dp_fmt_time(char *buf, uint64_t ns)
 	return buf;
 }
 
-/*
- * The length (2 to 4) of the well-formed UTF-8 sequence at @s, or 0: no overlong forms, no
- * surrogates, nothing past U+10FFFF (RFC 3629).
- */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)	/* the NUL terminator stops here too */
-			return 0;
-	return n;
-}
-
 void dp_json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -296,7 +293,7 @@ void dp_json_string(const char *str)
 
 	putchar('"');
 	while (*s) {
-		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		size_t n = *s < 0x80 ? 1 : report_utf8_len(s);
 
 		if (*s == '"' || *s == '\\')
 			printf("\\%c", *s);
@@ -313,30 +310,7 @@ void dp_json_string(const char *str)
 
 char *dp_text_escape(char *dst, size_t size, const char *src)
 {
-	const unsigned char *s = (const unsigned char *)src;
-	size_t o = 0;
-
-	if (!size)
-		return dst;
-	while (*s) {
-		size_t n = *s < 0x80 ? 1 : utf8_len(s);
-		char e[8];
-		size_t en;
-
-		if (*s == '\n' || *s == '\t' || *s == '\r')
-			en = snprintf(e, sizeof(e), "\\%c", *s == '\n' ? 'n' : *s == '\t' ? 't' : 'r');
-		else if (*s < 0x20 || *s == 0x7f || !n)
-			en = snprintf(e, sizeof(e), "\\x%02x", *s);
-		else
-			en = 0;
-		if (o + (en ? en : n) >= size)
-			break;
-		memcpy(dst + o, en ? e : (const char *)s, en ? en : n);
-		o += en ? en : n;
-		s += n ? n : 1;
-	}
-	dst[o] = '\0';
-	return dst;
+	return report_text_escape(dst, size, src);
 }
 
 void dp_text_puts(const char *s)

@@ -58,6 +58,13 @@ const char *cmd_input_path(const char *arg);
 /* cmd_open_recording() - open @path; on failure print why (naming both versions for a newer
  * major). Return: 0 or -errno (already reported). */
 int cmd_open_recording(const char *path, struct dpf_reader **r);
+struct session;
+struct session_filter;
+/*
+ * cmd_open_session() - open a reading session on @path with filter @f (NULL: none), damage
+ * warned about on stderr as it is met; on failure print why. Return: 0 or -errno (reported).
+ */
+int cmd_open_session(const char *path, const struct session_filter *f, struct session **s);
 /* cmd_warn_damage() - one warning line for a damaged part of @path. */
 void cmd_warn_damage(const char *path, const struct dpf_damage *d);
 /* cmd_warn_damage_cb() - the same as a report/ damage callback; @arg is the path. */

@@ -71,12 +71,4 @@ void dpf_encode_meta(struct dpf_buf *out, const struct dpf_meta *m);
  */
 int dpf_decode_meta(struct dpf_cursor *in, struct dpf_meta *m);
 
-struct dpf_index_entry {
-	uint64_t offset;	/* of the first chunk it covers */
-	uint64_t first_start_ns;
-	uint64_t last_end_ns;
-	uint64_t nr_snapshots;
-	uint64_t nr_regions;
-};
-
 #endif /* DPF_CODEC_H */

@@ -21,6 +21,11 @@ struct dpf_reader {
 	uint64_t end;		/* where chunks stop: the trailer, or the file size */
 	unsigned major, minor;
 	int clean;		/* valid trailer seen at open */
+	uint64_t index_off;	/* of the INDEX chunk, when clean */
+	uint64_t first_pos;	/* the first chunk after the one reader_init() read */
+	uint64_t chunks_read;	/* payloads inflated */
+	int (*skip)(void *arg, uint32_t type, uint64_t offset);	/* chunks passed over */
+	void *skip_arg;
 	struct dpf_meta meta;
 	struct dpf_codec codec;
 	uint8_t *piece;		/* READ_PIECE bytes: the stored payload passes through it */
@@ -119,6 +124,7 @@ static void check_trailer(struct dpf_reader *r)
 	    index_off > r->size - DPF_TRAILER_SIZE)
 		return;
 	r->clean = 1;
+	r->index_off = index_off;
 	r->end = r->size - DPF_TRAILER_SIZE;
 }
 
@@ -201,8 +207,8 @@ static int inflate_payload(struct dpf_reader *r, uint64_t off, const struct dpf_
 }
 
 /*
- * Load the chunk at r->pos into r->raw. Return: 1 loaded (*ch filled), 0 end, -EBADMSG damaged
- * (*skip = bytes to skip), other -errno fatal.
+ * Load the chunk at r->pos into r->raw. Return: 1 loaded (*ch filled), 2 passed over as r->skip
+ * asked (*skip = its bytes), 0 end, -EBADMSG damaged (*skip = bytes to skip), other -errno fatal.
  */
 static int load_chunk(struct dpf_reader *r, struct dpf_chunk_header *ch, uint64_t *skip,
 		      const char **why)
@@ -240,9 +246,12 @@ static int load_chunk(struct dpf_reader *r, struct dpf_chunk_header *ch, uint64_
 		*why = "stored chunk with inconsistent sizes";
 		return -EBADMSG;
 	}
+	if (r->skip && r->skip(r->skip_arg, ch->type, r->pos))
+		return 2;
 	ret = raw_reserve(r, ch->raw_size);
 	if (ret)
 		return ret;
+	r->chunks_read++;
 	ret = inflate_payload(r, r->pos + DPF_CHUNK_HEADER_SIZE, ch, why);
 	if (ret)
 		return ret;
@@ -352,6 +361,10 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 		}
 		if (ret < 0)
 			return ret;
+		if (ret == 2) {
+			r->pos += skip;
+			continue;
+		}
 		r->cur_off = r->pos;
 		r->pos += skip;
 		dpf_codec_reset(&r->codec);	/* frees a big earlier chunk's region arrays */
@@ -428,6 +441,7 @@ static int reader_init(struct dpf_reader *r)
 		else
 			dpf_meta_release(&r->meta);	/* next() reports it as damage */
 	}
+	r->first_pos = r->pos;
 	return 0;
 }
 
@@ -565,4 +579,72 @@ void dpf_reader_close(struct dpf_reader *r)
 	free(r->piece);
 	free(r->raw.data);
 	free(r);
+}
+
+int dpf_reader_index(struct dpf_reader *r, struct dpf_index_entry **entries, size_t *nr)
+{
+	struct dpf_chunk_header ch;
+	struct dpf_index_entry *v;
+	struct dpf_cursor c;
+	const char *why;
+	uint64_t skip, n, saved = r->pos;
+	int ret;
+
+	*entries = NULL;
+	*nr = 0;
+	if (!r->clean)
+		return -ENOENT;
+	if (r->in_snapshots || r->in_rusage)
+		return -EBUSY;	/* r->raw holds the chunk being iterated */
+	r->pos = r->index_off;
+	ret = load_chunk(r, &ch, &skip, &why);
+	r->pos = saved;
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || ch.type != DPF_CHUNK_INDEX)
+		return -EBADMSG;
+	c.p = r->raw.data;
+	c.end = r->raw.data + r->raw.len;
+	c.err = 0;
+	n = cursor_uvarint(&c);
+	/* each entry takes at least five bytes: a count beyond that is hostile */
+	if (c.err || n > (uint64_t)(c.end - c.p) / 5)
+		return -EBADMSG;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		v[i].offset = cursor_uvarint(&c);
+		v[i].first_start_ns = cursor_uvarint(&c);
+		v[i].last_end_ns = cursor_uvarint(&c);
+		v[i].nr_snapshots = cursor_uvarint(&c);
+		v[i].nr_regions = cursor_uvarint(&c);
+		if (c.err || (i && v[i].offset <= v[i - 1].offset)) {
+			free(v);
+			return -EBADMSG;
+		}
+	}
+	*entries = v;
+	*nr = n;
+	return 0;
+}
+
+void dpf_reader_set_skip(struct dpf_reader *r, int (*skip)(void *arg, uint32_t type,
+							   uint64_t offset), void *arg)
+{
+	r->skip = skip;
+	r->skip_arg = arg;
+}
+
+void dpf_reader_rewind(struct dpf_reader *r)
+{
+	r->pos = r->first_pos;
+	r->in_snapshots = 0;
+	r->in_rusage = 0;
+	dpf_codec_reset(&r->codec);
+}
+
+uint64_t dpf_reader_chunks_read(const struct dpf_reader *r)
+{
+	return r->chunks_read;
 }

@@ -116,6 +116,15 @@ struct dpf_rusage {
 	uint64_t target_rss;	/* bytes */
 };
 
+/* One entry of the INDEX chunk: consecutive SNAPSHOTS chunks from @offset on. */
+struct dpf_index_entry {
+	uint64_t offset;	/* of the first chunk it covers */
+	uint64_t first_start_ns;	/* start of the first snapshot it covers */
+	uint64_t last_end_ns;	/* the latest end of its snapshots */
+	uint64_t nr_snapshots;
+	uint64_t nr_regions;
+};
+
 /* ---- metadata helpers ---- */
 
 void dpf_meta_init(struct dpf_meta *m);
@@ -238,6 +247,27 @@ uint64_t dpf_reader_file_size(const struct dpf_reader *r);
 /* dpf_reader_closed_cleanly() - 1 when the file ends with a valid index and trailer. */
 int dpf_reader_closed_cleanly(const struct dpf_reader *r);
 void dpf_reader_close(struct dpf_reader *r);
+/*
+ * dpf_reader_index() - the INDEX chunk of a cleanly closed file into *@entries (free() it),
+ * *@nr entries in file order. Call it between chunks: at open, after a rewind, or after an event
+ * other than a snapshot or resource sample. Return: 0, -ENOENT when the file was not closed
+ * cleanly, -EBADMSG for a damaged index, -EBUSY inside a chunk, -ENOMEM.
+ */
+int dpf_reader_index(struct dpf_reader *r, struct dpf_index_entry **entries, size_t *nr);
+/*
+ * dpf_reader_set_skip() - from now on, a chunk for which @skip(@arg, type, offset) returns 1 is
+ * passed over unread: its header is checked, its payload neither read nor checked, and it
+ * yields no event (not even damage). NULL reads every chunk again.
+ */
+void dpf_reader_set_skip(struct dpf_reader *r, int (*skip)(void *arg, uint32_t type,
+							   uint64_t offset), void *arg);
+/*
+ * dpf_reader_rewind() - the next dpf_reader_next() starts again at the first chunk after the
+ * one dpf_reader_open() read; the metadata merged so far stays (later chunks only repeat it).
+ */
+void dpf_reader_rewind(struct dpf_reader *r);
+/* dpf_reader_chunks_read() - chunks whose payload was read and inflated since open. */
+uint64_t dpf_reader_chunks_read(const struct dpf_reader *r);
 
 /* dpf_strerror() - words for the format's own errors (-EBADMSG, -EPROTONOSUPPORT, ...). */
 const char *dpf_strerror(int err);

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 
 #include "report/heatmap.h"
+#include "report/session.h"
 
 #define SCAN_SET_CAP	4096	/* ranges kept while scanning; beyond, small gaps are closed */
 #define SCAN_RUNS_CAP	(2 * SCAN_SET_CAP)	/* runs of one snapshot or map, likewise */
@@ -30,12 +31,11 @@ struct rset {
 
 struct scan {
 	const struct heatmap_opts *o;
+	struct session *session;
 	int have_start;
-	uint64_t rec_start;
 	uint64_t win_lo, win_hi;	/* absolute time window */
 	uint64_t t_first, t_last;
 	uint64_t nr_selected;
-	uint64_t aggr_us, sample_us;
 	struct rset set;	/* monitored */
 	struct rset mapped;	/* in a recorded memory map */
 	struct heatmap_range *runs;
@@ -270,30 +270,12 @@ static int set_union(struct rset *set, const struct heatmap_range *runs, size_t 
 	return 0;
 }
 
+/* One snapshot that passed the session's filters (target, time, clipped address range). */
 static int scan_snapshot(struct scan *sc, const struct dpf_snapshot *s)
 {
-	const struct heatmap_opts *o = sc->o;
-	uint64_t a, b;
+	uint64_t a = s->start_ns > sc->win_lo ? s->start_ns : sc->win_lo;
+	uint64_t b = s->end_ns < sc->win_hi ? s->end_ns : sc->win_hi;
 
-	if (!sc->have_start) {
-		sc->have_start = 1;
-		sc->rec_start = s->start_ns;
-		if (o->time_range) {
-			uint64_t room = UINT64_MAX - sc->rec_start;
-
-			sc->win_lo = sc->rec_start + (o->time_lo_ns < room ? o->time_lo_ns : room);
-			sc->win_hi = sc->rec_start + (o->time_hi_ns < room ? o->time_hi_ns : room);
-		} else {
-			sc->win_lo = 0;
-			sc->win_hi = UINT64_MAX;
-		}
-	}
-	if (o->target >= 0 && s->target != (uint32_t)o->target)
-		return 0;
-	a = s->start_ns > sc->win_lo ? s->start_ns : sc->win_lo;
-	b = s->end_ns < sc->win_hi ? s->end_ns : sc->win_hi;
-	if (a >= b)
-		return 0;
 	sc->nr_runs = 0;
 	for (uint32_t i = 0; i < s->nr_regions; i++) {
 		uint64_t start = s->regions[i].start, end = s->regions[i].end;
@@ -302,10 +284,6 @@ static int scan_snapshot(struct scan *sc, const struct dpf_snapshot *s)
 		/* regions mostly touch: gather each contiguous run before storing it */
 		while (i + 1 < s->nr_regions && s->regions[i + 1].start == end)
 			end = s->regions[++i].end;
-		if (o->addr_range) {
-			start = start > o->addr_lo ? start : o->addr_lo;
-			end = end < o->addr_hi ? end : o->addr_hi;
-		}
 		if (start >= end)
 			continue;
 		ret = push_run(sc, s->target, start, end);
@@ -323,8 +301,6 @@ static int scan_snapshot(struct scan *sc, const struct dpf_snapshot *s)
 
 static int scan_maps(struct scan *sc, const struct dpf_maps *m)
 {
-	if (sc->o->target >= 0 && m->target != (uint32_t)sc->o->target)
-		return 0;
 	sc->nr_runs = 0;
 	for (uint32_t i = 0; i < m->nr; i++) {
 		uint64_t start = m->maps[i].start, end = m->maps[i].end;
@@ -377,28 +353,20 @@ static int cut_unmapped(struct scan *sc)
 	return 0;
 }
 
-static int scan_file(struct scan *sc, const char *path)
+static int scan_snapshot_cb(void *arg, const struct dpf_snapshot *s)
 {
-	struct dpf_reader *r;
-	struct dpf_event ev;
-	int ret;
+	struct scan *sc = arg;
 
-	ret = dpf_reader_open(&r, path);
-	if (ret)
-		return ret;
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		if (ev.type == DPF_EV_DAMAGE && sc->o->damage)
-			sc->o->damage(sc->o->arg, &ev.damage);
-		if (ev.type == DPF_EV_SNAPSHOT && (ret = scan_snapshot(sc, &ev.snapshot)))
-			break;
-		if (ev.type == DPF_EV_MAPS && (ret = scan_maps(sc, &ev.maps)))
-			break;
+	if (!sc->have_start) {	/* the session knows the window from its first snapshot on */
+		sc->have_start = 1;
+		session_window(sc->session, &sc->win_lo, &sc->win_hi);
 	}
-	/* the intervals, from every metadata chunk read so far (a later one may add them) */
-	sc->aggr_us = dpf_meta_get_u64(dpf_reader_meta(r), "aggr_us", 0);
-	sc->sample_us = dpf_meta_get_u64(dpf_reader_meta(r), "sample_us", 0);
-	dpf_reader_close(r);
-	return ret;
+	return scan_snapshot(sc, s);
+}
+
+static int scan_maps_cb(void *arg, const struct dpf_maps *m)
+{
+	return scan_maps(arg, m);
 }
 
 /* ---- the matrix ---- */
@@ -719,54 +687,54 @@ size_t heatmap_row_span(const struct heatmap *h, unsigned row, uint64_t *lo, uin
 
 /* ---- both passes ---- */
 
-static int fill(struct heatmap *h, const char *path, const struct heatmap_opts *o)
+static int fill_snapshot(void *arg, const struct dpf_snapshot *s)
 {
-	struct dpf_reader *r;
-	struct dpf_event ev;
-	int ret;
-
-	ret = dpf_reader_open(&r, path);
-	if (ret)
-		return ret;
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		/* rows cover only the selected ranges: what lies outside adds nothing */
-		if (ev.type == DPF_EV_SNAPSHOT) {
-			if (o->target < 0 || ev.snapshot.target == (uint32_t)o->target)
-				heatmap_add_snapshot(h, &ev.snapshot);
-		} else if (ev.type == DPF_EV_MAPS) {
-			heatmap_add_maps(h, &ev.maps);
-		}
-	}
-	dpf_reader_close(r);
-	return ret;
+	/* rows cover only the selected ranges: what lies outside adds nothing */
+	heatmap_add_snapshot(arg, s);
+	return 0;
 }
 
-int heatmap_build(struct heatmap **out, const char *path, const struct heatmap_opts *o)
+static int fill_maps(void *arg, const struct dpf_maps *m)
 {
-	struct scan sc = { .o = o };
+	heatmap_add_maps(arg, m);
+	return 0;
+}
+
+int heatmap_build_session(struct heatmap **out, struct session *ses, const struct heatmap_opts *o)
+{
+	static const struct session_tool scan_tool = { .snapshot = scan_snapshot_cb,
+						       .maps = scan_maps_cb };
+	static const struct session_tool fill_tool = { .snapshot = fill_snapshot,
+						       .maps = fill_maps };
+	const struct session_facts *facts = session_facts(ses);
+	struct scan sc = { .o = o, .session = ses };
 	struct heatmap_opts mo;
 	struct heatmap *h = NULL;
 	double scale = 1, max_rate = 0;
-	uint64_t t0, t1;
+	uint64_t t0, t1, rec_start = 0;
 	int ret;
 
-	if (!o->width || !o->height || (o->time_range && o->time_hi_ns <= o->time_lo_ns) ||
-	    (o->addr_range && o->addr_hi <= o->addr_lo))
+	if (!o->width || !o->height)
 		return -EINVAL;
-	ret = scan_file(&sc, path);
+	ret = session_process(ses, &scan_tool, &sc);
 	if (ret)
 		goto out;
-	/* Hz when the aggregation interval is known, else raw nr_accesses */
-	if (sc.aggr_us) {
-		scale = 1e6 / sc.aggr_us;
-		max_rate = sc.sample_us ? 1e6 / sc.sample_us : 0;
+	session_rec_start_ns(ses, &rec_start);
+	/* Hz when the aggregation interval is known, else raw nr_accesses (final metadata) */
+	if (facts->aggr_us) {
+		scale = 1e6 / facts->aggr_us;
+		max_rate = facts->sample_us ? 1e6 / facts->sample_us : 0;
 	}
 	if (!sc.nr_selected) {
 		ret = -ENODATA;
 		goto out;
 	}
-	t0 = o->time_range ? sc.win_lo : sc.t_first;
-	t1 = o->time_range ? sc.win_hi : sc.t_last;
+	t0 = sc.t_first;
+	t1 = sc.t_last;
+	if (session_get_filter(ses)->time_range) {	/* the matrix spans the time range */
+		t0 = sc.win_lo;
+		t1 = sc.win_hi;
+	}
 	ret = cut_unmapped(&sc);
 	if (ret)
 		goto out;
@@ -783,10 +751,10 @@ int heatmap_build(struct heatmap **out, const char *path, const struct heatmap_o
 	if (ret)
 		goto out;
 	/* time 0 is the first snapshot's start, or earlier data's in a file out of order */
-	h->rec_start_ns = sc.rec_start < t0 ? sc.rec_start : t0;
-	h->hz = sc.aggr_us != 0;
+	h->rec_start_ns = rec_start < t0 ? rec_start : t0;
+	h->hz = facts->aggr_us != 0;
 	h->max_rate = max_rate;
-	ret = fill(h, path, o);
+	ret = session_process(ses, &fill_tool, h);
 	if (ret < 0) {
 		heatmap_free(h);
 		goto out;
@@ -798,5 +766,30 @@ out:
 	free(sc.set.v);
 	free(sc.mapped.v);
 	free(sc.runs);
+	return ret;
+}
+
+int heatmap_build(struct heatmap **out, const char *path, const struct heatmap_opts *o)
+{
+	struct session_filter f = SESSION_FILTER_INIT;
+	struct session *ses;
+	int ret;
+
+	if (!o->width || !o->height || (o->time_range && o->time_hi_ns <= o->time_lo_ns) ||
+	    (o->addr_range && o->addr_hi <= o->addr_lo))
+		return -EINVAL;
+	f.target = o->target;
+	f.time_range = o->time_range;
+	f.time_lo_ns = o->time_lo_ns;
+	f.time_hi_ns = o->time_hi_ns;
+	f.addr_range = o->addr_range;
+	f.addr_lo = o->addr_lo;
+	f.addr_hi = o->addr_hi;
+	ret = session_open(&ses, path, &f);
+	if (ret)
+		return ret;
+	session_on_damage(ses, o->damage, o->arg);
+	ret = heatmap_build_session(out, ses, o);
+	session_close(ses);
 	return ret;
 }

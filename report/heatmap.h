@@ -22,6 +22,7 @@ struct heatmap_opts {
 	unsigned sep_rows;	/* rows left out between ranges (for a rule): the matrix is
 				 * height - sep_rows * (nr_ranges - 1) rows high */
 	unsigned max_ranges;	/* folded ranges; beyond, the smallest gaps are closed */
+	/* the filters and damage callback of heatmap_build() by path (a session has its own) */
 	int target;		/* only this target id, or -1 for every target */
 	int time_range;		/* 1: only [time_lo_ns, time_hi_ns) after the first snapshot */
 	uint64_t time_lo_ns;
@@ -81,11 +82,18 @@ struct heatmap {
 
 /*
  * heatmap_build() - read the recording at @path twice (ranges and time span, then the values)
- * and return its matrix.
+ * through a reading session (report/session.h) with @o's filters, and return its matrix.
  * Return: 0, -ENODATA when no snapshot falls in the selected time/address/target range,
  * -EINVAL for bad options, or an error of dpf_reader_open()/dpf_reader_next().
  */
 int heatmap_build(struct heatmap **out, const char *path, const struct heatmap_opts *o);
+
+struct session;
+/*
+ * heatmap_build_session() - the same over a session, whose filters select what is drawn (its
+ * time range is the matrix's span) and whose final facts give the unit.
+ */
+int heatmap_build_session(struct heatmap **out, struct session *s, const struct heatmap_opts *o);
 
 /*
  * heatmap_new() - an empty matrix over [@t_start_ns, @t_end_ns) and the @nr folded @ranges

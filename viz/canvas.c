@@ -88,6 +88,27 @@ void viz_canvas_blend(struct viz_canvas *c, int x, int y, struct viz_rgb col, do
 	p[2] = (uint8_t)lrint(p[2] + (col.b - p[2]) * alpha);
 }
 
+void viz_canvas_put_row(struct viz_canvas *c, int x, int y, const struct viz_rgb *cols, int n)
+{
+	uint8_t *p;
+
+	if (y < 0 || y >= c->height || n <= 0 || x >= c->width || x + n <= 0)
+		return;
+	if (x < 0) {
+		cols -= x;
+		n += x;
+		x = 0;
+	}
+	if (n > c->width - x)
+		n = c->width - x;
+	p = c->pix + ((size_t)y * c->width + x) * 3;
+	for (int i = 0; i < n; i++, p += 3) {
+		p[0] = cols[i].r;
+		p[1] = cols[i].g;
+		p[2] = cols[i].b;
+	}
+}
+
 void viz_canvas_fill(struct viz_canvas *c, int x, int y, int w, int h, struct viz_rgb col)
 {
 	int x1 = x + w, y1 = y + h;

@@ -44,6 +44,11 @@ static inline void viz_canvas_put(struct viz_canvas *c, int x, int y, struct viz
 	p[2] = col.b;
 }
 
+/*
+ * viz_canvas_put_row() - set @n pixels of row @y from (@x, @y) rightwards to @cols; what falls
+ * outside the canvas is ignored. For images made pixel by pixel (a heat map's cells).
+ */
+void viz_canvas_put_row(struct viz_canvas *c, int x, int y, const struct viz_rgb *cols, int n);
 /* viz_canvas_get() - one pixel; black outside the canvas. */
 struct viz_rgb viz_canvas_get(const struct viz_canvas *c, int x, int y);
 /* viz_canvas_blend() - mix @col into a pixel with opacity @alpha (0..1). */

@@ -54,5 +54,11 @@ bench "report heatmap (PNG)" "$DAPROF" report heatmap -i "$TMP/bench.data" -o "$
 bench "report heatmap --tsv" "$DAPROF" report heatmap -i "$TMP/bench.data" --tsv
 bench "report wss" "$DAPROF" report wss -i "$TMP/bench.data"
 bench "report wss --plot" "$DAPROF" report wss -i "$TMP/bench.data" --plot "$TMP/wss.png"
+bench "heatmap --time-range tenth" "$DAPROF" report heatmap -i "$TMP/bench.data" -o "$TMP/heat.png" \
+	--time-range "$(awk 'BEGIN { printf "%.3fs", 10000 * 0.1 * 0.9 }')" 10000s
+# chunks read for the last tenth of the time (the INDEX seek), the file cut into 1-second chunks
+# as the recorder cuts them
+"$B/tests/tools/mkrec" --synth "$TMP/bench-flushed.data" 10000 150 1 10
+"$B/tests/bench/session-seek" "$TMP/bench-flushed.data" 9 10
 taskset -c 0 "$B/tests/bench/heatmap-accum" 10000 150 1200 800
 taskset -c 0 "$B/tests/bench/heatmap-accum" 1000 1500 1200 800

@@ -5,6 +5,8 @@
  *
  *   mkrec OUT < description        lines (blank lines and '#' comments ignored):
  *       meta KEY VALUE...          metadata (before the first snapshot)
+ *       latemeta KEY VALUE...      a further metadata chunk of that one key, written here (as
+ *                                  the recorder writes its final figures at the end)
  *       metahex KEY HEX            the same with the value's bytes in hex (newlines, bad UTF-8)
  *       snap TARGET START_NS END_NS
  *       r START END NR_ACCESSES AGE   a region of the last snap (decimal or 0x hex)
@@ -91,7 +93,20 @@ static int from_text(const char *out)
 			if (ret)
 				return die(out, ret);
 		}
-		if (!strncmp(p, "snap ", 5)) {
+		if (!strncmp(p, "latemeta ", 9)) {
+			struct dpf_meta late;
+
+			if (sscanf(p, "latemeta %255s %3499[^\n]", key, val) != 2)
+				return die(p, 0);
+			if ((ret = flush_snap(w, &s, &have)))
+				return die("snapshot", ret);
+			dpf_meta_init(&late);
+			dpf_meta_set(&late, key, val);
+			ret = dpf_writer_meta(w, &late);
+			dpf_meta_release(&late);
+			if (ret)
+				return die("latemeta", ret);
+		} else if (!strncmp(p, "snap ", 5)) {
 			if ((ret = flush_snap(w, &s, &have)))
 				return die("snapshot", ret);
 			if (sscanf(p, "snap %" SCNu32 " %" SCNu64 " %" SCNu64, &s.target, &s.start_ns,
