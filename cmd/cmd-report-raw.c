@@ -3,18 +3,16 @@
  * "daprof report raw": every snapshot and region, as text blocks (like damo's raw form), JSON or
  * CSV. Streams: one snapshot in memory at a time, whatever the recording's length.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 
-static const char raw_usage[] = "daprof report raw [-i <file>] [--format text|json|csv]";
-
-enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };
+enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };	/* parse_opt_text_json_csv order */
 
 static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
 			   const struct dpf_snapshot *s)
@@ -111,45 +109,25 @@ static void print_tail(enum raw_format f, const struct dpf_meta *m, uint64_t nr,
 
 int cmd_report_raw(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "input",	required_argument,	NULL, 'i' },
-		{ "format",	required_argument,	NULL, 'f' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	enum raw_format f = RAW_TEXT;
+	int format = RAW_TEXT;
 	const char *path = "daprof.data";
+	const struct parse_opt options[] = {
+		OPT_INPUT(&path),
+		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
+		OPT_END()
+	};
+	enum raw_format f;
 	struct dpf_reader *r;
 	struct dpf_event ev;
 	uint64_t idx = 0, base_ns = 0;
-	int c, ret, meta_changed = 0;
+	int n, ret, meta_changed = 0;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			path = cmd_input_path(optarg);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				f = RAW_TEXT;
-			else if (!strcmp(optarg, "json"))
-				f = RAW_JSON;
-			else if (!strcmp(optarg, "csv"))
-				f = RAW_CSV;
-			else
-				return dp_bad_usage("report raw", "unknown format '%s' (text, json, csv)",
-						    optarg);
-			break;
-		case 'h':
-			return dp_usage(raw_usage);
-		default:
-			return cmd_option_error("report raw", c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[optind]);
+	n = parse_options(argc, argv, options, "report raw", NULL, 0);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[0]);
+	f = format;
 	if (cmd_open_recording(path, &r))
 		return 1;
 	print_head(f, dpf_reader_meta(r));

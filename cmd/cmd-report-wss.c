@@ -5,7 +5,6 @@
  * bars, CSV or JSON; --plot draws the time series and the distribution side by side.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -15,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/wss.h"
 #include "viz/axis.h"
@@ -22,14 +22,9 @@
 #include "viz/font.h"
 #include "viz/png.h"
 
-static const char wss_usage[] =
-	"daprof report wss [-i <file>] [--percentiles <list>] [--min-accesses <n>]\n"
-	"                         [--skip-snapshots <n>] [--sum-targets] [--plot <out.png>]\n"
-	"                         [--series] [--format text|json|csv]";
-
 #define MAX_PERCENTILES 64
 
-enum wss_format { WSS_TEXT, WSS_JSON, WSS_CSV };
+enum wss_format { WSS_TEXT, WSS_JSON, WSS_CSV };	/* parse_opt_text_json_csv order */
 
 struct wss_cmd {
 	const char *path;
@@ -441,80 +436,53 @@ static int parse_percentiles(const char *arg, struct wss_cmd *wc)
 	return ret;
 }
 
-enum {
-	OPT_PERCENTILES = 256, OPT_MIN_ACCESSES, OPT_SKIP, OPT_FORMAT, OPT_PLOT, OPT_SUM,
-	OPT_SERIES,
-};
+static int opt_percentiles(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (parse_percentiles(arg, opt->value))
+		return dp_bad_usage(ctx->cmd, "bad percentile list '%s' (numbers 0 to 100, "
+				    "comma-separated, at most %d)", arg, MAX_PERCENTILES);
+	return 0;
+}
+
+static int opt_min_accesses(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(arg, &v) || v > UINT32_MAX)
+		return dp_bad_usage(ctx->cmd, "bad --min-accesses '%s'", arg);
+	*(uint32_t *)opt->value = (uint32_t)v;
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 {
-	static const struct option longopts[] = {
-		{ "input",		required_argument,	NULL, 'i' },
-		{ "percentiles",	required_argument,	NULL, OPT_PERCENTILES },
-		{ "min-accesses",	required_argument,	NULL, OPT_MIN_ACCESSES },
-		{ "skip-snapshots",	required_argument,	NULL, OPT_SKIP },
-		{ "format",		required_argument,	NULL, OPT_FORMAT },
-		{ "plot",		required_argument,	NULL, OPT_PLOT },
-		{ "sum-targets",	no_argument,		NULL, OPT_SUM },
-		{ "series",		no_argument,		NULL, OPT_SERIES },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	int format = WSS_TEXT;
+	const struct parse_opt options[] = {
+		OPT_INPUT(&wc->path),
+		OPT_OUTPUT(&wc->plot, "out.png", "also draw the working set to this PNG file"),
+		{ .type = PARSE_OPT_STRING, .long_name = "plot", .value = &wc->plot,
+		  .argh = "out.png", .help = "the same as --output (its older name)",
+		  .flags = PARSE_OPT_NO_USAGE_LINE },
+		OPT_CALLBACK(0, "percentiles", PARSE_OPT_PTR(struct wss_cmd, wc), "list",
+			     "comma-separated percentiles (default 0,25,50,75,90,99,100)",
+			     opt_percentiles),
+		OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &wc->o.min_accesses), "n",
+			     "the least nr_accesses of the working set (default 1)",
+			     opt_min_accesses),
+		OPT_SKIP_SNAPSHOTS(&wc->o.skip),
+		OPT_BOOL(0, "sum-targets", &wc->sum_targets, "one series, the sum of all targets"),
+		OPT_BOOL(0, "series", &wc->series, "every snapshot's working set, not percentiles"),
+		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
+		OPT_END()
 	};
 	const char *cmd = "report wss";
-	uint64_t v;
-	int c;
+	int n = parse_options(argc, argv, options, cmd, NULL, 0);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			wc->path = cmd_input_path(optarg);
-			break;
-		case OPT_PERCENTILES:
-			if (parse_percentiles(optarg, wc))
-				return dp_bad_usage(cmd, "bad percentile list '%s' (numbers 0 to 100, "
-						    "comma-separated, at most %d)", optarg,
-						    MAX_PERCENTILES);
-			break;
-		case OPT_MIN_ACCESSES:
-			if (dp_parse_u64(optarg, &v) || v > UINT32_MAX)
-				return dp_bad_usage(cmd, "bad --min-accesses '%s'", optarg);
-			wc->o.min_accesses = (uint32_t)v;
-			break;
-		case OPT_SKIP:
-			if (dp_parse_u64(optarg, &v))
-				return dp_bad_usage(cmd, "bad --skip-snapshots '%s'", optarg);
-			wc->o.skip = v;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				wc->format = WSS_TEXT;
-			else if (!strcmp(optarg, "json"))
-				wc->format = WSS_JSON;
-			else if (!strcmp(optarg, "csv"))
-				wc->format = WSS_CSV;
-			else
-				return dp_bad_usage(cmd, "unknown format '%s' (text, json, csv)",
-						    optarg);
-			break;
-		case OPT_PLOT:
-			wc->plot = optarg;
-			break;
-		case OPT_SUM:
-			wc->sum_targets = 1;
-			break;
-		case OPT_SERIES:
-			wc->series = 1;
-			break;
-		case 'h':
-			return dp_usage(wss_usage);
-		default:
-			return cmd_option_error(cmd, c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
+	wc->format = format;
 	return -1;
 }
 

@@ -6,6 +6,7 @@
 #ifndef DP_CMD_H
 #define DP_CMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cmd {
