@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/json-writer.h"
 #include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/wss.h"
@@ -81,45 +82,111 @@ static void series_name(const struct dpf_meta *m, uint32_t target, char *buf, si
 	dp_text_escape(buf, size, raw);	/* a stored newline must not break the line */
 }
 
-static void json_meta(const struct dpf_meta *m, const char *key, const char *name)
+static void json_meta(struct json_writer *jw, const struct dpf_meta *m, const char *key)
 {
 	const char *v = dpf_meta_get(m, key);
 
-	printf("  \"%s\": ", name);
+	jsonw_name(jw, key);
 	if (v)
-		dp_json_string(v);
+		jsonw_string(jw, v);
 	else
-		printf("null");
-	printf(",\n");
+		jsonw_null(jw);
 }
 
-static void print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
-		       const struct wss_stat *st, size_t n)
+/* "target": 3, or "target": "sum" for the summed series */
+static void json_target(struct json_writer *jw, const struct wss_series *s)
 {
-	printf("{\n  \"input\": ");
-	dp_json_string(wc->path);
-	printf(",\n");
-	json_meta(m, "backend", "backend");
-	json_meta(m, "primitive", "primitive");
-	json_meta(m, "primitive_sees", "primitive_sees");
-	printf("  \"min_accesses\": %u,\n  \"skip_snapshots\": %" PRIu64 ",\n  \"targets\": [",
-	       wc->o.min_accesses, wc->o.skip);
+	jsonw_name(jw, "target");
+	if (s->target == WSS_SUM_TARGET)
+		jsonw_string(jw, "sum");
+	else
+		jsonw_uint(jw, s->target);
+}
+
+static int print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
+		      const struct wss_stat *st, size_t n)
+{
+	struct json_writer *jw = jsonw_new(stdout);
+
+	if (!jw)
+		return -ENOMEM;
+	jsonw_start_object(jw, JSONW_LINES);
+	jsonw_name(jw, "input");
+	jsonw_string(jw, wc->path);
+	json_meta(jw, m, "backend");
+	json_meta(jw, m, "primitive");
+	json_meta(jw, m, "primitive_sees");
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, wc->o.min_accesses);
+	jsonw_name(jw, "skip_snapshots");
+	jsonw_uint(jw, wc->o.skip);
+	jsonw_name(jw, "targets");
+	jsonw_start_array(jw, JSONW_LINES);
 	for (size_t i = 0; i < n; i++) {
 		const struct wss_series *s = st[i].s;
 
-		printf("%s\n    {\"target\": ", i ? "," : "");
-		if (s->target == WSS_SUM_TARGET)
-			printf("\"sum\"");
-		else
-			printf("%u", s->target);
-		printf(", \"snapshots\": %zu, \"skipped\": %" PRIu64 ", \"mean\": %.1f, "
-		       "\"percentiles\": [", s->n, s->skipped, st[i].mean);
-		for (int k = 0; k < wc->nr_pct; k++)
-			printf("%s{\"percentile\": %g, \"bytes\": %" PRIu64 "}", k ? ", " : "",
-			       wc->pct[k], st[i].value[k]);
-		printf("]}");
+		jsonw_start_object(jw, JSONW_INLINE);
+		json_target(jw, s);
+		jsonw_name(jw, "snapshots");
+		jsonw_uint(jw, s->n);
+		jsonw_name(jw, "skipped");
+		jsonw_uint(jw, s->skipped);
+		jsonw_name(jw, "mean");
+		jsonw_float_fmt(jw, "%.1f", st[i].mean);
+		jsonw_name(jw, "percentiles");
+		jsonw_start_array(jw, JSONW_INLINE);
+		for (int k = 0; k < wc->nr_pct; k++) {
+			jsonw_start_object(jw, JSONW_INLINE);
+			jsonw_name(jw, "percentile");
+			jsonw_float_fmt(jw, "%g", wc->pct[k]);
+			jsonw_name(jw, "bytes");
+			jsonw_uint(jw, st[i].value[k]);
+			jsonw_end_object(jw);
+		}
+		jsonw_end_array(jw);
+		jsonw_end_object(jw);
 	}
-	printf("%s]\n}\n", n ? "\n  " : "");
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+	jsonw_destroy(&jw);
+	return 0;
+}
+
+/* Every snapshot's WSS as JSON: per series, the times and the bytes. */
+static int print_series_json(const struct wss_cmd *wc, const struct wss *w)
+{
+	struct json_writer *jw = jsonw_new(stdout);
+
+	if (!jw)
+		return -ENOMEM;
+	jsonw_start_object(jw, JSONW_LINES);
+	jsonw_name(jw, "input");
+	jsonw_string(jw, wc->path);
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, wc->o.min_accesses);
+	jsonw_name(jw, "series");
+	jsonw_start_array(jw, JSONW_LINES);
+	for (size_t i = 0; i < w->nr_series; i++) {
+		const struct wss_series *s = &w->series[i];
+
+		jsonw_start_object(jw, JSONW_INLINE);
+		json_target(jw, s);
+		jsonw_name(jw, "time_ns");
+		jsonw_start_array(jw, JSONW_INLINE);
+		for (size_t k = 0; k < s->n; k++)
+			jsonw_uint(jw, s->time_ns[k] - w->rec_start_ns);
+		jsonw_end_array(jw);
+		jsonw_name(jw, "bytes");
+		jsonw_start_array(jw, JSONW_INLINE);
+		for (size_t k = 0; k < s->n; k++)
+			jsonw_uint(jw, s->bytes[k]);
+		jsonw_end_array(jw);
+		jsonw_end_object(jw);
+	}
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+	jsonw_destroy(&jw);
+	return 0;
 }
 
 static void print_csv(const struct wss_cmd *wc, const struct wss_stat *st, size_t n)
@@ -184,17 +251,15 @@ static void print_text(const struct wss_cmd *wc, const struct dpf_meta *m,
 }
 
 /* Every snapshot: "time_ns bytes", time from the first snapshot of the recording. */
-static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, const struct wss *w)
+static int print_series(const struct wss_cmd *wc, const struct dpf_meta *m, const struct wss *w)
 {
 	char line[512];
 	int several = w->nr_series > 1;
 
+	if (wc->format == WSS_JSON)
+		return print_series_json(wc, w);
 	if (wc->format == WSS_CSV) {
 		printf(several ? "target,time_ns,bytes\n" : "time_ns,bytes\n");
-	} else if (wc->format == WSS_JSON) {
-		printf("{\n  \"input\": ");
-		dp_json_string(wc->path);
-		printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
 	} else {
 		printf("daprof report wss: %s\n", wc->path);
 		cmd_source_line(m, line, sizeof(line));
@@ -203,21 +268,6 @@ static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, con
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];
 
-		if (wc->format == WSS_JSON) {
-			printf("%s\n    {\"target\": ", i ? "," : "");
-			if (s->target == WSS_SUM_TARGET)
-				printf("\"sum\"");
-			else
-				printf("%u", s->target);
-			printf(", \"time_ns\": [");
-			for (size_t k = 0; k < s->n; k++)
-				printf("%s%" PRIu64, k ? ", " : "", s->time_ns[k] - w->rec_start_ns);
-			printf("], \"bytes\": [");
-			for (size_t k = 0; k < s->n; k++)
-				printf("%s%" PRIu64, k ? ", " : "", s->bytes[k]);
-			printf("]}");
-			continue;
-		}
 		if (wc->format == WSS_TEXT) {
 			series_name(m, s->target, line, sizeof(line));
 			printf("\n%s\n  %14s %16s\n", line, "time_ns", "bytes");
@@ -230,8 +280,7 @@ static void print_series(const struct wss_cmd *wc, const struct dpf_meta *m, con
 			       s->bytes[k]);
 		}
 	}
-	if (wc->format == WSS_JSON)
-		printf("%s]\n}\n", w->nr_series ? "\n  " : "");
+	return 0;
 }
 
 /* ---- the plot ---- */
@@ -542,15 +591,20 @@ int cmd_report_wss(int argc, char **argv)
 			st[i].value[k] = wss_percentile(st[i].sorted, st[i].s->n, wc.pct[k]);
 		st[i].mean = wss_mean(st[i].s);
 	}
+	ret = 0;
 	if (wc.series)
-		print_series(&wc, dpf_reader_meta(r), w);
+		ret = print_series(&wc, dpf_reader_meta(r), w);
 	else if (wc.format == WSS_JSON)
-		print_json(&wc, dpf_reader_meta(r), st, n);
+		ret = print_json(&wc, dpf_reader_meta(r), st, n);
 	else if (wc.format == WSS_CSV)
 		print_csv(&wc, st, n);
 	else
 		print_text(&wc, dpf_reader_meta(r), st, n);
-	ret = 0;
+	if (ret) {
+		dp_error(ret, "cannot print '%s'", wc.path);
+		ret = 1;
+		goto out;
+	}
 	if (wc.plot) {
 		int err = render_plot(&wc, dpf_reader_meta(r), w, st, n);
 

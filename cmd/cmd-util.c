@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Helpers every subcommand uses for its command line: the table lookup (exact, with suggestions
- * by edit distance as perf's help_unknown_cmd does), getopt error lines, and numbers with units.
+ * by edit distance as perf's help_unknown_cmd does) and numbers with units.
  */
 #include <ctype.h>
 #include <signal.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,17 +76,6 @@ void cmd_list(const struct cmd *table)
 {
 	for (const struct cmd *c = table; c->name; c++)
 		printf("   %-10s %s\n", c->name, c->summary);
-}
-
-int cmd_option_error(const char *cmd, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		return dp_bad_usage(cmd, "option '%s' needs a value", arg);
-	if (optopt && optopt < 256 && !(arg && arg[0] == '-' && arg[1] == '-'))
-		return dp_bad_usage(cmd, "unknown option '-%c'", optopt);
-	return dp_bad_usage(cmd, "unknown option '%s'", arg);
 }
 
 int cmd_not_built(const char *name)
@@ -263,11 +251,7 @@ const char *dp_fmt_time(char *buf, uint64_t ns)
 	return buf;
 }
 
-/*
- * The length (2 to 4) of the well-formed UTF-8 sequence at @s, or 0: no overlong forms, no
- * surrogates, nothing past U+10FFFF (RFC 3629).
- */
-static size_t utf8_len(const unsigned char *s)
+size_t dp_utf8_len(const unsigned char *s)
 {
 	unsigned char c = s[0];
 	size_t n;
@@ -289,28 +273,6 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void dp_json_string(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	static const char short_esc[] = "btn\0fr";	/* \b \t \n (\v) \f \r */
-
-	putchar('"');
-	while (*s) {
-		size_t n = *s < 0x80 ? 1 : utf8_len(s);
-
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if (*s >= 0x08 && *s <= 0x0d && *s != 0x0b)
-			printf("\\%c", short_esc[*s - 0x08]);
-		else if (*s < 0x20 || !n)
-			printf("\\u%04x", *s);	/* a control, or a byte of bad UTF-8 as Latin-1 */
-		else
-			fwrite(s, 1, n, stdout);
-		s += n ? n : 1;
-	}
-	putchar('"');
-}
-
 char *dp_text_escape(char *dst, size_t size, const char *src)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -319,7 +281,7 @@ char *dp_text_escape(char *dst, size_t size, const char *src)
 	if (!size)
 		return dst;
 	while (*s) {
-		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		size_t n = *s < 0x80 ? 1 : dp_utf8_len(s);
 		char e[8];
 		size_t en;
 

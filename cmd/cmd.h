@@ -23,12 +23,6 @@ int cmd_select(const struct cmd *table, const char *prefix, int argc, char **arg
 /* cmd_list() - print "  name   summary" lines of @table to stdout. */
 void cmd_list(const struct cmd *table);
 
-/*
- * cmd_option_error() - one line for getopt's ':' (missing argument) or '?' (unknown option),
- * given the getopt_long return @c. Return: 2.
- */
-int cmd_option_error(const char *cmd, int c, char **argv);
-
 /* Number parsing. Each returns 0 or -EINVAL (bad text) / -ERANGE (too big). */
 int dp_parse_u64(const char *s, uint64_t *out);
 /* "5ms", "100us", "1s", "2m", "1h", plain number = @default_unit_ns units */
@@ -72,11 +66,10 @@ const char *dp_fmt_size(char *buf, uint64_t bytes);
 const char *dp_fmt_time(char *buf, uint64_t ns);
 
 /*
- * dp_json_string() - @s as a JSON string literal on stdout; the one place that escapes JSON
- * strings. Always valid UTF-8: controls are escaped, and each byte that is not part of
- * well-formed UTF-8 is written as \u00XX (its Latin-1 reading), so no byte is lost.
+ * dp_utf8_len() - the length (2 to 4) of the well-formed UTF-8 sequence at @s, or 0: no overlong
+ * forms, no surrogates, nothing past U+10FFFF (RFC 3629). (JSON strings: cmd/json-writer.h.)
  */
-void dp_json_string(const char *s);
+size_t dp_utf8_len(const unsigned char *s);
 /*
  * dp_text_escape() - @src for a line of text output into @dst (@size bytes, truncated if need
  * be): newline, tab and return as \n \t \r, other controls and bytes of bad UTF-8 as \xHH, so
