@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The subcommands and the helpers they share for the command line: the command table type with
- * exact matching and "did you mean", option error lines, and number parsing with units.
+ * exact matching and "did you mean", and number parsing with units (options: parse-options.h).
  */
 #ifndef DP_CMD_H
 #define DP_CMD_H
