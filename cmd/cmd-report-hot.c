@@ -1,33 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof report hot" and "report hints": registered so that they are listed and documented, but
- * not implemented in this release; they say so and fail.
+ * not implemented in this release; they say so and fail, whatever options they are given.
  */
-#include <string.h>
-
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 
-static const char hot_usage[] =
-	"daprof report hot [-i <file>] [--cold] [--top N] [--by symbol|mapping|region] (not yet implemented)";
-static const char hints_usage[] =
-	"daprof report hints [-i <file>] [--format text|json|c] (not yet implemented)";
-
-static int wants_help(int argc, char **argv)
+static int not_built(int argc, char **argv, const char *cmd, const char *usage)
 {
-	return argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+	static const struct parse_opt options[] = {
+		OPT_END()
+	};
+	int n = parse_options(argc, argv, options, cmd, usage, PARSE_OPT_KEEP_UNKNOWN);
+
+	if (n < 0)
+		return parse_opt_exit(n);
+	return cmd_not_built(cmd);
 }
 
 int cmd_report_hot(int argc, char **argv)
 {
-	if (wants_help(argc, argv))
-		return dp_usage(hot_usage);
-	return cmd_not_built("report hot");
+	return not_built(argc, argv, "report hot", "[-i <file>] [--cold] [--top N] "
+			 "[--by symbol|mapping|region] (not yet implemented)");
 }
 
 int cmd_report_hints(int argc, char **argv)
 {
-	if (wants_help(argc, argv))
-		return dp_usage(hints_usage);
-	return cmd_not_built("report hints");
+	return not_built(argc, argv, "report hints", "[-i <file>] [--format text|json|c] "
+			 "(not yet implemented)");
 }
