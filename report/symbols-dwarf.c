@@ -124,6 +124,11 @@ static void type_name(Dwarf_Die *die, char *buf, size_t len, int depth)
 	case DW_TAG_atomic_type: {
 		int tag = dwarf_tag(die);
 
+		if (has_next && dwarf_tag(&next) == DW_TAG_array_type) {
+			/* a qualified array is an array of qualified elements, which say so */
+			type_name(&next, buf, len, depth + 1);
+			return;
+		}
 		if (has_next && dwarf_tag(&next) == DW_TAG_pointer_type) {
 			/* "char *const": the qualifier follows the pointer it qualifies */
 			type_name(&next, buf, len, depth + 1);

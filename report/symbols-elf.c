@@ -379,6 +379,7 @@ int sym_elf_load(struct sym_cache *c, const struct dpf_mapping *m, struct sym_el
 		/* only the debug file is left: it has the symbols and the program headers */
 		main = dbg;
 		dbg = (struct elf_file){ -1, NULL };
+		e->debug_only = 1;
 		if (e->note[0]) {
 			char was[sizeof(e->note)];
 
@@ -435,8 +436,27 @@ void sym_elf_release(struct sym_elf *e)
 	free(e->key);
 }
 
-int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *m, uint64_t *bias)
+int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *maps, size_t nr,
+		 const struct dpf_mapping *m, uint64_t *bias)
 {
+	if (e->debug_only) {
+		/*
+		 * A debug file keeps the segments' addresses but not their file offsets: the image
+		 * starts where the file's first page is mapped, at its first segment's page.
+		 */
+		uint64_t first = UINT64_MAX;
+
+		for (size_t i = 0; i < e->nr_loads; i++)
+			if (e->loads[i].vaddr < first)
+				first = e->loads[i].vaddr;
+		for (size_t i = 0; i < nr; i++)
+			if (maps[i].offset == 0 && !strcmp(maps[i].path, m->path) &&
+			    first != UINT64_MAX) {
+				*bias = maps[i].start - (first & ~(uint64_t)4095);
+				return 0;
+			}
+		return -ENOENT;
+	}
 	for (size_t i = 0; i < e->nr_loads; i++) {
 		const struct sym_load *l = &e->loads[i];
 		uint64_t first = l->offset & ~(uint64_t)4095;

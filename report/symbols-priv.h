@@ -40,6 +40,7 @@ struct sym_load {		/* a PT_LOAD segment */
 struct sym_elf {
 	char *key;		/* "b:HEX" by build-id, "p:PATH" without one */
 	int usable;		/* 0: nothing but @note (not found, not ELF, mismatch) */
+	int debug_only;		/* @elf is a debug file: its segments' file offsets are not real */
 	char note[64];
 	int fd;
 	Elf *elf;		/* the file mapped, or its debug file when only that was found */
@@ -80,9 +81,11 @@ int sym_elf_load(struct sym_cache *c, const struct dpf_mapping *m, struct sym_el
 void sym_elf_release(struct sym_elf *e);
 /*
  * sym_elf_bias() - what to add to a link-time address of @e to get the target address, for
- * mapping @m of it. Return: 0, or -ENOENT when no loadable segment holds @m's file offset.
+ * mapping @m of it (one of @maps). Return: 0, or -ENOENT when no loadable segment holds @m's
+ * file offset.
  */
-int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *m, uint64_t *bias);
+int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *maps, size_t nr,
+		 const struct dpf_mapping *m, uint64_t *bias);
 /* sym_elf_load_end() - end of the link-time image (highest PT_LOAD vaddr + memsz). */
 uint64_t sym_elf_load_end(const struct sym_elf *e);
 /* sym_elf_load_vars() - build @e's variable table once (symbols-dwarf.c). Return: 0/-ENOMEM. */

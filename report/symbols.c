@@ -331,16 +331,22 @@ static void gap_in(const struct sym_entry *v, size_t n, long at, uint64_t a, uin
  * Resolves link-time @a in @e: a DWARF variable, a symbol, a section, in that order.
  * Return: 1 when one of them holds it, 0 when not, -ENOMEM.
  */
-static int resolve_in_elf(struct sym_elf *e, uint64_t a, uint64_t bias, struct sym_result *r)
+static int resolve_in_elf(struct sym_cache *c, struct sym_elf *e, uint64_t a, uint64_t bias,
+			  struct sym_result *r)
 {
 	const struct sym_entry *s;
 	const struct sym_section *sec;
 	const char *cu;
 	long vat = -1, sat;
-	int ret = sym_elf_load_vars(e);
+	int ret;
 
-	if (ret)
-		return ret;
+	if (!e->vars_loaded) {
+		ret = sym_elf_load_vars(e);
+		if (ret)
+			return ret;
+		c->stats.dwarf_loads += e->dw != NULL;
+		c->stats.variables += e->nr_vars;
+	}
 	s = covering(e->vars, e->nr_vars, a, &vat);
 	if (!s || !s->size) {
 		const struct sym_entry *sym = covering(e->syms, e->nr_syms, a, &sat);
@@ -429,11 +435,11 @@ static int resolve_image(struct sym_cache *c, const struct dpf_mapping *maps, si
 	file_label(c, maps, nr, f, r);
 	if (e->note[0])
 		snprintf(r->note, sizeof(r->note), "%s", e->note);
-	if (!e->usable || sym_elf_bias(e, f, &bias))
+	if (!e->usable || sym_elf_bias(e, maps, nr, f, &bias))
 		return 0;
 	if (m != f && addr - bias >= sym_elf_load_end(e))
 		return 0;	/* past the image: memory of its own */
-	ret = resolve_in_elf(e, addr - bias, bias, r);
+	ret = resolve_in_elf(c, e, addr - bias, bias, r);
 	if (ret <= 0)
 		return ret;
 	/* the answer never reaches beyond the mapping asked about */
