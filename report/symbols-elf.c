@@ -232,7 +232,8 @@ static int read_sections(struct sym_elf *e, Elf *elf)
 			.addr = sh.sh_addr, .size = sh.sh_size, .name = name ? name : "?",
 		};
 	}
-	qsort(e->secs, e->nr_secs, sizeof(*e->secs), cmp_section);
+	if (e->nr_secs)
+		qsort(e->secs, e->nr_secs, sizeof(*e->secs), cmp_section);
 	return 0;
 }
 
@@ -309,6 +310,8 @@ static void sort_unique(struct sym_entry *v, size_t *n)
 {
 	size_t out = 0;
 
+	if (!*n)
+		return;
 	qsort(v, *n, sizeof(*v), cmp_entry);
 	for (size_t i = 0; i < *n; i++) {
 		if (out && v[out - 1].addr == v[i].addr) {
