@@ -323,7 +323,7 @@ int sym_elf_load_vars(struct sym_elf *e)
 				e->vars[out++] = e->vars[i];
 		e->nr_vars = out;
 	}
-	return 0;
+	return sym_index(e->vars, e->nr_vars, &e->var_addrs);
 }
 
 const char *sym_elf_cu_of(struct sym_elf *e, uint64_t vaddr)

@@ -340,6 +340,9 @@ static int read_symbols(struct sym_elf *e)
 	if (ret)
 		return ret;
 	sort_unique(e->syms, &e->nr_syms);
+	ret = sym_index(e->syms, e->nr_syms, &e->sym_addrs);
+	if (ret)
+		return ret;
 	if (!symtab && !e->note[0])
 		snprintf(e->note, sizeof(e->note), dynsym ? "stripped: .dynsym only" :
 			 "stripped: sections only");
@@ -425,7 +428,9 @@ void sym_elf_release(struct sym_elf *e)
 		free(e->var_names[i]);
 	free(e->var_names);
 	free(e->vars);
+	free(e->var_addrs);
 	free(e->syms);
+	free(e->sym_addrs);
 	free(e->secs);
 	free(e->loads);
 	if (e->dbg)
@@ -483,14 +488,24 @@ uint64_t sym_elf_load_end(const struct sym_elf *e)
 	return end;
 }
 
-long sym_find(const struct sym_entry *v, size_t n, uint64_t a)
+int sym_index(const struct sym_entry *v, size_t n, uint64_t **addrs)
+{
+	*addrs = malloc((n ? n : 1) * sizeof(**addrs));
+	if (!*addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*addrs)[i] = v[i].addr;
+	return 0;
+}
+
+long sym_find(const uint64_t *addrs, size_t n, uint64_t a)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid].addr <= a)
+		if (addrs[mid] <= a)
 			lo = mid + 1;
 		else
 			hi = mid;

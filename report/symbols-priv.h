@@ -49,12 +49,14 @@ struct sym_elf {
 	struct sym_load *loads;
 	size_t nr_loads;
 	struct sym_entry *syms;	/* sorted by addr */
+	uint64_t *sym_addrs;	/* their addresses, for sym_find() */
 	size_t nr_syms;
 	struct sym_section *secs;	/* SHF_ALLOC ones, sorted by addr */
 	size_t nr_secs;
 	int vars_loaded;
 	Dwarf *dw;		/* NULL without DWARF */
 	struct sym_entry *vars;	/* static-storage variables, sorted by addr */
+	uint64_t *var_addrs;
 	size_t nr_vars;
 	char **var_names;	/* owned strings of vars (names and types) */
 	size_t nr_var_names;
@@ -70,6 +72,9 @@ struct sym_cache {
 	size_t nr_slots;
 	size_t nr_elves;
 	struct sym_stats stats;
+	struct sym_elf *last;	/* the answer of the last cache_get(), by its key */
+	uint8_t last_id_len;
+	uint8_t last_id[32];
 };
 
 /*
@@ -93,7 +98,12 @@ int sym_elf_load_vars(struct sym_elf *e);
 /* sym_elf_cu_of() - the compilation unit holding link-time @vaddr, or NULL. */
 const char *sym_elf_cu_of(struct sym_elf *e, uint64_t vaddr);
 
-/* sym_find() - index of the last entry with addr <= @a in @v (sorted), or -1. */
-long sym_find(const struct sym_entry *v, size_t n, uint64_t a);
+/*
+ * sym_find() - index of the last of the sorted @addrs (n of them) that is <= @a, or -1. The
+ * addresses are kept apart from the entries so that a search touches 8 bytes per step.
+ */
+long sym_find(const uint64_t *addrs, size_t n, uint64_t a);
+/* sym_index() - @v's addresses into a new array at *@addrs. Return: 0 or -ENOMEM. */
+int sym_index(const struct sym_entry *v, size_t n, uint64_t **addrs);
 
 #endif /* REPORT_SYMBOLS_PRIV_H */

@@ -122,8 +122,11 @@ static void make_key(const struct dpf_mapping *m, char *key, size_t len)
 	}
 	key[0] = 'b';
 	key[1] = ':';
-	for (size_t i = 0; i < n; i++)
-		snprintf(key + 2 + 2 * i, 3, "%02x", m->build_id[i]);
+	for (size_t i = 0; i < n; i++) {
+		key[2 + 2 * i] = "0123456789abcdef"[m->build_id[i] >> 4];
+		key[3 + 2 * i] = "0123456789abcdef"[m->build_id[i] & 15];
+	}
+	key[2 + 2 * n] = '\0';
 }
 
 static int cache_grow(struct sym_cache *c)
@@ -157,12 +160,19 @@ static int cache_get(struct sym_cache *c, const struct dpf_mapping *m, struct sy
 	struct sym_elf *e;
 	int ret;
 
+	/* a report asks about one mapping many times in a row */
+	if (c->last && c->last_id_len == m->build_id_len &&
+	    (m->build_id_len ? !memcmp(c->last_id, m->build_id, m->build_id_len) :
+	     !strcmp(c->last->key + 2, m->path))) {
+		*out = c->last;
+		return 0;
+	}
 	make_key(m, key, sizeof(key));
 	i = hash_key(key) & (c->nr_slots - 1);
 	while (c->slots[i]) {
 		if (!strcmp(c->slots[i]->key, key)) {
 			*out = c->slots[i];
-			return 0;
+			goto out_remember;
 		}
 		i = (i + 1) & (c->nr_slots - 1);
 	}
@@ -180,12 +190,28 @@ static int cache_get(struct sym_cache *c, const struct dpf_mapping *m, struct sy
 	c->slots[i] = e;
 	c->nr_elves++;
 	*out = e;
-	if (c->nr_elves * 2 > c->nr_slots)
-		return cache_grow(c);
+	if (c->nr_elves * 2 > c->nr_slots) {
+		ret = cache_grow(c);
+		if (ret)
+			return ret;
+	}
+out_remember:
+	c->last = *out;
+	c->last_id_len = m->build_id_len;
+	memcpy(c->last_id, m->build_id, sizeof(c->last_id));
 	return 0;
 }
 
 /* ---- labels ---- */
+
+/* @src into @dst of @len bytes, cut to fit (snprintf's "%s" without its cost). */
+static void copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 static const char *base_name(const char *path)
 {
@@ -216,7 +242,7 @@ static void file_label(const struct sym_cache *c, const struct dpf_mapping *maps
 	int len = del && !del[10] ? (int)(del - b) : (int)strlen(b);
 
 	if (c->exe_name && is_executable(maps, nr, m))
-		snprintf(r->label, sizeof(r->label), "%s", c->exe_name);
+		copy(r->label, sizeof(r->label), c->exe_name);
 	else
 		snprintf(r->label, sizeof(r->label), "%.*s", len, b);
 }
@@ -284,9 +310,10 @@ static void special_label(const struct dpf_mapping *maps, size_t nr, size_t i, s
 /* ---- resolving inside an ELF file ---- */
 
 /* The entry of @v covering link-time @a (an earlier, larger one may cover it too), or NULL. */
-static const struct sym_entry *covering(const struct sym_entry *v, size_t n, uint64_t a, long *at)
+static const struct sym_entry *covering(const struct sym_entry *v, const uint64_t *addrs,
+				       size_t n, uint64_t a, long *at)
 {
-	long i = sym_find(v, n, a);
+	long i = sym_find(addrs, n, a);
 
 	*at = i;
 	for (long k = i; k >= 0 && k > i - 8; k--)
@@ -347,25 +374,26 @@ static int resolve_in_elf(struct sym_cache *c, struct sym_elf *e, uint64_t a, ui
 		c->stats.dwarf_loads += e->dw != NULL;
 		c->stats.variables += e->nr_vars;
 	}
-	s = covering(e->vars, e->nr_vars, a, &vat);
+	s = covering(e->vars, e->var_addrs, e->nr_vars, a, &vat);
 	if (!s || !s->size) {
-		const struct sym_entry *sym = covering(e->syms, e->nr_syms, a, &sat);
+		const struct sym_entry *sym = covering(e->syms, e->sym_addrs, e->nr_syms, a, &sat);
 
 		if (sym)
 			s = sym;
-	} else {
-		sat = sym_find(e->syms, e->nr_syms, a);
 	}
 	if (s) {
 		r->kind = s->kind;
 		r->start = s->addr + bias;
 		r->size = s->size;
-		snprintf(r->name, sizeof(r->name), "%s", s->name);
+		copy(r->name, sizeof(r->name), s->name);
 		if (s->type)
-			snprintf(r->type, sizeof(r->type), "%s", s->type);
-		cu = s->cu ? s->cu : sym_elf_cu_of(e, s->addr);
-		if (cu)
-			snprintf(r->cu, sizeof(r->cu), "%s", cu);
+			copy(r->type, sizeof(r->type), s->type);
+		cu = s->cu;
+		if (!cu) {	/* a symbol's unit: asked of DWARF once */
+			cu = sym_elf_cu_of(e, s->addr);
+			((struct sym_entry *)s)->cu = cu = cu ? cu : "";
+		}
+		copy(r->cu, sizeof(r->cu), cu);
 		return 1;
 	}
 	sec = section_of(e, a);
@@ -434,7 +462,7 @@ static int resolve_image(struct sym_cache *c, const struct dpf_mapping *maps, si
 		return ret;
 	file_label(c, maps, nr, f, r);
 	if (e->note[0])
-		snprintf(r->note, sizeof(r->note), "%s", e->note);
+		copy(r->note, sizeof(r->note), e->note);
 	if (!e->usable || sym_elf_bias(e, maps, nr, f, &bias))
 		return 0;
 	if (m != f && addr - bias >= sym_elf_load_end(e))
