@@ -19,7 +19,7 @@ if [ ! -x "$W/big" ]; then
 	}' > "$W/big.c"
 	t0=$(date +%s.%N)
 	cc -O0 -g -fPIE -pie -o "$W/big" "$W/big.c" || exit 1
-	echo "symbols: generated 100,000-global program compiled in $(echo "$(date +%s.%N) - $t0" | bc) s"
+	echo "symbols: generated 100,000-global program compiled in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 fi
 echo "# symbols: fixture program + libc + dlopen'ed library"
 taskset -c 0 "$B/tests/bench/symbols-bench" 1000000 "$B/tests/symbols/prog-pie" "$PWD/$B/tests/symbols/libsym.so" || exit 1
