@@ -515,7 +515,8 @@ int sym_resolve(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, 
 			 (unsigned long long)(addr - m->start + m->offset));
 		return 0;
 	}
-	owner = anon(m) ? image_owner(maps, (size_t)i) : NULL;
+	/* without ASLR the brk area starts right after .bss, and may take in its tail */
+	owner = anon(m) || !strcmp(m->path, "[heap]") ? image_owner(maps, (size_t)i) : NULL;
 	if (owner) {
 		struct sym_result tail = *r;
 

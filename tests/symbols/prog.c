@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 	}
 	main_heap = malloc(100);
 	main_stack = &local;
-	anon_area = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* read-only, so that it never merges with a stack or an arena beside it */
+	anon_area = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	hot_function();
 	if (pthread_create(&t, NULL, dump, NULL) || pthread_join(t, NULL))
 		return 1;
