@@ -90,7 +90,48 @@ $(O)/tests/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS)
+# Fixtures of tests/unit/report-symbols.c: one program built every way a symbolizer meets one
+# (PIE, non-PIE, stripped, debug info split to a build-id folder or named by .gnu_debuglink,
+# rebuilt with another build-id) and a library it dlopens. They never link daprof code.
+SYMFIX := $(O)/tests/symbols
+SYMFIX_BINS := $(SYMFIX)/libsym.so $(SYMFIX)/prog-pie $(SYMFIX)/prog-nopie $(SYMFIX)/prog-rebuilt \
+	$(SYMFIX)/prog-stripped $(SYMFIX)/prog-split $(SYMFIX)/prog-linked
+SYMFIX_CC := $(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wl,--build-id
+
+$(SYMFIX)/libsym.so: tests/symbols/lib.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fPIC -shared -o $@ $<
+
+$(SYMFIX)/prog-pie: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fPIE -pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-nopie: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fno-pie -no-pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-rebuilt: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -DREBUILT -fPIE -pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-stripped: $(SYMFIX)/prog-pie
+	strip --strip-all -o $@ $<
+
+# the debug file goes only to debug/.build-id/xx/yyyy.debug, so that nothing else can find it
+$(SYMFIX)/prog-split: $(SYMFIX)/prog-pie
+	objcopy --only-keep-debug $< $@.debug
+	objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+	id=$$(readelf -n $< | sed -n 's/.*Build ID: *//p'); \
+	d=$(SYMFIX)/debug/.build-id/$$(echo $$id | cut -c1-2); mkdir -p $$d && \
+	mv $@.debug $$d/$$(echo $$id | cut -c3-).debug
+
+# found by its .gnu_debuglink name in .debug/ beside it
+$(SYMFIX)/prog-linked: $(SYMFIX)/prog-pie
+	@mkdir -p $(SYMFIX)/.debug
+	objcopy --only-keep-debug $< $(SYMFIX)/.debug/prog-linked.debug
+	cd $(SYMFIX)/.debug && objcopy --strip-all --add-gnu-debuglink=prog-linked.debug ../prog-pie ../prog-linked
+
+test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS) $(SYMFIX_BINS)
 
 # Layering: cmd -> report -> {viz, format}; cmd -> record -> format; viz and format include
 # nothing of ours above them (viz knows nothing of profiling, not even format/).
