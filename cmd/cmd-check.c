@@ -103,7 +103,7 @@ int cmd_check(int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct rec_backend_ops *const *be = record_backends();
+	const struct rec_backend_ops *const *be = rec_backends();
 	struct rec_params p = { .primitive = "auto" };
 	const char *best = NULL;
 	struct utsname u;

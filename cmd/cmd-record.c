@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof record": options, signals and the live status line. The recording itself is
- * record/record.c; this file only turns argv into struct record_opts and its outcome into
+ * record/record.c; this file only turns argv into struct rec_opts and its outcome into
  * messages and an exit status.
  */
 #include <errno.h>
@@ -39,7 +39,7 @@ struct record_ui {
 	int drawn;		/* a status line is on screen */
 };
 
-static void ui_status(void *arg, const struct record_status *st)
+static void ui_status(void *arg, const struct rec_status *st)
 {
 	struct record_ui *ui = arg;
 	char a[32], b[32], c[32];
@@ -122,14 +122,14 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static const char *end_words(enum record_end e)
+static const char *end_words(enum rec_end e)
 {
 	switch (e) {
-	case RECORD_END_TARGET:
+	case REC_END_TARGET:
 		return "the target exited";
-	case RECORD_END_SIGNAL:
+	case REC_END_SIGNAL:
 		return "interrupted";
-	case RECORD_END_DURATION:
+	case REC_END_DURATION:
 		return "duration reached";
 	default:
 		return "stopped by an error";
@@ -154,9 +154,9 @@ int cmd_record(int argc, char **argv)
 		{ "help",	 no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct record_opts o = RECORD_OPTS_INIT;
+	struct rec_opts o = REC_OPTS_INIT;
 	struct record_ui ui = { .tty = isatty(STDERR_FILENO) };
-	struct record_result res;
+	struct rec_result res;
 	uint64_t v;
 	char why[1024], a[32];
 	int c, ret, have_pid = 0;
@@ -253,13 +253,13 @@ int cmd_record(int argc, char **argv)
 	o.status = ui_status;
 	o.note = ui_note;
 	o.cb_arg = &ui;
-	ret = record_run(&o, &res, why, sizeof(why));
+	ret = rec_run(&o, &res, why, sizeof(why));
 	ui_clear(&ui);
 	if (ret) {
 		dp_error(0, "%s", why);
 		return 1;
 	}
-	if (res.end == RECORD_END_ERROR) {
+	if (res.end == REC_END_ERROR) {
 		if (res.err == -EPIPE || res.err == -ETIME || outfile_special(o.output))
 			dp_error(0, "%s", why);
 		else

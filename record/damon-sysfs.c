@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel DAMON backend (rec_damon_ops): it creates its own kdamond through the DAMON sysfs
+ * The kernel DAMON backend (damon_backend_ops): it creates its own kdamond through the DAMON sysfs
  * tree, gives it the target, intervals and region bounds, installs a "stat" scheme that matches
  * every region, and hands out one snapshot per aggregation interval, read either from the
  * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
@@ -978,7 +978,7 @@ static void damon_stop(struct rec_backend *b)
 	damon_backend_stop(b);
 }
 
-const struct rec_backend_ops rec_damon_ops = {
+const struct rec_backend_ops damon_backend_ops = {
 	.name = "damon",
 	.probe = damon_probe,
 	.start = damon_start,
