@@ -6,7 +6,7 @@
  * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
  * time and far cheaper) or from the scheme's tried_regions directories.
  *
- * Rules it keeps (docs: DAMON-KERNEL.md §1.4, DESIGN.md "Recording"):
+ * Rules it keeps (the kernel's mm/damon/sysfs.c; daprof-design-notes(7), note 6):
  * - features are told by the files that exist, never by the kernel version;
  * - it never modifies, stops or reuses a kdamond it did not create: writing nr_kdamonds
  *   recreates every kdamond directory, so it starts only when nr_kdamonds is 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc readers of the recorder: maps, stat/status, cmdline, and the build-ids of mapped ELF
- * files (a small note reader over pread, so that the recorder needs no libelf; report/symbols.c
- * is the one user of libelf).
+ * files (a small note reader over pread, so that the recorder, and the static guest program of
+ * the real-kernel tests with it, needs no libelf).
  */
 #include <elf.h>
 #include <errno.h>

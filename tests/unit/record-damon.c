@@ -3,8 +3,9 @@
  * Unit tests of the kernel DAMON backend (record/damon-*.c) against tests/tools/fake-damon, a
  * FUSE file system that answers like the kernel's DAMON sysfs tree: the happy paths (vaddr,
  * paddr: snapshots read back equal the fake's scripted regions) and every error the kernel can
- * give (DAMON-KERNEL.md §1.4). The fake logs each write it served, so the tests also check what
- * the backend wrote, and that it never touched a kdamond it did not create.
+ * give (the store() handlers of mm/damon/sysfs.c). The fake logs each write it served, so the
+ * tests also check what the backend wrote, and that it never touched a kdamond it did not
+ * create.
  *
  * They need root and /dev/fuse (to mount the fake) and run in a private mount namespace; where
  * that is not possible each test says so and is skipped.
