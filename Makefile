@@ -52,7 +52,7 @@ else
 BIN := $(O)/daprof
 endif
 
-.PHONY: all deps check demo fuzz bench install check-layers test-bins clean
+.PHONY: all deps check demo fuzz bench install check-layers check-comments test-bins clean
 all: $(BIN)
 
 $(BIN): $(CMD_OBJS) $(LIB)
@@ -141,7 +141,19 @@ check-layers:
 	@! grep -n '#include "\(cmd\|report\|viz\)/' record/*.[ch] 2>/dev/null || { echo 'record/ may use only format/'; exit 1; }
 	@! grep -n '#include "\(cmd\|record\)/' report/*.[ch] 2>/dev/null || { echo 'report/ may use only viz/ and format/'; exit 1; }
 	@! grep -ln '<png.h>' $$(ls */*.[ch] | grep -v '^viz/png.c$$') || { echo 'only viz/png.c includes png.h'; exit 1; }
+	@! grep -nE $(FOREIGN_NAME_DEFS) $(OUR_C_SRCS) || { echo 'a name we define is in the namespace of libelf/libdw'; exit 1; }
 	@echo 'layers: ok'
+
+# A dependency's namespace is its own: a name we define at file scope (a function, variable or
+# typedef: a line that starts in column 0 and names it before "(", "=", ";" or "["), a struct,
+# union or enum tag, or a macro never starts with libelf's or libdw's prefixes.
+FOREIGN_PFX := ((elf|elf32|elf64|gelf|dwarf|dwfl|dwelf)_[A-Za-z0-9_]*|(Elf|Elf32|Elf64|GElf|Dwarf|Dwfl|Dwelf)(_[A-Za-z0-9_]*)?)
+FOREIGN_NAME_DEFS := '^[A-Za-z_].*\b$(FOREIGN_PFX)[[:space:]]*[(=;[]|^[[:space:]]*\#[[:space:]]*define[[:space:]]+$(FOREIGN_PFX)\b|\b(struct|union|enum)[[:space:]]+$(FOREIGN_PFX)[[:space:]]*\{'
+OUR_C_SRCS = $(wildcard cmd/*.[ch] format/*.[ch] record/*.[ch] report/*.[ch] viz/*.[ch] tests/*/*.[ch] tests/*/*/*.[ch])
+
+# Every file a comment names exists in the tree (tests/check-comments.sh says what counts).
+check-comments:
+	@tests/check-comments.sh
 
 deps:
 	@tests/deps.sh

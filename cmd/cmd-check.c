@@ -100,7 +100,7 @@ int cmd_check(int argc, char **argv)
 	static const struct parse_opt options[] = {
 		OPT_END()
 	};
-	const struct rec_backend_ops *const *be = record_backends();
+	const struct rec_backend_ops *const *be = rec_backends();
 	struct rec_params p = { .primitive = "auto" };
 	const char *best = NULL;
 	struct utsname u;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof diff": registered so that it is listed and documented, but not implemented in this
- * release; it says so and fails (STYLE.md: never let a command silently vanish).
+ * release; it says so and fails (daprof-design-notes(7), note 9: never let a command vanish).
  */
 #include "cmd/cmd.h"
 #include "cmd/diag.h"

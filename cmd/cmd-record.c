@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof record": options, signals and the live status line. The recording itself is
- * record/record.c; this file only turns argv into struct record_opts and its outcome into
+ * record/record.c; this file only turns argv into struct rec_opts and its outcome into
  * messages and an exit status.
  */
 #include <errno.h>
@@ -32,7 +32,7 @@ struct record_ui {
 	int drawn;		/* a status line is on screen */
 };
 
-static void ui_status(void *arg, const struct record_status *st)
+static void ui_status(void *arg, const struct rec_status *st)
 {
 	struct record_ui *ui = arg;
 	char a[32], b[32], c[32];
@@ -169,14 +169,14 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static const char *end_words(enum record_end e)
+static const char *end_words(enum rec_end e)
 {
 	switch (e) {
-	case RECORD_END_TARGET:
+	case REC_END_TARGET:
 		return "the target exited";
-	case RECORD_END_SIGNAL:
+	case REC_END_SIGNAL:
 		return "interrupted";
-	case RECORD_END_DURATION:
+	case REC_END_DURATION:
 		return "duration reached";
 	default:
 		return "stopped by an error";
@@ -185,7 +185,7 @@ static const char *end_words(enum record_end e)
 
 int cmd_record(int argc, char **argv)
 {
-	struct record_opts o = RECORD_OPTS_INIT;
+	struct rec_opts o = REC_OPTS_INIT;
 	struct record_ui ui = { .tty = isatty(STDERR_FILENO) };
 	const struct parse_opt options[] = {
 		OPT_CALLBACK('o', "output", PARSE_OPT_PTR(const char *, &o.output), "file",
@@ -217,7 +217,7 @@ int cmd_record(int argc, char **argv)
 		  .flags = PARSE_OPT_NO_USAGE_LINE },
 		OPT_END()
 	};
-	struct record_result res;
+	struct rec_result res;
 	char why[1024], a[32];
 	int n, ret, have_pid;
 
@@ -254,13 +254,13 @@ int cmd_record(int argc, char **argv)
 	o.status = ui_status;
 	o.note = ui_note;
 	o.cb_arg = &ui;
-	ret = record_run(&o, &res, why, sizeof(why));
+	ret = rec_run(&o, &res, why, sizeof(why));
 	ui_clear(&ui);
 	if (ret) {
 		dp_error(0, "%s", why);
 		return 1;
 	}
-	if (res.end == RECORD_END_ERROR) {
+	if (res.end == REC_END_ERROR) {
 		if (res.err == -EPIPE || res.err == -ETIME || outfile_special(o.output))
 			dp_error(0, "%s", why);
 		else

@@ -22,12 +22,12 @@
 
 #define SYM_MAX_SYMBOLS	(16u << 20)	/* a bound on one file's table, against hostile counts */
 
-struct elf_file {
+struct symelf_file {
 	int fd;
 	Elf *elf;
 };
 
-static void elf_file_close(struct elf_file *f)
+static void symelf_close(struct symelf_file *f)
 {
 	if (f->elf)
 		elf_end(f->elf);
@@ -38,7 +38,7 @@ static void elf_file_close(struct elf_file *f)
 }
 
 /* Opens @path as an ELF file; only regular files, so that a device node is never opened twice. */
-static int elf_file_open(const char *path, struct elf_file *f)
+static int symelf_open(const char *path, struct symelf_file *f)
 {
 	struct stat st;
 
@@ -47,19 +47,19 @@ static int elf_file_open(const char *path, struct elf_file *f)
 	if (f->fd < 0)
 		return -errno;
 	if (fstat(f->fd, &st) || !S_ISREG(st.st_mode)) {
-		elf_file_close(f);
+		symelf_close(f);
 		return -ENOEXEC;
 	}
 	f->elf = elf_begin(f->fd, ELF_C_READ_MMAP, NULL);
 	if (!f->elf || elf_kind(f->elf) != ELF_K_ELF || !gelf_getclass(f->elf)) {
-		elf_file_close(f);
+		symelf_close(f);
 		return -ENOEXEC;
 	}
 	return 0;
 }
 
 /* The GNU build-id of @elf into @id; returns its length, 0 without one. */
-static size_t elf_file_build_id(Elf *elf, uint8_t id[32])
+static size_t symelf_build_id(Elf *elf, uint8_t id[32])
 {
 	const void *p = NULL;
 	ssize_t n = dwelf_elf_gnu_build_id(elf, &p);
@@ -107,7 +107,7 @@ static int has_section(Elf *elf, uint32_t type, const char *name)
 
 /* A split debug file by build-id: the debug folders, then the debuginfod cache. */
 static int open_debug_by_id(const struct sym_cache *c, const uint8_t *id, size_t len,
-			    struct elf_file *f)
+			    struct symelf_file *f)
 {
 	char h[65], path[4096];
 
@@ -116,12 +116,12 @@ static int open_debug_by_id(const struct sym_cache *c, const uint8_t *id, size_t
 	hex(id, len, h);
 	for (size_t i = 0; i < c->nr_debug_dirs; i++) {
 		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", c->debug_dirs[i], h, h + 2);
-		if (!elf_file_open(path, f))
+		if (!symelf_open(path, f))
 			return 0;
 	}
 	if (c->debuginfod_cache) {
 		snprintf(path, sizeof(path), "%s/%s/debuginfo", c->debuginfod_cache, h);
-		if (!elf_file_open(path, f))
+		if (!symelf_open(path, f))
 			return 0;
 	}
 	return -ENOENT;
@@ -129,7 +129,7 @@ static int open_debug_by_id(const struct sym_cache *c, const uint8_t *id, size_t
 
 /* The executable itself from a debuginfod cache, for a file replaced on disk. */
 static int open_exec_by_id(const struct sym_cache *c, const uint8_t *id, size_t len,
-			   struct elf_file *f)
+			   struct symelf_file *f)
 {
 	char h[65], path[4096];
 
@@ -137,12 +137,12 @@ static int open_exec_by_id(const struct sym_cache *c, const uint8_t *id, size_t 
 		return -ENOENT;
 	hex(id, len, h);
 	snprintf(path, sizeof(path), "%s/%s/executable", c->debuginfod_cache, h);
-	return elf_file_open(path, f);
+	return symelf_open(path, f);
 }
 
 /* .gnu_debuglink: beside the file, in .debug/ beside it, and under each debug folder. */
 static int open_debuglink(const struct sym_cache *c, Elf *elf, const char *file,
-			  const uint8_t *id, size_t idlen, struct elf_file *f)
+			  const uint8_t *id, size_t idlen, struct symelf_file *f)
 {
 	GElf_Word crc;
 	const char *link = dwelf_elf_gnu_debuglink(elf, &crc);
@@ -167,12 +167,12 @@ static int open_debuglink(const struct sym_cache *c, Elf *elf, const char *file,
 		else
 			snprintf(path, sizeof(path), "%s%s/%s", c->debug_dirs[i - 2],
 				 dir + (c->root ? strlen(c->root) : 0), link);
-		if (!strcmp(path, file) || elf_file_open(path, f))
+		if (!strcmp(path, file) || symelf_open(path, f))
 			continue;
-		glen = elf_file_build_id(f->elf, got);
+		glen = symelf_build_id(f->elf, got);
 		if (!idlen || (glen == idlen && !memcmp(got, id, idlen)))
 			return 0;
-		elf_file_close(f);
+		symelf_close(f);
 	}
 	return -ENOENT;
 }
@@ -356,7 +356,7 @@ static int ids_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t ble
 
 int sym_elf_load(struct sym_cache *c, const struct dpf_mapping *m, struct sym_elf *e)
 {
-	struct elf_file main = { -1, NULL }, dbg = { -1, NULL };
+	struct symelf_file main = { -1, NULL }, dbg = { -1, NULL };
 	char path[4096];
 	uint8_t id[32];
 	size_t idlen = 0, mlen = m->build_id_len > 32 ? 32 : m->build_id_len;
@@ -368,23 +368,23 @@ int sym_elf_load(struct sym_cache *c, const struct dpf_mapping *m, struct sym_el
 	deleted = strstr(path, " (deleted)");
 	if (deleted && !deleted[10])
 		path[deleted - path] = '\0';
-	if (!elf_file_open(path, &main)) {
-		idlen = elf_file_build_id(main.elf, id);
+	if (!symelf_open(path, &main)) {
+		idlen = symelf_build_id(main.elf, id);
 		if (mlen && !ids_equal(id, idlen, m->build_id, mlen)) {
-			elf_file_close(&main);
+			symelf_close(&main);
 			snprintf(e->note, sizeof(e->note), "build-id mismatch");
 		}
 	} else {
 		snprintf(e->note, sizeof(e->note), "%s", deleted ? "file deleted" : "file not found");
 	}
 	if (!main.elf && mlen && !open_exec_by_id(c, m->build_id, mlen, &main)) {
-		idlen = elf_file_build_id(main.elf, id);
+		idlen = symelf_build_id(main.elf, id);
 		e->note[0] = '\0';
 	}
 	if (!main.elf && mlen && !open_debug_by_id(c, m->build_id, mlen, &dbg)) {
 		/* only the debug file is left: it has the symbols and the program headers */
 		main = dbg;
-		dbg = (struct elf_file){ -1, NULL };
+		dbg = (struct symelf_file){ -1, NULL };
 		e->debug_only = 1;
 		if (e->note[0]) {
 			char was[sizeof(e->note)];

@@ -75,7 +75,7 @@ static int read_maps(char **argv, struct pm_map *pm, struct dpf_mapping **out)
 		m->path = pm->e[i].path;
 		if (m->path[0] != '/' || (fd = open(m->path, O_RDONLY)) < 0)
 			continue;
-		n = elf_build_id(fd, m->build_id, sizeof(m->build_id));
+		n = pm_elf_build_id(fd, m->build_id, sizeof(m->build_id));
 		m->build_id_len = n > 0 ? (uint8_t)n : 0;
 		close(fd);
 	}

@@ -94,7 +94,7 @@ static void run_fixture(const char *prog, struct run *r)
 		m->path = e->path;
 		if (e->path[0] == '/') {
 			int fd = open(e->path, O_RDONLY);
-			int n = fd >= 0 ? elf_build_id(fd, m->build_id, sizeof(m->build_id)) : 0;
+			int n = fd >= 0 ? pm_elf_build_id(fd, m->build_id, sizeof(m->build_id)) : 0;
 
 			m->build_id_len = n > 0 ? (uint8_t)n : 0;
 			if (fd >= 0)
