@@ -447,11 +447,13 @@ void sym_elf_release(struct sym_elf *e)
 int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *maps, size_t nr,
 		 const struct dpf_mapping *m, uint64_t *bias)
 {
-	if (e->debug_only) {
-		/*
-		 * A debug file keeps the segments' addresses but not their file offsets: the image
-		 * starts where the file's first page is mapped, at its first segment's page.
-		 */
+	/*
+	 * The image starts where the file's first page is mapped, at its first segment's page: a
+	 * debug file keeps the segments' addresses but not their file offsets, and two segments can
+	 * share a page of the file (.rodata's and .data's, RELRO leaving both read-only), so that
+	 * the mapping's own offset does not tell which segment it holds.
+	 */
+	{
 		uint64_t first = UINT64_MAX;
 
 		for (size_t i = 0; i < e->nr_loads; i++)
@@ -463,8 +465,10 @@ int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *maps, size_t
 				*bias = maps[i].start - (first & ~(uint64_t)4095);
 				return 0;
 			}
-		return -ENOENT;
+		if (e->debug_only)
+			return -ENOENT;
 	}
+	/* the first page is not mapped: the segment that holds the mapping's offset */
 	for (size_t i = 0; i < e->nr_loads; i++) {
 		const struct sym_load *l = &e->loads[i];
 		uint64_t first = l->offset & ~(uint64_t)4095;

@@ -449,7 +449,32 @@ static long find_mapping(const struct dpf_mapping *maps, size_t nr, uint64_t add
 	return -1;
 }
 
-/* Try the ELF image of file mapping @f for @addr within mapping @m. Return: 1, 0, -ENOMEM. */
+/*
+ * Link-time @a lies in the image but in no section (the padding before a page-aligned .data):
+ * bound the file label by the sections around it, so that a walk over the mapping goes on at the
+ * next section instead of labelling the rest of the mapping. Return: 2 (a bounded label).
+ */
+static int padding_of(const struct sym_elf *e, uint64_t a, uint64_t bias,
+		      const struct dpf_mapping *m, struct sym_result *r)
+{
+	uint64_t lo = m->start - bias, hi = m->end - bias;
+
+	for (size_t k = 0; k < e->nr_secs; k++) {
+		uint64_t end = e->secs[k].addr + e->secs[k].size;
+
+		if (end <= a && end > lo)
+			lo = end;
+		if (e->secs[k].addr > a && e->secs[k].addr < hi)
+			hi = e->secs[k].addr;
+	}
+	r->kind = SYM_FILE;
+	r->start = lo + bias;
+	r->size = hi - lo;
+	return 2;
+}
+
+/* Try the ELF image of file mapping @f for @addr within mapping @m. Return: 1, 2 (a label
+ * bounded by the sections around @addr), 0, -ENOMEM. */
 static int resolve_image(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr,
 			 const struct dpf_mapping *f, const struct dpf_mapping *m, uint64_t addr,
 			 struct sym_result *r)
@@ -468,7 +493,9 @@ static int resolve_image(struct sym_cache *c, const struct dpf_mapping *maps, si
 	if (m != f && addr - bias >= sym_elf_load_end(e))
 		return 0;	/* past the image: memory of its own */
 	ret = resolve_in_elf(c, e, addr - bias, bias, r);
-	if (ret <= 0)
+	if (!ret)
+		return padding_of(e, addr - bias, bias, m, r);
+	if (ret < 0)
 		return ret;
 	/* the answer never reaches beyond the mapping asked about */
 	lo = r->start > m->start ? r->start : m->start;
@@ -506,11 +533,13 @@ int sym_resolve(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, 
 	m = &maps[i];
 	if (is_file(m)) {
 		ret = resolve_image(c, maps, nr, m, m, addr, r);
-		if (ret)
+		if (ret < 0 || ret == 1)
 			return ret < 0 ? ret : 0;
-		r->kind = SYM_FILE;
-		r->start = m->start;
-		r->size = m->end - m->start;
+		if (ret != 2) {
+			r->kind = SYM_FILE;
+			r->start = m->start;
+			r->size = m->end - m->start;
+		}
 		snprintf(r->name, sizeof(r->name), "%s+0x%llx", r->label,
 			 (unsigned long long)(addr - m->start + m->offset));
 		return 0;
@@ -523,7 +552,7 @@ int sym_resolve(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, 
 		ret = resolve_image(c, maps, nr, owner, m, addr, &tail);
 		if (ret < 0)
 			return ret;
-		if (ret) {
+		if (ret == 1) {	/* 2: in no section of the image, so memory of its own */
 			*r = tail;
 			return 0;
 		}
