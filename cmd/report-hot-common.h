@@ -26,7 +26,8 @@ int hot_common_opt_min_accesses(const struct parse_opt *opt, const char *arg,
 				struct parse_ctx *ctx);
 int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 
-#define HOT_COMMON_OPTIONS(c) \
+/* The options that select and measure, but --idle (whose default is each command's own). */
+#define HOT_COMMON_SELECT_OPTIONS(c) \
 	OPT_INPUT(&(c)->path), \
 	OPT_TIME_RANGE(&(c)->time), \
 	OPT_ADDR_RANGE(&(c)->addr), \
@@ -34,7 +35,10 @@ int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct par
 	OPT_SKIP_SNAPSHOTS(&(c)->skip), \
 	OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &(c)->o.min_accesses), "n", \
 		     "the least nr_accesses that counts as hot (default 1)", \
-		     hot_common_opt_min_accesses), \
+		     hot_common_opt_min_accesses)
+
+#define HOT_COMMON_OPTIONS(c) \
+	HOT_COMMON_SELECT_OPTIONS(c), \
 	OPT_CALLBACK(0, "idle", PARSE_OPT_PTR(uint64_t, &(c)->o.idle_ns), "time", \
 		     "idle bytes: idle at least this long (default 1s)", hot_common_opt_time)
 
