@@ -236,6 +236,8 @@ static void print_json(const struct hints_cmd *hc, const struct session *s, cons
 		jsonw_float_fmt(jw, "%.4f", hot_share(o));
 		jsonw_name(jw, "idle_s");
 		jsonw_float_fmt(jw, "%.3f", (double)o->idle_ns / 1e9);
+		jsonw_name(jw, "idle_bytes");
+		jsonw_uint(jw, o->idle_bytes);
 		jsonw_name(jw, "coverage");
 		jsonw_float_fmt(jw, "%.3f", t->coverage);
 		jsonw_end_object(jw);
@@ -354,6 +356,8 @@ static void print_c(const struct hints_cmd *hc, const struct session *s, const s
 	printf(", build-id %s\n", p.build_id[0] ? p.build_id : "(none)");
 	printf(" * Paste into that program and call daprof_hints_apply() once the objects hold their "
 	       "data.\n */\n");
+	printf("#ifndef _DEFAULT_SOURCE\n#define _DEFAULT_SOURCE\t/* madvise() under -std=c11: "
+	       "before the file's first #include */\n#endif\n");
 	printf("#include <stddef.h>\n#include <stdint.h>\n#include <sys/mman.h>\n"
 	       "#include <unistd.h>\n\n");
 	printf("#ifndef MADV_COLD\n#define MADV_COLD 20\n#endif\n"
@@ -423,6 +427,7 @@ int cmd_report_hints(int argc, char **argv)
 		return ret;
 	hot_rank(h, 0);
 	hc.ho.writes_only = hot_common_sees_writes_only(ses);
+	hc.ho.idle_bytes_ns = hc.c.o.idle_ns;
 	if (hints_build(&hs, h, &hc.ho)) {
 		dp_error(0, "out of memory");
 		hot_free(h);

@@ -111,7 +111,10 @@ int hints_build(struct hints *out, const struct hot *h, const struct hints_opts 
 		    obj->byte_s <= 0)
 			continue;
 		hot = hot_share(obj) >= o->hot_share && obj->heat > 0;
-		cold = !hot && obj->idle_ns >= out->idle_ns;
+		/* idle for long: all of it (its least idle piece), or most of its bytes; the
+		 * first alone would let one piece split anew (its age restarts) hide the rest */
+		cold = !hot && (obj->idle_ns >= out->idle_ns ||
+				(o->idle_bytes_ns >= out->idle_ns && 2 * obj->idle_bytes > t.size));
 		if (!hot && !cold)
 			continue;
 		t.coverage = out->span_ns ? (double)obj->observed_ns / (double)out->span_ns : 0;

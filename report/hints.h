@@ -40,6 +40,9 @@ struct hints_opts {
 	uint64_t idle_ns;	/* cold: idle at least this long; 0: hints_default_idle_ns() */
 	uint64_t huge;		/* MADV_HUGEPAGE / NOHUGEPAGE from this size on */
 	uint64_t min_size;	/* smaller objects get no advice */
+	uint64_t idle_bytes_ns;	/* the idle time the table's idle_bytes were counted at (its
+				 * hot_opts.idle_ns): from the idle threshold on, an object most
+				 * of whose bytes were idle that long is idle too */
 	int writes_only;	/* the primitive sees writes only (idle may still be read) */
 };
 #define HINTS_OPTS_INIT { .hot_share = 0.9, .idle_ns = 0, .huge = 2ull << 20, \

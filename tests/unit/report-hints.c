@@ -163,6 +163,33 @@ static void test_the_thresholds_are_options(void **state)
 	free_table(h);
 }
 
+/* Its least idle piece was idle 1 s only (a region split anew), but 600 KiB of its 1 MiB were
+ * idle for at least the threshold: that counts, when idle_bytes were counted at it or above. */
+static void test_most_bytes_idle_is_idle(void **state)
+{
+	struct hints_opts o = HINTS_OPTS_INIT;
+	struct hot *h = table();
+	struct hints hs;
+
+	h->obj[11].idle_ns = 1 * S;
+	h->obj[11].idle_bytes = 600 * KiB;
+	o.min_size = 1 * MiB;	/* big_hot, cold_long, cold_short, [heap], barely_idle */
+	o.idle_bytes_ns = 2 * S;	/* below the threshold (2.5 s): says nothing */
+	assert_int_equal(hints_build(&hs, h, &o), 0);
+	assert_int_equal(hs.nr, 6);
+	hints_release(&hs);
+	o.idle_bytes_ns = 2500 * 1000000ull;
+	assert_int_equal(hints_build(&hs, h, &o), 0);
+	assert_int_equal(hs.nr, 7);
+	expect(&hs.hint[6], HINT_COLD, "barely_idle", HINT_HIGH, 0);	/* 1 s: not paged out */
+	hints_release(&hs);
+	h->obj[11].idle_bytes = 512 * KiB;	/* half is not most */
+	assert_int_equal(hints_build(&hs, h, &o), 0);
+	assert_int_equal(hs.nr, 6);
+	hints_release(&hs);
+	free_table(h);
+}
+
 static void test_the_default_idle_threshold(void **state)
 {
 	assert_int_equal(hints_default_idle_ns(10 * S), 2500000000ull);
@@ -179,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_the_default_rules),
 		cmocka_unit_test(test_a_writes_only_primitive_makes_idle_less_sure),
 		cmocka_unit_test(test_the_thresholds_are_options),
+		cmocka_unit_test(test_most_bytes_idle_is_idle),
 		cmocka_unit_test(test_the_default_idle_threshold),
 	};
 
