@@ -279,12 +279,12 @@ static int nameable(const struct hint *t, const struct program *p)
 	       !strcmp(t->obj->file, p->path) && c_identifier(t->obj->name);
 }
 
-/* A string inside a C comment: no "*" "/" pair and no line break can end it early. */
+/* A string inside a C comment: no comment mark (to end it early or nest) and no line break. */
 static void c_comment_str(const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '*' && s[1] == '/')
-			fputs("* ", stdout);
+		if ((*s == '*' && s[1] == '/') || (*s == '/' && s[1] == '*'))
+			printf("%c ", *s);
 		else if (*s == '\n' || *s == '\r' || (unsigned char)*s < 0x20)
 			putchar('?');
 		else
