@@ -25,8 +25,9 @@ cp "$W/hotsyms" "$TEST_ROOT/hotsyms" &&
 (cd "$TEST_ROOT" && daprof record $REC -o rec.data -- ./hotsyms 2.5 >hs.out) ||
 	echo "recording failed" >&2
 R=$TEST_ROOT/rec.data
-# NAME was idle for more than 0.1 s at the end, with some bytes idle longer than --idle
-idle_enough() { awk -F, -v n="$1" '$2 == n && $8 > 0.1 && $9 > 0 { ok = 1 } END { exit !ok }' "$2" || { row "$1" "$2"; return 1; }; }
+# NAME has bytes idle longer than --idle at the end (its idle_s, the age of its least idle piece,
+# can be short on a loaded machine: a region split anew restarts its age; design note 21)
+idle_enough() { awk -F, -v n="$1" '$2 == n && $8 != "" && $9 > 0 { ok = 1 } END { exit !ok }' "$2" || { row "$1" "$2"; return 1; }; }
 # NAME was hot for more than 90 % of its byte-time, at more than 50 accesses a second
 hot_enough() { awk -F, -v n="$1" '$2 == n && $7 > 0.9 && $6 > 50 { ok = 1 } END { exit !ok }' "$2" || { row "$1" "$2"; return 1; }; }
 
