@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof report raw": every snapshot and region, as text blocks (like damo's raw form), JSON or
- * CSV. Streams: one snapshot in memory at a time, whatever the recording's length.
+ * CSV. Streams a reading session (report/session.h) without filters: one snapshot in memory at
+ * a time, whatever the recording's length.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "format/dpf.h"
+#include "report/session.h"
 
 static const char raw_usage[] = "daprof report raw [-i <file>] [--format text|json|csv]";
 
@@ -119,8 +121,8 @@ int cmd_report_raw(int argc, char **argv)
 	};
 	enum raw_format f = RAW_TEXT;
 	const char *path = "daprof.data";
-	struct dpf_reader *r;
-	struct dpf_event ev;
+	struct session *ses;
+	struct session_event ev;
 	uint64_t idx = 0, base_ns = 0;
 	int c, ret, meta_changed = 0;
 
@@ -150,22 +152,22 @@ int cmd_report_raw(int argc, char **argv)
 	}
 	if (optind < argc)
 		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[optind]);
-	if (cmd_open_recording(path, &r))
+	/* damage is warned about as the session meets it */
+	if (cmd_open_session(path, NULL, &ses))
 		return 1;
-	print_head(f, dpf_reader_meta(r));
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		if (ev.type == DPF_EV_DAMAGE)
-			cmd_warn_damage(path, &ev.damage);
-		if (ev.type == DPF_EV_META)
+	/* the file as it is: the first chunk's metadata first, the merged one at the end */
+	print_head(f, session_meta_first(ses));
+	while ((ret = session_next(ses, &ev)) > 0) {
+		if (ev.type == SESSION_META)
 			meta_changed = 1;
-		if (ev.type != DPF_EV_SNAPSHOT)
+		if (ev.type != SESSION_SNAPSHOT)
 			continue;
 		if (!idx)
 			base_ns = ev.snapshot.start_ns;
 		print_snapshot(f, idx++, base_ns, &ev.snapshot);
 	}
-	print_tail(f, dpf_reader_meta(r), idx, meta_changed);
-	dpf_reader_close(r);
+	print_tail(f, session_meta(ses), idx, meta_changed);
+	session_close(ses);
 	if (ret < 0) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
 		return 1;

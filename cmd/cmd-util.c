@@ -252,40 +252,6 @@ void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size)
 		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
 }
 
-const char *dp_fmt_size(char *buf, uint64_t bytes)
-{
-	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = bytes;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 32, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, 32, "%.*f %s", v < 10 ? 2 : v < 100 ? 1 : 0, v, units[u]);
-	return buf;
-}
-
-const char *dp_fmt_time(char *buf, uint64_t ns)
-{
-	if (ns >= 3600000000000ULL)
-		snprintf(buf, 32, "%.2f h", ns / 3600e9);
-	else if (ns >= 60000000000ULL)
-		snprintf(buf, 32, "%.2f min", ns / 60e9);
-	else if (ns >= 1000000000ULL)
-		snprintf(buf, 32, "%.3g s", ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, 32, "%.3g ms", ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, 32, "%.3g us", ns / 1e3);
-	else
-		snprintf(buf, 32, "%llu ns", (unsigned long long)ns);
-	return buf;
-}
-
 void dp_json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;

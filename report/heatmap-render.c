@@ -36,8 +36,8 @@ static void subject_raw(const struct session *ses, const struct heatmap_view *v,
 	/* the targets drawn; the metadata may name more */
 	for (size_t i = 1; i < h->nr_ranges; i++)
 		nt += h->ranges[i].target != h->ranges[i - 1].target;
-	if (dpf_meta_get_u64(session_meta(ses), "nr_targets", 0) > nt)
-		nt = dpf_meta_get_u64(session_meta(ses), "nr_targets", 0);
+	if (f->nr_targets > nt)
+		nt = f->nr_targets;
 
 	if (f->ops && !strcmp(f->ops, "paddr"))
 		snprintf(buf, size, "physical memory");
