@@ -61,7 +61,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 	double share;
 
 	dpf_reader_version(r, &major, &minor);
-	snprintf(line, sizeof(line), "%s (%s)", path, units_size(a, size));
+	snprintf(line, sizeof(line), "%s (%s)", path, units_size(a, sizeof(a), size));
 	print_kv("file", line);
 	snprintf(line, sizeof(line), "%u.%u, %s", major, minor,
 		 dpf_reader_closed_cleanly(r) ? "closed cleanly" :
@@ -82,8 +82,8 @@ static void print_info(const char *path, const struct session *ses, const struct
 	print_targets(f);
 	if (f->intervals) {
 		snprintf(line, sizeof(line), "sampling %s, aggregation %s, update %s",
-			 units_time(a, f->sample_us * 1000), units_time(b, f->aggr_us * 1000),
-			 units_time(c, f->update_us * 1000));
+			 units_time(a, sizeof(a), f->sample_us * 1000), units_time(b, sizeof(b), f->aggr_us * 1000),
+			 units_time(c, sizeof(c), f->update_us * 1000));
 		print_kv("intervals", line);
 	} else {
 		print_kv("intervals", "unknown (nr_accesses are raw sample counts)");
@@ -93,8 +93,8 @@ static void print_info(const char *path, const struct session *ses, const struct
 		uint64_t late = f->snapshots_late;
 
 		snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
-			 "late%s", units_time(a, f->aggr_real_median_us * 1000),
-			 units_time(b, f->aggr_real_max_us * 1000),
+			 "late%s", units_time(a, sizeof(a), f->aggr_real_median_us * 1000),
+			 units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
 			 (unsigned long long)late, late == 1 ? "" : "s",
 			 late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
 		print_kv("snapshots came", line);
@@ -115,7 +115,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 	}
 	if (s->nr_snapshots) {
 		snprintf(line, sizeof(line), "%s (%.3f s to %.3f s on the recording clock)",
-			 units_time(a, s->last_end_ns - s->first_start_ns),
+			 units_time(a, sizeof(a), s->last_end_ns - s->first_start_ns),
 			 s->first_start_ns / 1e9, s->last_end_ns / 1e9);
 		print_kv("time span", line);
 	} else {
@@ -141,7 +141,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 
 		snprintf(line, sizeof(line), "recorder %.2f%% of a core, target %.1f%%, target RSS "
 			 "max %s (%llu samples)", share * 100, tshare * 100,
-			 units_size(a, s->max_target_rss), (unsigned long long)s->nr_rusage);
+			 units_size(a, sizeof(a), s->max_target_rss), (unsigned long long)s->nr_rusage);
 		print_kv("overhead", line);
 	}
 	if (!s->nr_damage) {
@@ -150,7 +150,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 	}
 	snprintf(line, sizeof(line), "%llu damaged part%s, %s skipped",
 		 (unsigned long long)s->nr_damage, s->nr_damage == 1 ? "" : "s",
-		 units_size(a, s->damaged_bytes));
+		 units_size(a, sizeof(a), s->damaged_bytes));
 	print_kv("damage", line);
 	for (uint32_t i = 0; i < s->nr_listed; i++) {
 		snprintf(line, sizeof(line), "  at offset %llu: %s (%llu bytes)",

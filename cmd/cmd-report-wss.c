@@ -136,12 +136,12 @@ static void print_text(const struct wss_cmd *wc, const struct session *ses,
 		for (int k = 0; k < wc->nr_pct; k++) {
 			uint64_t v = wss_stats_percentile(&st[i], wc->pct[k]);
 
-			printf("  %10g %16" PRIu64 " %12s", wc->pct[k], v, units_size(a, v));
+			printf("  %10g %16" PRIu64 " %12s", wc->pct[k], v, units_size(a, sizeof(a), v));
 			print_bar(v, max);
 			putchar('\n');
 		}
 		printf("  %10s %16.0f %12s\n", "mean", wss_stats_get(&st[i], "wss.mean"),
-		       units_size(a, (uint64_t)llround(wss_stats_get(&st[i], "wss.mean"))));
+		       units_size(a, sizeof(a), (uint64_t)llround(wss_stats_get(&st[i], "wss.mean"))));
 	}
 }
 

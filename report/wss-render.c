@@ -205,7 +205,7 @@ int wss_render_png(struct wss_png *out, const struct wss_view *v, const struct s
 	snprintf(out->source, sizeof(out->source), "%s", session_facts(ses)->source_line);
 	if (n == 1 && st[0].s->n)
 		snprintf(line, sizeof(line), "%s   mean %s   input: %s", out->source,
-			 units_size(a, (uint64_t)llround(wss_stats_get(&st[0], "wss.mean"))),
+			 units_size(a, sizeof(a), (uint64_t)llround(wss_stats_get(&st[0], "wss.mean"))),
 			 v->input);
 	else
 		snprintf(line, sizeof(line), "%s   input: %s", out->source, v->input);
