@@ -9,8 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +17,6 @@
 #include "cmd/diag.h"
 #include "format/dpf.h"
 #include "report/session.h"
-#include "report/units.h"
 #include "report/wss-render.h"
 #include "report/wss.h"
 #include "viz/canvas.h"
@@ -84,115 +81,29 @@ static void print_json(const struct wss_cmd *wc, const struct session_facts *f,
 	printf("%s]\n}\n", n ? "\n  " : "");
 }
 
-static void print_csv(const struct wss_cmd *wc, const struct wss_stats *st, size_t n)
+/* Every snapshot's working set as JSON; text and CSV are wss_print_series()'s. */
+static void print_series_json(const struct wss_cmd *wc, const struct wss *w)
 {
-	/* one series: exactly "percentile,bytes"; several: which one, first */
-	printf(n > 1 ? "target,percentile,bytes\n" : "percentile,bytes\n");
-	for (size_t i = 0; i < n; i++) {
-		for (int k = 0; k < wc->nr_pct; k++) {
-			if (n > 1)
-				printf("%u,", st[i].s->target);
-			printf("%g,%" PRIu64 "\n", wc->pct[k], wss_stats_percentile(&st[i], wc->pct[k]));
-		}
-	}
-}
-
-static void print_bar(uint64_t v, uint64_t max)
-{
-	int n = max ? (int)llround(40.0 * (double)v / (double)max) : 0;
-
-	if (n)
-		printf("  ");
-	for (int i = 0; i < n; i++)
-		putchar('#');
-}
-
-static void print_text(const struct wss_cmd *wc, const struct session *ses,
-		       const struct wss_stats *st, size_t n)
-{
-	char line[512], a[UNITS_BUF];
-
-	printf("daprof report wss: ");
-	dp_text_puts(wc->path);
-	putchar('\n');
-	dp_text_puts(session_facts(ses)->source_line);
-	putchar('\n');
-	printf("working set: bytes of regions with nr_accesses >= %u, per snapshot",
-	       wc->o.min_accesses);
-	if (wc->o.skip)
-		printf(" (first %" PRIu64 " snapshots of each target skipped)", wc->o.skip);
-	printf("\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct wss_series *s = st[i].s;
-		uint64_t max = (uint64_t)wss_stats_get(&st[i], "wss.max");
-
-		wss_series_name(ses, s->target, line, sizeof(line));
-		printf("\n%s: %zu snapshot%s\n", line, s->n, s->n == 1 ? "" : "s");
-		if (!s->n) {
-			printf("  no snapshots left to summarise\n");
-			continue;
-		}
-		printf("  %10s %16s %12s\n", "percentile", "bytes", "size");
-		for (int k = 0; k < wc->nr_pct; k++) {
-			uint64_t v = wss_stats_percentile(&st[i], wc->pct[k]);
-
-			printf("  %10g %16" PRIu64 " %12s", wc->pct[k], v, units_size(a, sizeof(a), v));
-			print_bar(v, max);
-			putchar('\n');
-		}
-		printf("  %10s %16.0f %12s\n", "mean", wss_stats_get(&st[i], "wss.mean"),
-		       units_size(a, sizeof(a), (uint64_t)llround(wss_stats_get(&st[i], "wss.mean"))));
-	}
-}
-
-/* Every snapshot: "time_ns bytes", time from the first snapshot of the recording. */
-static void print_series(const struct wss_cmd *wc, const struct session *ses, const struct wss *w)
-{
-	char line[512];
-	int several = w->nr_series > 1;
-
-	if (wc->format == WSS_CSV) {
-		printf(several ? "target,time_ns,bytes\n" : "time_ns,bytes\n");
-	} else if (wc->format == WSS_JSON) {
-		printf("{\n  \"input\": ");
-		dp_json_string(wc->path);
-		printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
-	} else {
-		printf("daprof report wss: %s\n", wc->path);
-		printf("%s\n", session_facts(ses)->source_line);
-	}
+	printf("{\n  \"input\": ");
+	dp_json_string(wc->path);
+	printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];
 
-		if (wc->format == WSS_JSON) {
-			printf("%s\n    {\"target\": ", i ? "," : "");
-			if (s->target == WSS_SUM_TARGET)
-				printf("\"sum\"");
-			else
-				printf("%u", s->target);
-			printf(", \"time_ns\": [");
-			for (size_t k = 0; k < s->n; k++)
-				printf("%s%" PRIu64, k ? ", " : "", s->time_ns[k] - w->rec_start_ns);
-			printf("], \"bytes\": [");
-			for (size_t k = 0; k < s->n; k++)
-				printf("%s%" PRIu64, k ? ", " : "", s->bytes[k]);
-			printf("]}");
-			continue;
-		}
-		if (wc->format == WSS_TEXT) {
-			wss_series_name(ses, s->target, line, sizeof(line));
-			printf("\n%s\n  %14s %16s\n", line, "time_ns", "bytes");
-		}
-		for (size_t k = 0; k < s->n; k++) {
-			if (wc->format == WSS_CSV && several)
-				printf("%u,", s->target);
-			printf(wc->format == WSS_CSV ? "%" PRIu64 ",%" PRIu64 "\n" :
-			       "  %14" PRIu64 " %16" PRIu64 "\n", s->time_ns[k] - w->rec_start_ns,
-			       s->bytes[k]);
-		}
+		printf("%s\n    {\"target\": ", i ? "," : "");
+		if (s->target == WSS_SUM_TARGET)
+			printf("\"sum\"");
+		else
+			printf("%u", s->target);
+		printf(", \"time_ns\": [");
+		for (size_t k = 0; k < s->n; k++)
+			printf("%s%" PRIu64, k ? ", " : "", s->time_ns[k] - w->rec_start_ns);
+		printf("], \"bytes\": [");
+		for (size_t k = 0; k < s->n; k++)
+			printf("%s%" PRIu64, k ? ", " : "", s->bytes[k]);
+		printf("]}");
 	}
-	if (wc->format == WSS_JSON)
-		printf("%s]\n}\n", w->nr_series ? "\n  " : "");
+	printf("%s]\n}\n", w->nr_series ? "\n  " : "");
 }
 
 /* ---- command line ---- */
@@ -298,16 +209,12 @@ static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 	return -1;
 }
 
-static int write_plot(const struct wss_cmd *wc, const struct session *ses, const struct wss *w,
-		      const struct wss_stats *st, size_t n)
+static int write_plot(const struct wss_cmd *wc, const struct wss_view *v,
+		      const struct session *ses, const struct wss *w, const struct wss_stats *st,
+		      size_t n)
 {
-	struct wss_view v = {
-		.input = wc->path, .software = "daprof " DAPROF_VERSION,
-		.min_accesses = wc->o.min_accesses, .skip = wc->o.skip, .pct = wc->pct,
-		.nr_pct = wc->nr_pct,
-	};
 	struct wss_png png;
-	int ret = wss_render_png(&png, &v, ses, w, st, n);
+	int ret = wss_render_png(&png, v, ses, w, st, n);
 
 	if (!ret) {
 		ret = cmd_write_png(png.canvas, wc->plot, png.text, 4);
@@ -324,6 +231,7 @@ int cmd_report_wss(int argc, char **argv)
 	struct wss_cmd wc = { .path = "daprof.data", .o = WSS_OPTS_INIT };
 	struct session_filter f = SESSION_FILTER_INIT;
 	struct wss_stats *st = NULL;
+	struct wss_view v;
 	struct session *ses;
 	struct wss *w = NULL;
 	size_t n = 0, total = 0;
@@ -371,15 +279,22 @@ int cmd_report_wss(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (wc.series)
-		print_series(&wc, ses, w);
+	v = (struct wss_view){
+		.input = wc.path, .software = "daprof " DAPROF_VERSION,
+		.min_accesses = wc.o.min_accesses, .skip = wc.o.skip, .pct = wc.pct,
+		.nr_pct = wc.nr_pct,
+	};
+	if (wc.series && wc.format == WSS_JSON)
+		print_series_json(&wc, w);
+	else if (wc.series)
+		wss_print_series(stdout, &v, ses, w, wc.format == WSS_CSV);
 	else if (wc.format == WSS_JSON)
 		print_json(&wc, session_facts(ses), st, n);
 	else if (wc.format == WSS_CSV)
-		print_csv(&wc, st, n);
+		wss_print_csv(stdout, &v, st, n);
 	else
-		print_text(&wc, ses, st, n);
-	ret = wc.plot ? write_plot(&wc, ses, w, st, n) : 0;
+		wss_print_table(stdout, &v, ses, st, n);
+	ret = wc.plot ? write_plot(&wc, &v, ses, w, st, n) : 0;
 out:
 	for (size_t i = 0; st && i < n; i++)
 		wss_stats_release(&st[i]);

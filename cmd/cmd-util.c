@@ -242,16 +242,6 @@ void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d)
 	cmd_warn_damage(arg, d);
 }
 
-void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size)
-{
-	const char *b = dpf_meta_get(m, "backend"), *p = dpf_meta_get(m, "primitive");
-	const char *sees = dpf_meta_get(m, "primitive_sees");
-
-	snprintf(buf, size, "backend: %s%s%s%s%s%s", b && *b ? b : "unknown",
-		 p && *p ? ", primitive: " : "", p && *p ? p : "", sees && *sees ? " (sees " : "",
-		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
-}
-
 void dp_json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -281,21 +271,7 @@ char *dp_text_escape(char *dst, size_t size, const char *src)
 
 void dp_text_puts(const char *s)
 {
-	char buf[1024];
-	size_t n = strlen(s);
-
-	/* escaping at most quadruples a byte: go in pieces that fit, never splitting a sequence */
-	while (n) {
-		size_t take = n < 190 ? n : 190;
-
-		while (take < n && take > 1 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
-		memcpy(buf, s, take);
-		buf[take] = '\0';
-		fputs(dp_text_escape(buf + 256, sizeof(buf) - 256, buf), stdout);
-		s += take;
-		n -= take;
-	}
+	report_text_fputs(stdout, s);
 }
 
 int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,

@@ -69,9 +69,6 @@ int cmd_open_session(const char *path, const struct session_filter *f, struct se
 void cmd_warn_damage(const char *path, const struct dpf_damage *d);
 /* cmd_warn_damage_cb() - the same as a report/ damage callback; @arg is the path. */
 void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d);
-struct dpf_meta;
-/* cmd_source_line() - "backend: sampler, primitive: uffd-wp (sees writes, page)" of @m. */
-void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size);
 
 /*
  * dp_json_string() - @s as a JSON string literal on stdout; the one place that escapes JSON

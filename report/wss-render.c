@@ -56,6 +56,102 @@ static double nice_top(double max)
 	return t.value[t.n - 1] >= max ? t.value[t.n - 1] : t.value[t.n - 1] + t.step;
 }
 
+/* ---- text ---- */
+
+static void print_bar(FILE *out, uint64_t v, uint64_t max)
+{
+	int n = max ? (int)llround(40.0 * (double)v / (double)max) : 0;
+
+	if (n)
+		fputs("  ", out);
+	for (int i = 0; i < n; i++)
+		putc('#', out);
+}
+
+void wss_print_table(FILE *out, const struct wss_view *v, const struct session *ses,
+		     const struct wss_stats *st, size_t n)
+{
+	char line[512], a[UNITS_BUF];
+
+	fprintf(out, "daprof report wss: ");
+	report_text_fputs(out, v->input);
+	putc('\n', out);
+	report_text_fputs(out, session_facts(ses)->source_line);
+	putc('\n', out);
+	fprintf(out, "working set: bytes of regions with nr_accesses >= %u, per snapshot",
+		v->min_accesses);
+	if (v->skip)
+		fprintf(out, " (first %" PRIu64 " snapshots of each target skipped)", v->skip);
+	fprintf(out, "\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct wss_series *s = st[i].s;
+		uint64_t max = (uint64_t)wss_stats_get(&st[i], "wss.max");
+		double mean = wss_stats_get(&st[i], "wss.mean");
+
+		wss_series_name(ses, s->target, line, sizeof(line));
+		fprintf(out, "\n%s: %zu snapshot%s\n", line, s->n, s->n == 1 ? "" : "s");
+		if (!s->n) {
+			fprintf(out, "  no snapshots left to summarise\n");
+			continue;
+		}
+		fprintf(out, "  %10s %16s %12s\n", "percentile", "bytes", "size");
+		for (int k = 0; k < v->nr_pct; k++) {
+			uint64_t b = wss_stats_percentile(&st[i], v->pct[k]);
+
+			fprintf(out, "  %10g %16" PRIu64 " %12s", v->pct[k], b,
+				units_size(a, sizeof(a), b));
+			print_bar(out, b, max);
+			putc('\n', out);
+		}
+		fprintf(out, "  %10s %16.0f %12s\n", "mean", mean,
+			units_size(a, sizeof(a), (uint64_t)llround(mean)));
+	}
+}
+
+void wss_print_csv(FILE *out, const struct wss_view *v, const struct wss_stats *st, size_t n)
+{
+	/* one series: exactly "percentile,bytes"; several: which one, first */
+	fprintf(out, n > 1 ? "target,percentile,bytes\n" : "percentile,bytes\n");
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < v->nr_pct; k++) {
+			if (n > 1)
+				fprintf(out, "%u,", st[i].s->target);
+			fprintf(out, "%g,%" PRIu64 "\n", v->pct[k],
+				wss_stats_percentile(&st[i], v->pct[k]));
+		}
+	}
+}
+
+void wss_print_series(FILE *out, const struct wss_view *v, const struct session *ses,
+		      const struct wss *w, int csv)
+{
+	char line[512];
+	int several = w->nr_series > 1;
+
+	if (csv) {
+		fprintf(out, several ? "target,time_ns,bytes\n" : "time_ns,bytes\n");
+	} else {
+		fprintf(out, "daprof report wss: %s\n", v->input);
+		fprintf(out, "%s\n", session_facts(ses)->source_line);
+	}
+	for (size_t i = 0; i < w->nr_series; i++) {
+		const struct wss_series *s = &w->series[i];
+
+		if (!csv) {
+			wss_series_name(ses, s->target, line, sizeof(line));
+			fprintf(out, "\n%s\n  %14s %16s\n", line, "time_ns", "bytes");
+		}
+		for (size_t k = 0; k < s->n; k++) {
+			if (csv && several)
+				fprintf(out, "%u,", s->target);
+			fprintf(out, csv ? "%" PRIu64 ",%" PRIu64 "\n" : "  %14" PRIu64 " %16" PRIu64
+				"\n", s->time_ns[k] - w->rec_start_ns, s->bytes[k]);
+		}
+	}
+}
+
+/* ---- the picture ---- */
+
 /*
  * A polyline that draws the points falling into one pixel column as that column's extent, so
  * that 10,000 snapshots cost about one segment per column and look the same as every segment.

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * How a working-set report (wss.h) is drawn: the name of each series, and the PNG picture of
- * the time series beside the distribution. cmd/ chooses the view and writes the result; this
- * composes it with viz/, reading every number from the series' metrics.
+ * How a working-set report (wss.h) is shown: the name of each series, the text table with bars,
+ * CSV rows, and the PNG picture of the time series beside the distribution. cmd/ chooses the
+ * view and writes the result; this composes it (the picture with viz/), reading every number
+ * from the series' metrics. JSON is written in cmd/.
  */
 #ifndef REPORT_WSS_RENDER_H
 #define REPORT_WSS_RENDER_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "report/wss.h"
 #include "viz/png.h"
@@ -38,6 +40,21 @@ struct wss_png {
 	char title[300];
 	char source[256];
 };
+
+/*
+ * wss_print_table() - the text report: the input, the source line, what the working set is, then
+ * per series its percentiles (bytes, size, a bar of at most 40 '#') and the mean.
+ */
+void wss_print_table(FILE *out, const struct wss_view *v, const struct session *ses,
+		     const struct wss_stats *st, size_t n);
+/* wss_print_csv() - "percentile,bytes" rows ("target,percentile,bytes" for several series). */
+void wss_print_csv(FILE *out, const struct wss_view *v, const struct wss_stats *st, size_t n);
+/*
+ * wss_print_series() - every snapshot's working set, time from the start of the recording: as
+ * text blocks per series (@csv 0) or CSV rows ("target,time_ns,bytes" for several series).
+ */
+void wss_print_series(FILE *out, const struct wss_view *v, const struct session *ses,
+		      const struct wss *w, int csv);
 
 /* wss_render_png() - the picture of the @n series of @w (@st their metrics). Return: 0, -ENOMEM. */
 int wss_render_png(struct wss_png *out, const struct wss_view *v, const struct session *ses,
