@@ -265,16 +265,7 @@ int cmd_report_wss(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	st = calloc(n, sizeof(*st));
-	for (size_t i = 0; st && i < n; i++) {
-		if (wss_stats_make(&st[i], &w->series[i], wc.pct, wc.nr_pct)) {
-			for (size_t k = 0; k < i; k++)
-				wss_stats_release(&st[k]);
-			free(st);
-			st = NULL;
-		}
-	}
-	if (!st) {
+	if (wss_stats_all(&st, w, wc.pct, wc.nr_pct)) {
 		dp_error(-ENOMEM, "cannot summarise '%s'", wc.path);
 		ret = 1;
 		goto out;
@@ -296,9 +287,7 @@ int cmd_report_wss(int argc, char **argv)
 		wss_print_table(stdout, &v, ses, st, n);
 	ret = wc.plot ? write_plot(&wc, &v, ses, w, st, n) : 0;
 out:
-	for (size_t i = 0; st && i < n; i++)
-		wss_stats_release(&st[i]);
-	free(st);
+	wss_stats_free(st, n);
 	wss_free(w);
 	session_close(ses);
 	return ret;

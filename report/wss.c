@@ -275,6 +275,30 @@ void wss_stats_release(struct wss_stats *st)
 	metrics_release(&st->metrics);
 }
 
+int wss_stats_all(struct wss_stats **out, const struct wss *w, const double *pct, int nr_pct)
+{
+	struct wss_stats *st = calloc(w->nr_series ? w->nr_series : 1, sizeof(*st));
+
+	*out = NULL;
+	if (!st)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->nr_series; i++) {
+		if (wss_stats_make(&st[i], &w->series[i], pct, nr_pct)) {
+			wss_stats_free(st, i);
+			return -ENOMEM;
+		}
+	}
+	*out = st;
+	return 0;
+}
+
+void wss_stats_free(struct wss_stats *st, size_t n)
+{
+	for (size_t i = 0; st && i < n; i++)
+		wss_stats_release(&st[i]);
+	free(st);
+}
+
 uint64_t wss_stats_percentile(const struct wss_stats *st, double p)
 {
 	char name[40];

@@ -89,6 +89,12 @@ struct wss_stats {
 int wss_stats_make(struct wss_stats *st, const struct wss_series *s, const double *pct,
 		   int nr_pct);
 void wss_stats_release(struct wss_stats *st);
+/*
+ * wss_stats_all() - the stats of every series of @w, an array of @w->nr_series into *@out.
+ * Return: 0 or -ENOMEM. wss_stats_free() releases and frees the array.
+ */
+int wss_stats_all(struct wss_stats **out, const struct wss *w, const double *pct, int nr_pct);
+void wss_stats_free(struct wss_stats *st, size_t n);
 /* wss_stats_percentile() - the value of "wss.pP" (made by wss_stats_make()); 0 if not made. */
 uint64_t wss_stats_percentile(const struct wss_stats *st, double p);
 /* wss_stats_get() - the value of metric @name; 0 if there is none. */

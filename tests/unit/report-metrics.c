@@ -129,6 +129,27 @@ static void test_wss_metrics_of_three_and_of_none(void **state)
 	wss_stats_release(&st);
 }
 
+/* One set of metrics per series, each its own. */
+static void test_wss_metrics_per_series(void **state)
+{
+	uint64_t a[] = { 1, 2, 3, 4 }, b[] = { 40, 10 }, t[4] = { 0 };
+	struct wss_series series[2] = {
+		{ .target = 0, .n = 4, .bytes = a, .time_ns = t },
+		{ .target = 5, .n = 2, .bytes = b, .time_ns = t },
+	};
+	struct wss w = { .nr_series = 2, .series = series };
+	struct wss_stats *st;
+
+	assert_int_equal(wss_stats_all(&st, &w, NULL, 0), 0);
+	assert_ptr_equal(st[1].s, &series[1]);
+	assert_int_equal(wss_stats_percentile(&st[0], 50), 3);	/* int(0.5 * 4) = 2 */
+	assert_int_equal(wss_stats_percentile(&st[1], 50), 40);	/* int(0.5 * 2) = 1 */
+	assert_true(wss_stats_get(&st[0], "wss.mean") == 2.5);
+	assert_true(wss_stats_get(&st[1], "wss.mean") == 25);
+	assert_true(wss_stats_get(&st[1], "wss.nothing") == 0);
+	wss_stats_free(st, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_percentile_names),
 		cmocka_unit_test(test_wss_metrics_are_damos_nearest_rank),
 		cmocka_unit_test(test_wss_metrics_of_three_and_of_none),
+		cmocka_unit_test(test_wss_metrics_per_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
