@@ -52,7 +52,7 @@ else
 BIN := $(O)/daprof
 endif
 
-.PHONY: all deps check demo fuzz bench install check-layers test-bins clean
+.PHONY: all deps check demo fuzz bench install check-layers check-comments test-bins clean
 all: $(BIN)
 
 $(BIN): $(CMD_OBJS) $(LIB)
@@ -90,7 +90,48 @@ $(O)/tests/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS)
+# Fixtures of tests/unit/report-symbols.c: one program built every way a symbolizer meets one
+# (PIE, non-PIE, stripped, debug info split to a build-id folder or named by .gnu_debuglink,
+# rebuilt with another build-id) and a library it dlopens. They never link daprof code.
+SYMFIX := $(O)/tests/symbols
+SYMFIX_BINS := $(SYMFIX)/libsym.so $(SYMFIX)/prog-pie $(SYMFIX)/prog-nopie $(SYMFIX)/prog-rebuilt \
+	$(SYMFIX)/prog-stripped $(SYMFIX)/prog-split $(SYMFIX)/prog-linked
+SYMFIX_CC := $(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wl,--build-id
+
+$(SYMFIX)/libsym.so: tests/symbols/lib.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fPIC -shared -o $@ $<
+
+$(SYMFIX)/prog-pie: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fPIE -pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-nopie: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -fno-pie -no-pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-rebuilt: tests/symbols/prog.c
+	@mkdir -p $(@D)
+	$(SYMFIX_CC) -DREBUILT -fPIE -pie -o $@ $< -ldl -pthread
+
+$(SYMFIX)/prog-stripped: $(SYMFIX)/prog-pie
+	strip --strip-all -o $@ $<
+
+# the debug file goes only to debug/.build-id/xx/yyyy.debug, so that nothing else can find it
+$(SYMFIX)/prog-split: $(SYMFIX)/prog-pie
+	objcopy --only-keep-debug $< $@.debug
+	objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+	id=$$(readelf -n $< | sed -n 's/.*Build ID: *//p'); \
+	d=$(SYMFIX)/debug/.build-id/$$(echo $$id | cut -c1-2); mkdir -p $$d && \
+	mv $@.debug $$d/$$(echo $$id | cut -c3-).debug
+
+# found by its .gnu_debuglink name in .debug/ beside it
+$(SYMFIX)/prog-linked: $(SYMFIX)/prog-pie
+	@mkdir -p $(SYMFIX)/.debug
+	objcopy --only-keep-debug $< $(SYMFIX)/.debug/prog-linked.debug
+	cd $(SYMFIX)/.debug && objcopy --strip-all --add-gnu-debuglink=prog-linked.debug ../prog-pie ../prog-linked
+
+test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS) $(SYMFIX_BINS)
 
 # Layering: cmd -> report -> {viz, format}; cmd -> record -> format; viz and format include
 # nothing of ours above them (viz knows nothing of profiling, not even format/).
@@ -100,7 +141,19 @@ check-layers:
 	@! grep -n '#include "\(cmd\|report\|viz\)/' record/*.[ch] 2>/dev/null || { echo 'record/ may use only format/'; exit 1; }
 	@! grep -n '#include "\(cmd\|record\)/' report/*.[ch] 2>/dev/null || { echo 'report/ may use only viz/ and format/'; exit 1; }
 	@! grep -ln '<png.h>' $$(ls */*.[ch] | grep -v '^viz/png.c$$') || { echo 'only viz/png.c includes png.h'; exit 1; }
+	@! grep -nE $(FOREIGN_NAME_DEFS) $(OUR_C_SRCS) || { echo 'a name we define is in the namespace of libelf/libdw'; exit 1; }
 	@echo 'layers: ok'
+
+# A dependency's namespace is its own: a name we define at file scope (a function, variable or
+# typedef: a line that starts in column 0 and names it before "(", "=", ";" or "["), a struct,
+# union or enum tag, or a macro never starts with libelf's or libdw's prefixes.
+FOREIGN_PFX := ((elf|elf32|elf64|gelf|dwarf|dwfl|dwelf)_[A-Za-z0-9_]*|(Elf|Elf32|Elf64|GElf|Dwarf|Dwfl|Dwelf)(_[A-Za-z0-9_]*)?)
+FOREIGN_NAME_DEFS := '^[A-Za-z_].*\b$(FOREIGN_PFX)[[:space:]]*[(=;[]|^[[:space:]]*\#[[:space:]]*define[[:space:]]+$(FOREIGN_PFX)\b|\b(struct|union|enum)[[:space:]]+$(FOREIGN_PFX)[[:space:]]*\{'
+OUR_C_SRCS = $(wildcard cmd/*.[ch] format/*.[ch] record/*.[ch] report/*.[ch] viz/*.[ch] tests/*/*.[ch] tests/*/*/*.[ch])
+
+# Every file a comment names exists in the tree (tests/check-comments.sh says what counts).
+check-comments:
+	@tests/check-comments.sh
 
 deps:
 	@tests/deps.sh

@@ -5,7 +5,6 @@
  * permission, ptrace scope). Every probe is read-only or touches only daprof's own pages.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +13,10 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "record/damon-sysfs.h"
 #include "record/prim.h"
 #include "record/record.h"
-
-static const char check_usage[] = "daprof check";
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -99,29 +97,21 @@ static void ptrace_words(char *buf, size_t len)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	static const struct parse_opt options[] = {
+		OPT_END()
 	};
-	const struct rec_backend_ops *const *be = record_backends();
+	const struct rec_backend_ops *const *be = rec_backends();
 	struct rec_params p = { .primitive = "auto" };
 	const char *best = NULL;
 	struct utsname u;
 	char why[512], pt[128];
-	int c, usable = 0, damon_ok = 0;
+	int n, usable = 0, damon_ok = 0;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return dp_usage(check_usage);
-		default:
-			return cmd_option_error("check", c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage("check", "unexpected argument '%s'", argv[optind]);
+	n = parse_options(argc, argv, options, "check", NULL, 0);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage("check", "unexpected argument '%s'", argv[0]);
 
 	if (!uname(&u))
 		printf("kernel               %s %s %s, %s\n", u.sysname, u.release, u.machine,

@@ -3,7 +3,6 @@
  * "daprof convert": import a damo recording (json_compressed, json, perf script or trace-cmd
  * text) into a daprof recording. Options and messages only; the work is in format/damo*.c.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +10,10 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/damo.h"
 #include "format/outfile.h"
 #include "report/units.h"
-
-static const char convert_usage[] = "daprof convert [-f|--force] <damo-file> <daprof-file>";
 
 static void warn_lossy(const char *in, const struct damo_import_stats *st)
 {
@@ -38,37 +36,27 @@ static void warn_lossy(const char *in, const struct damo_import_stats *st)
 
 int cmd_convert(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force",	no_argument,	NULL, 'f' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	int force = 0;
+	const struct parse_opt options[] = {
+		OPT_BOOL('f', "force", &force, "overwrite the daprof file if it exists"),
+		OPT_END()
 	};
 	struct damo_import_stats st;
 	const char *in, *out;
 	char why[320], a[32], b[32];
 	struct stat sb;
-	int force = 0, c, ret;
+	int n, ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:fh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			force = 1;
-			break;
-		case 'h':
-			return dp_usage(convert_usage);
-		default:
-			return cmd_option_error("convert", c, argv);
-		}
-	}
-	if (argc - optind < 2)
-		return dp_bad_usage("convert", "%s", optind == argc ? "missing the damo file and "
-				    "the output file" : "missing the output file");
-	if (argc - optind > 2)
-		return dp_bad_usage("convert", "unexpected argument '%s'", argv[optind + 2]);
-	in = argv[optind];
-	out = argv[optind + 1];
+	n = parse_options(argc, argv, options, "convert", "<damo-file> <daprof-file>", 0);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n < 2)
+		return dp_bad_usage("convert", "%s", !n ? "missing the damo file and the output "
+				    "file" : "missing the output file");
+	if (n > 2)
+		return dp_bad_usage("convert", "unexpected argument '%s'", argv[2]);
+	in = argv[0];
+	out = argv[1];
 	/* a device or a pipe (/dev/null) is written to, not overwritten */
 	if (!force && lstat(out, &sb) == 0 && !outfile_special(out)) {
 		dp_error(0, "'%s' exists (use --force to overwrite it)", out);

@@ -12,8 +12,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 
-static const char help_usage[] = "daprof help [<command> [<view>]]";
+static const char help_operands[] = "[<command> [<view>]]";
 
 static int known(const char *page)
 {
@@ -65,20 +66,24 @@ static int local_page(const char *page, char *out, size_t len)
 
 int cmd_help(int argc, char **argv)
 {
+	static const struct parse_opt options[] = {
+		OPT_END()
+	};
 	char page[128], path[PATH_MAX + 64];
+	int n = parse_options(argc, argv, options, "help", help_operands, 0);
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return dp_usage(help_usage);
-	if (argc > 3)
-		return dp_usage_error(help_usage);
-	if (argc == 1)
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n > 2)
+		return dp_bad_usage("help", "unexpected argument '%s'", argv[2]);
+	if (n == 0)
 		snprintf(page, sizeof(page), "daprof");
-	else if (argc == 3)
-		snprintf(page, sizeof(page), "daprof-%s-%s", argv[1], argv[2]);
-	else if (!strncmp(argv[1], "daprof", 6))
-		snprintf(page, sizeof(page), "%s", argv[1]);
+	else if (n == 2)
+		snprintf(page, sizeof(page), "daprof-%s-%s", argv[0], argv[1]);
+	else if (!strncmp(argv[0], "daprof", 6))
+		snprintf(page, sizeof(page), "%s", argv[0]);
 	else
-		snprintf(page, sizeof(page), "daprof-%s", argv[1]);
+		snprintf(page, sizeof(page), "daprof-%s", argv[0]);
 	if (!known(page)) {
 		dp_error(0, "no manual page '%s' (see 'daprof --help' for the commands)", page);
 		return 1;

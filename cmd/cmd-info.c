@@ -4,19 +4,17 @@
  * holds (time span, snapshots, regions, bytes per region), whether it is whole (damaged chunks,
  * clean close) and what recording it cost (CPU of recorder and target).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/session.h"
 #include "report/summary.h"
 #include "report/units.h"
-
-static const char info_usage[] = "daprof info [-i <file>]";
 
 static void print_kv(const char *key, const char *value)
 {
@@ -162,31 +160,20 @@ static void print_info(const char *path, const struct session *ses, const struct
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "input",	required_argument,	NULL, 'i' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *path = "daprof.data";
+	const struct parse_opt options[] = {
+		OPT_INPUT(&path),
+		OPT_END()
+	};
 	struct session *ses;
 	struct summary s;
-	int c, ret;
+	int n, ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			path = cmd_input_path(optarg);
-			break;
-		case 'h':
-			return dp_usage(info_usage);
-		default:
-			return cmd_option_error("info", c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage("info", "unexpected argument '%s'", argv[optind]);
+	n = parse_options(argc, argv, options, "info", NULL, 0);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage("info", "unexpected argument '%s'", argv[0]);
 	if (cmd_open_session(path, NULL, &ses))
 		return 1;
 	ret = summary_build(ses, &s);

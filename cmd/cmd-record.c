@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof record": options, signals and the live status line. The recording itself is
- * record/record.c; this file only turns argv into struct record_opts and its outcome into
+ * record/record.c; this file only turns argv into struct rec_opts and its outcome into
  * messages and an exit status.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +13,11 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/outfile.h"
 #include "record/prim.h"
 #include "record/record.h"
 #include "report/units.h"
-
-static const char record_usage[] =
-	"daprof record [-o <file>] [-d <time>] [-b auto|sampler|damon] [--primitive <p>]\n"
-	"                     [-s <time>] [-a <time>] [-u <time>] [-n <min>] [-m <max>] [-q]\n"
-	"                     (-p <pid> | --paddr | -- <command> [<arg>...])";
-
-enum { OPT_PRIMITIVE = 256, OPT_PADDR };
 
 static volatile sig_atomic_t record_stop;
 
@@ -40,7 +33,7 @@ struct record_ui {
 	int drawn;		/* a status line is on screen */
 };
 
-static void ui_status(void *arg, const struct record_status *st)
+static void ui_status(void *arg, const struct rec_status *st)
 {
 	struct record_ui *ui = arg;
 	char a[32], b[32], c[32];
@@ -76,27 +69,81 @@ static void ui_note(void *arg, const char *msg)
 	dp_info("%s", msg);
 }
 
-static int parse_interval(const char *opt, const char *s, uint64_t *us)
+/* ---- the options' callbacks ---- */
+
+static int opt_output(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
 {
-	uint64_t ns;
+	if (!*arg)
+		return dp_bad_usage("record", "empty output file name");
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+static int opt_duration(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t *ns = opt->value;
+
+	if (dp_parse_time_ns(arg, 1000000000ULL, ns) || !*ns)
+		return dp_bad_usage("record", "bad duration '%s' (e.g. 10s, 500ms)", arg);
+	return 0;
+}
+
+static int opt_backend(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (strcmp(arg, "auto") && strcmp(arg, "sampler") && strcmp(arg, "damon"))
+		return dp_bad_usage("record", "unknown backend '%s' (auto, sampler, damon)", arg);
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+static int opt_primitive(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (strcmp(arg, "auto") && !prim_find(arg))
+		return dp_bad_usage("record", "unknown primitive '%s' (auto, %s)", arg,
+				    prim_names());
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+/* -s, -a, -u: the interval's name in messages is the option's data */
+static int opt_interval(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t ns, *us = opt->value;
 
 	/* a plain number is in microseconds, as DAMON's sysfs files */
-	if (dp_parse_time_ns(s, 1000, &ns) || ns < 1000 || ns % 1000)
-		return dp_bad_usage("record", "bad %s '%s' (a time of at least 1us, e.g. 5ms)", opt,
-				    s);
+	if (dp_parse_time_ns(arg, 1000, &ns) || ns < 1000 || ns % 1000)
+		return dp_bad_usage("record", "bad %s '%s' (a time of at least 1us, e.g. 5ms)",
+				    (const char *)opt->data, arg);
 	*us = ns / 1000;
 	return 0;
 }
 
-static int parse_count(const char *opt, const char *s, uint32_t *out)
+static int opt_count(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
 {
+	uint32_t *out = opt->value;
 	uint64_t v;
 
-	if (dp_parse_u64(s, &v) || v > UINT32_MAX)
-		return dp_bad_usage("record", "bad %s '%s' (a number of regions)", opt, s);
+	if (dp_parse_u64(arg, &v) || v > UINT32_MAX)
+		return dp_bad_usage("record", "bad --%s '%s' (a number of regions)", opt->long_name,
+				    arg);
 	*out = (uint32_t)v;
 	return 0;
 }
+
+static int opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(arg, &v) || !v || v > 0x7fffffff)
+		return dp_bad_usage("record", "bad pid '%s'", arg);
+	*(pid_t *)opt->value = (pid_t)v;
+	return 0;
+}
+
+#define OPT_INTERVAL(s, l, v, h, what) \
+	{ .type = PARSE_OPT_CALLBACK, .short_name = (s), .long_name = (l), \
+	  .value = PARSE_OPT_PTR(uint64_t, v), .argh = "time", .help = (h), \
+	  .callback = opt_interval, .data = (what) }
 
 static void on_sigpipe(int sig)
 {
@@ -123,14 +170,14 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static const char *end_words(enum record_end e)
+static const char *end_words(enum rec_end e)
 {
 	switch (e) {
-	case RECORD_END_TARGET:
+	case REC_END_TARGET:
 		return "the target exited";
-	case RECORD_END_SIGNAL:
+	case REC_END_SIGNAL:
 		return "interrupted";
-	case RECORD_END_DURATION:
+	case REC_END_DURATION:
 		return "duration reached";
 	default:
 		return "stopped by an error";
@@ -139,28 +186,41 @@ static const char *end_words(enum record_end e)
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output",	 required_argument,	NULL, 'o' },
-		{ "duration",	 required_argument,	NULL, 'd' },
-		{ "backend",	 required_argument,	NULL, 'b' },
-		{ "primitive",	 required_argument,	NULL, OPT_PRIMITIVE },
-		{ "sample",	 required_argument,	NULL, 's' },
-		{ "aggr",	 required_argument,	NULL, 'a' },
-		{ "update",	 required_argument,	NULL, 'u' },
-		{ "min-regions", required_argument,	NULL, 'n' },
-		{ "max-regions", required_argument,	NULL, 'm' },
-		{ "quiet",	 no_argument,		NULL, 'q' },
-		{ "pid",	 required_argument,	NULL, 'p' },
-		{ "paddr",	 no_argument,		NULL, OPT_PADDR },
-		{ "help",	 no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct record_opts o = RECORD_OPTS_INIT;
+	struct rec_opts o = REC_OPTS_INIT;
 	struct record_ui ui = { .tty = isatty(STDERR_FILENO) };
-	struct record_result res;
-	uint64_t v;
+	const struct parse_opt options[] = {
+		OPT_CALLBACK('o', "output", PARSE_OPT_PTR(const char *, &o.output), "file",
+			     "the recording written (default daprof.data)", opt_output),
+		OPT_CALLBACK('d', "duration", PARSE_OPT_PTR(uint64_t, &o.duration_ns), "time",
+			     "stop after this time (default: when the target exits)",
+			     opt_duration),
+		OPT_CALLBACK('b', "backend", PARSE_OPT_PTR(const char *, &o.backend), "backend",
+			     "auto (the default), sampler or damon", opt_backend),
+		OPT_CALLBACK(0, "primitive", PARSE_OPT_PTR(const char *, &o.params.primitive), "p",
+			     "the sampler's access check (default auto)", opt_primitive),
+		OPT_INTERVAL('s', "sample", &o.params.sample_us, "sampling interval (default 5ms)",
+			     "sampling interval"),
+		OPT_INTERVAL('a', "aggr", &o.params.aggr_us,
+			     "aggregation interval (default 100ms)", "aggregation interval"),
+		OPT_INTERVAL('u', "update", &o.params.update_us,
+			     "memory-map update interval (default 1s)", "update interval"),
+		OPT_CALLBACK('n', "min-regions", PARSE_OPT_PTR(uint32_t, &o.params.min_nr_regions),
+			     "n", "minimum number of regions (default 10)", opt_count),
+		OPT_CALLBACK('m', "max-regions", PARSE_OPT_PTR(uint32_t, &o.params.max_nr_regions),
+			     "n", "maximum number of regions (default 1000)", opt_count),
+		OPT_BOOL('q', "quiet", &ui.quiet, "no status line and no notices"),
+		{ .type = PARSE_OPT_CALLBACK, .short_name = 'p', .long_name = "pid",
+		  .value = PARSE_OPT_PTR(pid_t, &o.params.pid), .argh = "pid",
+		  .help = "record this running process", .callback = opt_pid,
+		  .flags = PARSE_OPT_NO_USAGE_LINE },
+		{ .type = PARSE_OPT_BOOL, .long_name = "paddr", .value = &o.params.paddr,
+		  .help = "record physical memory (kernel DAMON only)",
+		  .flags = PARSE_OPT_NO_USAGE_LINE },
+		OPT_END()
+	};
+	struct rec_result res;
 	char why[1024], a[32];
-	int c, ret, have_pid = 0;
+	int n, ret, have_pid;
 
 	o.params.sample_us = 5000;
 	o.params.aggr_us = 100000;
@@ -168,74 +228,15 @@ int cmd_record(int argc, char **argv)
 	o.params.min_nr_regions = 10;
 	o.params.max_nr_regions = 1000;
 	o.params.primitive = "auto";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:d:b:s:a:u:n:m:qp:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (!*optarg)
-				return dp_bad_usage("record", "empty output file name");
-			o.output = optarg;
-			break;
-		case 'd':
-			if (dp_parse_time_ns(optarg, 1000000000ULL, &o.duration_ns) ||
-			    !o.duration_ns)
-				return dp_bad_usage("record", "bad duration '%s' (e.g. 10s, 500ms)",
-						    optarg);
-			break;
-		case 'b':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "sampler") &&
-			    strcmp(optarg, "damon"))
-				return dp_bad_usage("record", "unknown backend '%s' (auto, sampler, "
-						    "damon)", optarg);
-			o.backend = optarg;
-			break;
-		case OPT_PRIMITIVE:
-			if (strcmp(optarg, "auto") && !prim_find(optarg))
-				return dp_bad_usage("record", "unknown primitive '%s' (auto, %s)",
-						    optarg, prim_names());
-			o.params.primitive = optarg;
-			break;
-		case 's':
-			if (parse_interval("sampling interval", optarg, &o.params.sample_us))
-				return 2;
-			break;
-		case 'a':
-			if (parse_interval("aggregation interval", optarg, &o.params.aggr_us))
-				return 2;
-			break;
-		case 'u':
-			if (parse_interval("update interval", optarg, &o.params.update_us))
-				return 2;
-			break;
-		case 'n':
-			if (parse_count("--min-regions", optarg, &o.params.min_nr_regions))
-				return 2;
-			break;
-		case 'm':
-			if (parse_count("--max-regions", optarg, &o.params.max_nr_regions))
-				return 2;
-			break;
-		case 'q':
-			ui.quiet = 1;
-			break;
-		case 'p':
-			if (dp_parse_u64(optarg, &v) || !v || v > 0x7fffffff)
-				return dp_bad_usage("record", "bad pid '%s'", optarg);
-			o.params.pid = (pid_t)v;
-			have_pid = 1;
-			break;
-		case OPT_PADDR:
-			o.params.paddr = 1;
-			break;
-		case 'h':
-			return dp_usage(record_usage);
-		default:
-			return cmd_option_error("record", c, argv);
-		}
-	}
-	if (optind < argc)
-		o.argv = argv + optind;
+	/* options end at the first operand: what follows is the command and its arguments */
+	n = parse_options(argc, argv, options, "record",
+			  "(-p <pid> | --paddr | -- <command> [<arg>...])",
+			  PARSE_OPT_STOP_AT_OPERAND);
+	if (n < 0)
+		return parse_opt_exit(n);
+	have_pid = o.params.pid != 0;
+	if (n)
+		o.argv = argv;
 	if (have_pid + o.params.paddr + !!o.argv != 1)
 		return dp_bad_usage("record", have_pid + o.params.paddr + !!o.argv ?
 				    "give only one target: -p <pid>, --paddr or -- <command>" :
@@ -254,13 +255,13 @@ int cmd_record(int argc, char **argv)
 	o.status = ui_status;
 	o.note = ui_note;
 	o.cb_arg = &ui;
-	ret = record_run(&o, &res, why, sizeof(why));
+	ret = rec_run(&o, &res, why, sizeof(why));
 	ui_clear(&ui);
 	if (ret) {
 		dp_error(0, "%s", why);
 		return 1;
 	}
-	if (res.end == RECORD_END_ERROR) {
+	if (res.end == REC_END_ERROR) {
 		if (res.err == -EPIPE || res.err == -ETIME || outfile_special(o.output))
 			dp_error(0, "%s", why);
 		else

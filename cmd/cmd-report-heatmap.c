@@ -6,7 +6,6 @@
  * the picture report/heatmap-render.c's.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -18,17 +17,13 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/heatmap-render.h"
 #include "report/session.h"
 #include "viz/canvas.h"
 #include "viz/colormap.h"
 #include "viz/png.h"
-
-static const char heatmap_usage[] =
-	"daprof report heatmap [-i <file>] [-o <out.png> | --ascii | --tsv] [--width <n>]\n"
-	"                             [--height <n>] [--time-range <a> <b>] [--addr-range <a> <b>]\n"
-	"                             [--colormap <name>] [--log] [--percent] [--target <id>]";
 
 enum heat_mode { HEAT_PNG, HEAT_ASCII, HEAT_TSV };
 
@@ -70,129 +65,90 @@ static int term_rows(void)
 
 /* ---- command line ---- */
 
-enum {
-	OPT_ASCII = 256, OPT_TSV, OPT_WIDTH, OPT_HEIGHT, OPT_TIME_RANGE, OPT_ADDR_RANGE,
-	OPT_COLORMAP, OPT_LOG, OPT_PERCENT, OPT_TARGET,
+/* -o, --ascii and --tsv choose the output, and only one may be given */
+struct heat_output_opt {
+	struct heat_cmd *hc;
+	int outputs;
 };
 
-/* The two values of "--x-range A B" (or "A,B"); B is the next argument. */
-static int two_values(int argc, char **argv, const char **a, const char **b, char *buf,
-		      size_t size)
+static int opt_output(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
 {
-	const char *comma = strchr(optarg, ',');
+	struct heat_output_opt *out = opt->value;
 
-	if (comma) {
-		snprintf(buf, size, "%.*s", (int)(comma - optarg), optarg);
-		*a = buf;
-		*b = comma + 1;
-		return 0;
-	}
-	if (optind >= argc)
-		return -EINVAL;
-	*a = optarg;
-	*b = argv[optind++];
+	out->hc->mode = *(const enum heat_mode *)opt->data;
+	if (arg)
+		out->hc->out = arg;
+	out->outputs++;
 	return 0;
 }
 
+static int opt_size(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(arg, &v) || v < 1 || v > 10000)
+		return dp_bad_usage(ctx->cmd, "bad %s '%s' (1 to 10000)", opt->long_name, arg);
+	*(unsigned long long *)opt->value = v;
+	return 0;
+}
+
+static int opt_colormap(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (viz_colormap_by_name(opt->value, arg))
+		return dp_bad_usage(ctx->cmd, "unknown colour map '%s' (%s)", arg,
+				    viz_colormap_names());
+	return 0;
+}
+
+static const enum heat_mode mode_png = HEAT_PNG, mode_ascii = HEAT_ASCII, mode_tsv = HEAT_TSV;
+
 static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 {
-	static const struct option longopts[] = {
-		{ "input",	required_argument,	NULL, 'i' },
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "ascii",	no_argument,		NULL, OPT_ASCII },
-		{ "tsv",	no_argument,		NULL, OPT_TSV },
-		{ "width",	required_argument,	NULL, OPT_WIDTH },
-		{ "height",	required_argument,	NULL, OPT_HEIGHT },
-		{ "time-range",	required_argument,	NULL, OPT_TIME_RANGE },
-		{ "addr-range",	required_argument,	NULL, OPT_ADDR_RANGE },
-		{ "colormap",	required_argument,	NULL, OPT_COLORMAP },
-		{ "log",	no_argument,		NULL, OPT_LOG },
-		{ "percent",	no_argument,		NULL, OPT_PERCENT },
-		{ "target",	required_argument,	NULL, OPT_TARGET },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	struct heat_output_opt out = { .hc = hc };
+	struct opt_range time = { 0 }, addr = { 0 };
+	const struct parse_opt options[] = {
+		OPT_INPUT(&hc->path),
+		{ .type = PARSE_OPT_CALLBACK, .short_name = 'o', .long_name = "output",
+		  .value = &out, .argh = "out.png", .help = "write the PNG image here "
+		  "(default heatmap.png)", .callback = opt_output, .data = &mode_png },
+		{ .type = PARSE_OPT_CALLBACK, .long_name = "ascii", .value = &out,
+		  .help = "draw the map in the terminal", .callback = opt_output,
+		  .data = &mode_ascii },
+		{ .type = PARSE_OPT_CALLBACK, .long_name = "tsv", .value = &out,
+		  .help = "print time, address and value rows", .callback = opt_output,
+		  .data = &mode_tsv },
+		OPT_CALLBACK(0, "width", PARSE_OPT_PTR(unsigned long long, &hc->width), "n",
+			     "width of the output", opt_size),
+		OPT_CALLBACK(0, "height", PARSE_OPT_PTR(unsigned long long, &hc->height), "n",
+			     "height of the output", opt_size),
+		OPT_TIME_RANGE(&time),
+		OPT_ADDR_RANGE(&addr),
+		OPT_CALLBACK(0, "colormap", PARSE_OPT_PTR(struct viz_colormap, &hc->cmap), "name",
+			     "viridis (the default), magma, inferno or gray", opt_colormap),
+		OPT_BOOL(0, "log", &hc->log, "a logarithmic colour scale"),
+		OPT_BOOL(0, "percent", &hc->percent, "rates as a percentage of the highest"),
+		OPT_TARGET(&hc->hm.target),
+		OPT_END()
 	};
-	const char *cmd = "report heatmap", *a, *b;
+	const char *cmd = "report heatmap";
 	unsigned long long w, h;	/* at most 10000 each */
-	int c, outputs = 0;
-	uint64_t v;
-	char buf[128];
+	int n = parse_options(argc, argv, options, cmd, NULL, 0);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			hc->path = cmd_input_path(optarg);
-			break;
-		case 'o':
-			hc->out = optarg;
-			hc->mode = HEAT_PNG;
-			outputs++;
-			break;
-		case OPT_ASCII:
-			hc->mode = HEAT_ASCII;
-			outputs++;
-			break;
-		case OPT_TSV:
-			hc->mode = HEAT_TSV;
-			outputs++;
-			break;
-		case OPT_WIDTH:
-		case OPT_HEIGHT:
-			if (dp_parse_u64(optarg, &v) || v < 1 || v > 10000)
-				return dp_bad_usage(cmd, "bad %s '%s' (1 to 10000)",
-						    c == OPT_WIDTH ? "width" : "height", optarg);
-			if (c == OPT_WIDTH)
-				hc->width = v;
-			else
-				hc->height = v;
-			break;
-		case OPT_TIME_RANGE:
-			if (two_values(argc, argv, &a, &b, buf, sizeof(buf)))
-				return dp_bad_usage(cmd, "option '--time-range' needs two times");
-			if (dp_parse_time_ns(a, 1000000000ULL, &hc->hm.time_lo_ns) ||
-			    dp_parse_time_ns(b, 1000000000ULL, &hc->hm.time_hi_ns))
-				return dp_bad_usage(cmd, "bad time range '%s %s' (e.g. 2s 10s)", a, b);
-			if (hc->hm.time_hi_ns <= hc->hm.time_lo_ns)
-				return dp_bad_usage(cmd, "empty time range '%s %s'", a, b);
-			hc->hm.time_range = 1;
-			break;
-		case OPT_ADDR_RANGE:
-			if (two_values(argc, argv, &a, &b, buf, sizeof(buf)))
-				return dp_bad_usage(cmd, "option '--addr-range' needs two addresses");
-			if (dp_parse_size(a, &hc->hm.addr_lo) || dp_parse_size(b, &hc->hm.addr_hi))
-				return dp_bad_usage(cmd, "bad address range '%s %s' (e.g. 0x7f0000000000 "
-						    "0x7f0040000000, or 0 64M)", a, b);
-			if (hc->hm.addr_hi <= hc->hm.addr_lo)
-				return dp_bad_usage(cmd, "empty address range '%s %s'", a, b);
-			hc->hm.addr_range = 1;
-			break;
-		case OPT_COLORMAP:
-			if (viz_colormap_by_name(&hc->cmap, optarg))
-				return dp_bad_usage(cmd, "unknown colour map '%s' (%s)", optarg,
-						    viz_colormap_names());
-			break;
-		case OPT_LOG:
-			hc->log = 1;
-			break;
-		case OPT_PERCENT:
-			hc->percent = 1;
-			break;
-		case OPT_TARGET:
-			if (dp_parse_u64(optarg, &v) || v > INT32_MAX)
-				return dp_bad_usage(cmd, "bad target id '%s'", optarg);
-			hc->hm.target = (int)v;
-			break;
-		case 'h':
-			return dp_usage(heatmap_usage);
-		default:
-			return cmd_option_error(cmd, c, argv);
-		}
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
+	if (time.set) {
+		hc->hm.time_range = 1;
+		hc->hm.time_lo_ns = time.lo;
+		hc->hm.time_hi_ns = time.hi;
 	}
-	if (optind < argc)
-		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	if (outputs > 1)
+	if (addr.set) {
+		hc->hm.addr_range = 1;
+		hc->hm.addr_lo = addr.lo;
+		hc->hm.addr_hi = addr.hi;
+	}
+	if (out.outputs > 1)
 		return dp_bad_usage(cmd, "choose one of -o, --ascii and --tsv");
 	/*
 	 * A cell costs about 17 bytes at the peak (the sums, the values, the picture): the budget

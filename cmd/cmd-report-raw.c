@@ -4,22 +4,53 @@
  * CSV. Streams a reading session (report/session.h) without filters: one snapshot in memory at
  * a time, whatever the recording's length.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/json-writer.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/session.h"
 
-static const char raw_usage[] = "daprof report raw [-i <file>] [--format text|json|csv]";
+enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };	/* parse_opt_text_json_csv order */
 
-enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };
+static void json_snapshot(struct json_writer *jw, uint64_t idx, const struct dpf_snapshot *s)
+{
+	jsonw_start_object(jw, JSONW_INLINE);
+	jsonw_name(jw, "snapshot");
+	jsonw_uint(jw, idx);
+	jsonw_name(jw, "target");
+	jsonw_uint(jw, s->target);
+	jsonw_name(jw, "start_ns");
+	jsonw_uint(jw, s->start_ns);
+	jsonw_name(jw, "end_ns");
+	jsonw_uint(jw, s->end_ns);
+	jsonw_name(jw, "regions");
+	jsonw_start_array(jw, JSONW_LINES);
+	for (uint32_t i = 0; i < s->nr_regions; i++) {
+		const struct dpf_region *r = &s->regions[i];
 
-static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
-			   const struct dpf_snapshot *s)
+		jsonw_start_object(jw, JSONW_INLINE);
+		jsonw_name(jw, "start");
+		jsonw_uint(jw, r->start);
+		jsonw_name(jw, "end");
+		jsonw_uint(jw, r->end);
+		jsonw_name(jw, "nr_accesses");
+		jsonw_uint(jw, r->nr_accesses);
+		jsonw_name(jw, "age");
+		jsonw_uint(jw, r->age);
+		jsonw_end_object(jw);
+	}
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+}
+
+static void print_snapshot(enum raw_format f, struct json_writer *jw, uint64_t idx,
+			   uint64_t base_ns, const struct dpf_snapshot *s)
 {
 	switch (f) {
 	case RAW_CSV:
@@ -32,17 +63,7 @@ static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
 		}
 		break;
 	case RAW_JSON:
-		printf("%s\n    {\"snapshot\": %" PRIu64 ", \"target\": %u, \"start_ns\": %" PRIu64
-		       ", \"end_ns\": %" PRIu64 ", \"regions\": [", idx ? "," : "", idx, s->target,
-		       s->start_ns, s->end_ns);
-		for (uint32_t i = 0; i < s->nr_regions; i++) {
-			const struct dpf_region *r = &s->regions[i];
-
-			printf("%s\n      {\"start\": %" PRIu64 ", \"end\": %" PRIu64
-			       ", \"nr_accesses\": %u, \"age\": %u}", i ? "," : "",
-			       r->start, r->end, r->nr_accesses, r->age);
-		}
-		printf("%s]}", s->nr_regions ? "\n    " : "");
+		json_snapshot(jw, idx, s);
 		break;
 	case RAW_TEXT:
 		printf("snapshot %" PRIu64 "\n", idx);
@@ -61,16 +82,15 @@ static void print_snapshot(enum raw_format f, uint64_t idx, uint64_t base_ns,
 	}
 }
 
-static void json_meta(const struct dpf_meta *m)
+static void json_meta(struct json_writer *jw, const struct dpf_meta *m)
 {
-	printf("  \"meta\": {");
+	jsonw_name(jw, "meta");
+	jsonw_start_object(jw, JSONW_LINES);
 	for (size_t i = 0; i < m->nr; i++) {
-		printf("%s\n    ", i ? "," : "");
-		dp_json_string(m->entries[i].key);
-		printf(": ");
-		dp_json_string(m->entries[i].value);
+		jsonw_name(jw, m->entries[i].key);
+		jsonw_string(jw, m->entries[i].value);
 	}
-	printf("%s}\n", m->nr ? "\n  " : "");
+	jsonw_end_object(jw);
 }
 
 static void text_meta(const struct dpf_meta *m)
@@ -85,26 +105,30 @@ static void text_meta(const struct dpf_meta *m)
 	printf("\n");
 }
 
-static void print_head(enum raw_format f, const struct dpf_meta *m)
+static void print_head(enum raw_format f, struct json_writer *jw, const struct dpf_meta *m)
 {
-	if (f == RAW_CSV)
+	if (f == RAW_CSV) {
 		printf("snapshot,target,start_ns,end_ns,start,end,nr_accesses,age\n");
-	else if (f == RAW_JSON)
-		printf("{\n  \"snapshots\": [");
-	else
+	} else if (f == RAW_JSON) {
+		jsonw_start_object(jw, JSONW_LINES);
+		jsonw_name(jw, "snapshots");
+		jsonw_start_array(jw, JSONW_LINES);
+	} else {
 		text_meta(m);
+	}
 }
 
 /*
  * Metadata can grow after the snapshots (an importer learns the last target's keys only at the
  * end), so JSON gets the merged metadata last, and text repeats it at the end when it changed.
  */
-static void print_tail(enum raw_format f, const struct dpf_meta *m, uint64_t nr, int meta_changed)
+static void print_tail(enum raw_format f, struct json_writer *jw, const struct dpf_meta *m,
+		       int meta_changed)
 {
 	if (f == RAW_JSON) {
-		printf("%s],\n", nr ? "\n  " : "");
-		json_meta(m);
-		printf("}\n");
+		jsonw_end_array(jw);
+		json_meta(jw, m);
+		jsonw_end_object(jw);
 	} else if (f == RAW_TEXT && meta_changed) {
 		printf("# metadata as completed later in the file:\n");
 		text_meta(m);
@@ -113,50 +137,37 @@ static void print_tail(enum raw_format f, const struct dpf_meta *m, uint64_t nr,
 
 int cmd_report_raw(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "input",	required_argument,	NULL, 'i' },
-		{ "format",	required_argument,	NULL, 'f' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	enum raw_format f = RAW_TEXT;
+	int format = RAW_TEXT;
 	const char *path = "daprof.data";
+	const struct parse_opt options[] = {
+		OPT_INPUT(&path),
+		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
+		OPT_END()
+	};
+	enum raw_format f;
+	struct json_writer *jw = NULL;
 	struct session *ses;
 	struct session_event ev;
 	uint64_t idx = 0, base_ns = 0;
-	int c, ret, meta_changed = 0;
+	int n, ret, meta_changed = 0;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			path = cmd_input_path(optarg);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				f = RAW_TEXT;
-			else if (!strcmp(optarg, "json"))
-				f = RAW_JSON;
-			else if (!strcmp(optarg, "csv"))
-				f = RAW_CSV;
-			else
-				return dp_bad_usage("report raw", "unknown format '%s' (text, json, csv)",
-						    optarg);
-			break;
-		case 'h':
-			return dp_usage(raw_usage);
-		default:
-			return cmd_option_error("report raw", c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[optind]);
-	/* damage is warned about as the session meets it */
-	if (cmd_open_session(path, NULL, &ses))
+	n = parse_options(argc, argv, options, "report raw", NULL, 0);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage("report raw", "unexpected argument '%s'", argv[0]);
+	f = format;
+	if (f == RAW_JSON && !(jw = jsonw_new(stdout))) {
+		dp_error(-ENOMEM, "cannot print '%s'", path);
 		return 1;
+	}
+	/* damage is warned about as the session meets it */
+	if (cmd_open_session(path, NULL, &ses)) {
+		jsonw_destroy(&jw);
+		return 1;
+	}
 	/* the file as it is: the first chunk's metadata first, the merged one at the end */
-	print_head(f, session_meta_first(ses));
+	print_head(f, jw, session_meta_first(ses));
 	while ((ret = session_next(ses, &ev)) > 0) {
 		if (ev.type == SESSION_META)
 			meta_changed = 1;
@@ -164,9 +175,10 @@ int cmd_report_raw(int argc, char **argv)
 			continue;
 		if (!idx)
 			base_ns = ev.snapshot.start_ns;
-		print_snapshot(f, idx++, base_ns, &ev.snapshot);
+		print_snapshot(f, jw, idx++, base_ns, &ev.snapshot);
 	}
-	print_tail(f, session_meta(ses), idx, meta_changed);
+	print_tail(f, jw, session_meta(ses), meta_changed);
+	jsonw_destroy(&jw);
 	session_close(ses);
 	if (ret < 0) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);

@@ -2,12 +2,12 @@
 /*
  * "daprof report wss": the working-set size per snapshot, summarised as percentiles (damo's
  * nearest-rank rule, so the numbers compare with "damo report wss") and a mean, as a table with
- * bars, CSV or JSON; --plot draws the time series and the distribution side by side. Wiring
- * and printing only: the recording is read through a session (report/session.h), the series
- * and their named metrics are report/wss.c's, the picture report/wss-render.c's.
+ * bars, CSV or JSON; --plot draws the time series and the distribution side by side. Options,
+ * wiring and JSON only: the recording is read through a session (report/session.h), the
+ * series and their named metrics are report/wss.c's, the table, CSV rows and picture
+ * report/wss-render.c's.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,20 +15,17 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/json-writer.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/session.h"
 #include "report/wss-render.h"
 #include "report/wss.h"
 #include "viz/canvas.h"
 
-static const char wss_usage[] =
-	"daprof report wss [-i <file>] [--percentiles <list>] [--min-accesses <n>]\n"
-	"                         [--skip-snapshots <n>] [--sum-targets] [--plot <out.png>]\n"
-	"                         [--series] [--format text|json|csv]";
-
 #define MAX_PERCENTILES 64
 
-enum wss_format { WSS_TEXT, WSS_JSON, WSS_CSV };
+enum wss_format { WSS_TEXT, WSS_JSON, WSS_CSV };	/* parse_opt_text_json_csv order */
 
 struct wss_cmd {
 	const char *path;
@@ -41,69 +38,110 @@ struct wss_cmd {
 	struct wss_opts o;
 };
 
-static void json_fact(const char *v, const char *name)
+/* "backend": "sampler", or null when the recording does not say */
+static void json_fact(struct json_writer *jw, const char *key, const char *v)
 {
-	printf("  \"%s\": ", name);
+	jsonw_name(jw, key);
 	if (v)
-		dp_json_string(v);
+		jsonw_string(jw, v);
 	else
-		printf("null");
-	printf(",\n");
+		jsonw_null(jw);
 }
 
-static void print_json(const struct wss_cmd *wc, const struct session_facts *f,
-		       const struct wss_stats *st, size_t n)
+/* "target": 3, or "target": "sum" for the summed series */
+static void json_target(struct json_writer *jw, const struct wss_series *s)
 {
-	printf("{\n  \"input\": ");
-	dp_json_string(wc->path);
-	printf(",\n");
-	json_fact(f->backend, "backend");
-	json_fact(f->primitive, "primitive");
-	json_fact(f->primitive_sees, "primitive_sees");
-	printf("  \"min_accesses\": %u,\n  \"skip_snapshots\": %" PRIu64 ",\n  \"targets\": [",
-	       wc->o.min_accesses, wc->o.skip);
+	jsonw_name(jw, "target");
+	if (s->target == WSS_SUM_TARGET)
+		jsonw_string(jw, "sum");
+	else
+		jsonw_uint(jw, s->target);
+}
+
+static int print_json(const struct wss_cmd *wc, const struct session_facts *f,
+		      const struct wss_stats *st, size_t n)
+{
+	struct json_writer *jw = jsonw_new(stdout);
+
+	if (!jw)
+		return -ENOMEM;
+	jsonw_start_object(jw, JSONW_LINES);
+	jsonw_name(jw, "input");
+	jsonw_string(jw, wc->path);
+	json_fact(jw, "backend", f->backend);
+	json_fact(jw, "primitive", f->primitive);
+	json_fact(jw, "primitive_sees", f->primitive_sees);
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, wc->o.min_accesses);
+	jsonw_name(jw, "skip_snapshots");
+	jsonw_uint(jw, wc->o.skip);
+	jsonw_name(jw, "targets");
+	jsonw_start_array(jw, JSONW_LINES);
 	for (size_t i = 0; i < n; i++) {
 		const struct wss_series *s = st[i].s;
 
-		printf("%s\n    {\"target\": ", i ? "," : "");
-		if (s->target == WSS_SUM_TARGET)
-			printf("\"sum\"");
-		else
-			printf("%u", s->target);
-		printf(", \"snapshots\": %.0f, \"skipped\": %.0f, \"mean\": %.1f, "
-		       "\"percentiles\": [", wss_stats_get(&st[i], "wss.snapshots"),
-		       wss_stats_get(&st[i], "wss.skipped"), wss_stats_get(&st[i], "wss.mean"));
-		for (int k = 0; k < wc->nr_pct; k++)
-			printf("%s{\"percentile\": %g, \"bytes\": %" PRIu64 "}", k ? ", " : "",
-			       wc->pct[k], wss_stats_percentile(&st[i], wc->pct[k]));
-		printf("]}");
+		jsonw_start_object(jw, JSONW_INLINE);
+		json_target(jw, s);
+		jsonw_name(jw, "snapshots");
+		jsonw_uint(jw, metrics_find(&st[i].metrics, "wss.snapshots")->u64);
+		jsonw_name(jw, "skipped");
+		jsonw_uint(jw, metrics_find(&st[i].metrics, "wss.skipped")->u64);
+		jsonw_name(jw, "mean");
+		jsonw_float_fmt(jw, "%.1f", wss_stats_get(&st[i], "wss.mean"));
+		jsonw_name(jw, "percentiles");
+		jsonw_start_array(jw, JSONW_INLINE);
+		for (int k = 0; k < wc->nr_pct; k++) {
+			jsonw_start_object(jw, JSONW_INLINE);
+			jsonw_name(jw, "percentile");
+			jsonw_float_fmt(jw, "%g", wc->pct[k]);
+			jsonw_name(jw, "bytes");
+			jsonw_uint(jw, wss_stats_percentile(&st[i], wc->pct[k]));
+			jsonw_end_object(jw);
+		}
+		jsonw_end_array(jw);
+		jsonw_end_object(jw);
 	}
-	printf("%s]\n}\n", n ? "\n  " : "");
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+	jsonw_destroy(&jw);
+	return 0;
 }
 
-/* Every snapshot's working set as JSON; text and CSV are wss_print_series()'s. */
-static void print_series_json(const struct wss_cmd *wc, const struct wss *w)
+/* Every snapshot's WSS as JSON: per series, the times and the bytes. */
+static int print_series_json(const struct wss_cmd *wc, const struct wss *w)
 {
-	printf("{\n  \"input\": ");
-	dp_json_string(wc->path);
-	printf(",\n  \"min_accesses\": %u,\n  \"series\": [", wc->o.min_accesses);
+	struct json_writer *jw = jsonw_new(stdout);
+
+	if (!jw)
+		return -ENOMEM;
+	jsonw_start_object(jw, JSONW_LINES);
+	jsonw_name(jw, "input");
+	jsonw_string(jw, wc->path);
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, wc->o.min_accesses);
+	jsonw_name(jw, "series");
+	jsonw_start_array(jw, JSONW_LINES);
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];
 
-		printf("%s\n    {\"target\": ", i ? "," : "");
-		if (s->target == WSS_SUM_TARGET)
-			printf("\"sum\"");
-		else
-			printf("%u", s->target);
-		printf(", \"time_ns\": [");
+		jsonw_start_object(jw, JSONW_INLINE);
+		json_target(jw, s);
+		jsonw_name(jw, "time_ns");
+		jsonw_start_array(jw, JSONW_INLINE);
 		for (size_t k = 0; k < s->n; k++)
-			printf("%s%" PRIu64, k ? ", " : "", s->time_ns[k] - w->rec_start_ns);
-		printf("], \"bytes\": [");
+			jsonw_uint(jw, s->time_ns[k] - w->rec_start_ns);
+		jsonw_end_array(jw);
+		jsonw_name(jw, "bytes");
+		jsonw_start_array(jw, JSONW_INLINE);
 		for (size_t k = 0; k < s->n; k++)
-			printf("%s%" PRIu64, k ? ", " : "", s->bytes[k]);
-		printf("]}");
+			jsonw_uint(jw, s->bytes[k]);
+		jsonw_end_array(jw);
+		jsonw_end_object(jw);
 	}
-	printf("%s]\n}\n", w->nr_series ? "\n  " : "");
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+	jsonw_destroy(&jw);
+	return 0;
 }
 
 /* ---- command line ---- */
@@ -132,80 +170,53 @@ static int parse_percentiles(const char *arg, struct wss_cmd *wc)
 	return ret;
 }
 
-enum {
-	OPT_PERCENTILES = 256, OPT_MIN_ACCESSES, OPT_SKIP, OPT_FORMAT, OPT_PLOT, OPT_SUM,
-	OPT_SERIES,
-};
+static int opt_percentiles(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (parse_percentiles(arg, opt->value))
+		return dp_bad_usage(ctx->cmd, "bad percentile list '%s' (numbers 0 to 100, "
+				    "comma-separated, at most %d)", arg, MAX_PERCENTILES);
+	return 0;
+}
+
+static int opt_min_accesses(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(arg, &v) || v > UINT32_MAX)
+		return dp_bad_usage(ctx->cmd, "bad --min-accesses '%s'", arg);
+	*(uint32_t *)opt->value = (uint32_t)v;
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 {
-	static const struct option longopts[] = {
-		{ "input",		required_argument,	NULL, 'i' },
-		{ "percentiles",	required_argument,	NULL, OPT_PERCENTILES },
-		{ "min-accesses",	required_argument,	NULL, OPT_MIN_ACCESSES },
-		{ "skip-snapshots",	required_argument,	NULL, OPT_SKIP },
-		{ "format",		required_argument,	NULL, OPT_FORMAT },
-		{ "plot",		required_argument,	NULL, OPT_PLOT },
-		{ "sum-targets",	no_argument,		NULL, OPT_SUM },
-		{ "series",		no_argument,		NULL, OPT_SERIES },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	int format = WSS_TEXT;
+	const struct parse_opt options[] = {
+		OPT_INPUT(&wc->path),
+		OPT_OUTPUT(&wc->plot, "out.png", "also draw the working set to this PNG file"),
+		{ .type = PARSE_OPT_STRING, .long_name = "plot", .value = &wc->plot,
+		  .argh = "out.png", .help = "the same as --output (its older name)",
+		  .flags = PARSE_OPT_NO_USAGE_LINE },
+		OPT_CALLBACK(0, "percentiles", PARSE_OPT_PTR(struct wss_cmd, wc), "list",
+			     "comma-separated percentiles (default 0,25,50,75,90,99,100)",
+			     opt_percentiles),
+		OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &wc->o.min_accesses), "n",
+			     "the least nr_accesses of the working set (default 1)",
+			     opt_min_accesses),
+		OPT_SKIP_SNAPSHOTS(&wc->o.skip),
+		OPT_BOOL(0, "sum-targets", &wc->sum_targets, "one series, the sum of all targets"),
+		OPT_BOOL(0, "series", &wc->series, "every snapshot's working set, not percentiles"),
+		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
+		OPT_END()
 	};
 	const char *cmd = "report wss";
-	uint64_t v;
-	int c;
+	int n = parse_options(argc, argv, options, cmd, NULL, 0);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			wc->path = cmd_input_path(optarg);
-			break;
-		case OPT_PERCENTILES:
-			if (parse_percentiles(optarg, wc))
-				return dp_bad_usage(cmd, "bad percentile list '%s' (numbers 0 to 100, "
-						    "comma-separated, at most %d)", optarg,
-						    MAX_PERCENTILES);
-			break;
-		case OPT_MIN_ACCESSES:
-			if (dp_parse_u64(optarg, &v) || v > UINT32_MAX)
-				return dp_bad_usage(cmd, "bad --min-accesses '%s'", optarg);
-			wc->o.min_accesses = (uint32_t)v;
-			break;
-		case OPT_SKIP:
-			if (dp_parse_u64(optarg, &v))
-				return dp_bad_usage(cmd, "bad --skip-snapshots '%s'", optarg);
-			wc->o.skip = v;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				wc->format = WSS_TEXT;
-			else if (!strcmp(optarg, "json"))
-				wc->format = WSS_JSON;
-			else if (!strcmp(optarg, "csv"))
-				wc->format = WSS_CSV;
-			else
-				return dp_bad_usage(cmd, "unknown format '%s' (text, json, csv)",
-						    optarg);
-			break;
-		case OPT_PLOT:
-			wc->plot = optarg;
-			break;
-		case OPT_SUM:
-			wc->sum_targets = 1;
-			break;
-		case OPT_SERIES:
-			wc->series = 1;
-			break;
-		case 'h':
-			return dp_usage(wss_usage);
-		default:
-			return cmd_option_error(cmd, c, argv);
-		}
-	}
-	if (optind < argc)
-		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (n < 0)
+		return parse_opt_exit(n);
+	if (n)
+		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
+	wc->format = format;
 	return -1;
 }
 
@@ -276,15 +287,20 @@ int cmd_report_wss(int argc, char **argv)
 		.nr_pct = wc.nr_pct,
 	};
 	if (wc.series && wc.format == WSS_JSON)
-		print_series_json(&wc, w);
+		ret = print_series_json(&wc, w);
 	else if (wc.series)
 		wss_print_series(stdout, &v, ses, w, wc.format == WSS_CSV);
 	else if (wc.format == WSS_JSON)
-		print_json(&wc, session_facts(ses), st, n);
+		ret = print_json(&wc, session_facts(ses), st, n);
 	else if (wc.format == WSS_CSV)
 		wss_print_csv(stdout, &v, st, n);
 	else
 		wss_print_table(stdout, &v, ses, st, n);
+	if (ret) {
+		dp_error(ret, "cannot print '%s'", wc.path);
+		ret = 1;
+		goto out;
+	}
 	ret = wc.plot ? write_plot(&wc, &v, ses, w, st, n) : 0;
 out:
 	wss_stats_free(st, n);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Helpers every subcommand uses for its command line: the table lookup (exact, with suggestions
- * by edit distance as perf's help_unknown_cmd does), getopt error lines, and numbers with units.
+ * by edit distance as perf's help_unknown_cmd does) and numbers with units.
  */
 #include <ctype.h>
 #include <signal.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,17 +78,6 @@ void cmd_list(const struct cmd *table)
 {
 	for (const struct cmd *c = table; c->name; c++)
 		printf("   %-10s %s\n", c->name, c->summary);
-}
-
-int cmd_option_error(const char *cmd, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		return dp_bad_usage(cmd, "option '%s' needs a value", arg);
-	if (optopt && optopt < 256 && !(arg && arg[0] == '-' && arg[1] == '-'))
-		return dp_bad_usage(cmd, "unknown option '-%c'", optopt);
-	return dp_bad_usage(cmd, "unknown option '%s'", arg);
 }
 
 int cmd_not_built(const char *name)
@@ -240,28 +228,6 @@ void cmd_warn_damage(const char *path, const struct dpf_damage *d)
 void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d)
 {
 	cmd_warn_damage(arg, d);
-}
-
-void dp_json_string(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	static const char short_esc[] = "btn\0fr";	/* \b \t \n (\v) \f \r */
-
-	putchar('"');
-	while (*s) {
-		size_t n = *s < 0x80 ? 1 : report_utf8_len(s);
-
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if (*s >= 0x08 && *s <= 0x0d && *s != 0x0b)
-			printf("\\%c", short_esc[*s - 0x08]);
-		else if (*s < 0x20 || !n)
-			printf("\\u%04x", *s);	/* a control, or a byte of bad UTF-8 as Latin-1 */
-		else
-			fwrite(s, 1, n, stdout);
-		s += n ? n : 1;
-	}
-	putchar('"');
 }
 
 char *dp_text_escape(char *dst, size_t size, const char *src)

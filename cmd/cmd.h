@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The subcommands and the helpers they share for the command line: the command table type with
- * exact matching and "did you mean", option error lines, and number parsing with units.
+ * exact matching and "did you mean", and number parsing with units (options: parse-options.h).
  */
 #ifndef DP_CMD_H
 #define DP_CMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cmd {
@@ -21,12 +22,6 @@ struct cmd {
 int cmd_select(const struct cmd *table, const char *prefix, int argc, char **argv);
 /* cmd_list() - print "  name   summary" lines of @table to stdout. */
 void cmd_list(const struct cmd *table);
-
-/*
- * cmd_option_error() - one line for getopt's ':' (missing argument) or '?' (unknown option),
- * given the getopt_long return @c. Return: 2.
- */
-int cmd_option_error(const char *cmd, int c, char **argv);
 
 /* Number parsing. Each returns 0 or -EINVAL (bad text) / -ERANGE (too big). */
 int dp_parse_u64(const char *s, uint64_t *out);
@@ -70,12 +65,6 @@ void cmd_warn_damage(const char *path, const struct dpf_damage *d);
 /* cmd_warn_damage_cb() - the same as a report/ damage callback; @arg is the path. */
 void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d);
 
-/*
- * dp_json_string() - @s as a JSON string literal on stdout; the one place that escapes JSON
- * strings. Always valid UTF-8: controls are escaped, and each byte that is not part of
- * well-formed UTF-8 is written as \u00XX (its Latin-1 reading), so no byte is lost.
- */
-void dp_json_string(const char *s);
 /*
  * dp_text_escape() - @src for a line of text output into @dst (@size bytes, truncated if need
  * be): newline, tab and return as \n \t \r, other controls and bytes of bad UTF-8 as \xHH, so

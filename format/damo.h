@@ -4,8 +4,9 @@
  * json, and the text of "perf script" or "trace-cmd report" of damon:damon_aggregated events.
  * The kind is found from the content, never from the file name. Input is parsed as a stream
  * (yajl events over zlib inflated in fixed-size buffers), so memory is bounded by one snapshot
- * however large the input is. Facts about damo's formats: shared/docs/DAMO-FORMAT.md; what is
- * kept and how times are derived: Documentation/daprof-convert.1.
+ * however large the input is. damo's formats are those of its src/_damo_records.py (damo 3.3),
+ * each quirk with a test in tests/unit/format-damo-quirks.c; what is kept and how times are
+ * derived: Documentation/daprof-convert.1.
  *
  * The importers hand snapshots to a sink, so that they can run without files (tests, fuzzing);
  * damo_import() is the sink that writes a daprof recording.

@@ -63,7 +63,7 @@ struct rec_backend_ops {
 	void (*stop)(struct rec_backend *b);
 };
 
-extern const struct rec_backend_ops rec_sampler_ops;	/* record/sampler*.c */
-extern const struct rec_backend_ops rec_damon_ops;	/* record/damon*.c */
+extern const struct rec_backend_ops sampler_backend_ops;	/* record/sampler.c */
+extern const struct rec_backend_ops damon_backend_ops;		/* record/damon-sysfs.c */
 
 #endif /* RECORD_BACKEND_H */

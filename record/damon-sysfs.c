@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel DAMON backend (rec_damon_ops): it creates its own kdamond through the DAMON sysfs
+ * The kernel DAMON backend (damon_backend_ops): it creates its own kdamond through the DAMON sysfs
  * tree, gives it the target, intervals and region bounds, installs a "stat" scheme that matches
  * every region, and hands out one snapshot per aggregation interval, read either from the
  * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
  * time and far cheaper) or from the scheme's tried_regions directories.
  *
- * Rules it keeps (docs: DAMON-KERNEL.md §1.4, DESIGN.md "Recording"):
+ * Rules it keeps (the kernel's mm/damon/sysfs.c; daprof-design-notes(7), note 6):
  * - features are told by the files that exist, never by the kernel version;
  * - it never modifies, stops or reuses a kdamond it did not create: writing nr_kdamonds
  *   recreates every kdamond directory, so it starts only when nr_kdamonds is 0;
@@ -978,7 +978,7 @@ static void damon_stop(struct rec_backend *b)
 	damon_backend_stop(b);
 }
 
-const struct rec_backend_ops rec_damon_ops = {
+const struct rec_backend_ops damon_backend_ops = {
 	.name = "damon",
 	.probe = damon_probe,
 	.start = damon_start,

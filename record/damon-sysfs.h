@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel DAMON backend (rec_damon_ops, record/backend.h), split in three files:
+ * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in three files:
  * damon-sysfs.c drives the sysfs tree (probe, its own kdamond, the stat scheme, tried_regions),
  * damon-trace.c reads the damon:damon_aggregated tracepoint through perf_event_open, and
  * damon-util.c holds the small parsers both use and that tests call directly. This header is
@@ -41,7 +41,7 @@ int damon_sysfs_avail_ops(const char *root, char *buf, size_t len);
 int damon_system_ram(const char *iomem, struct rec_range **ranges, size_t *nr);
 
 /*
- * public: damon_backend_stop() - rec_damon_ops.stop() that tells whether the kdamond could be
+ * public: damon_backend_stop() - damon_backend_ops.stop() that tells whether the kdamond could be
  * turned off and nr_kdamonds set back to 0. Always frees @b. Return: 0 or the first -errno.
  */
 int damon_backend_stop(struct rec_backend *b);

@@ -31,7 +31,7 @@
 
 #define RING_MIN_PAGES	16
 #define RING_MAX_PAGES	8192
-#define REC_BYTES	80	/* one sample record, rounded up */
+#define SAMPLE_BYTES	80	/* one sample record, rounded up */
 
 struct damon_trace {
 	int fd;
@@ -113,7 +113,7 @@ int damon_trace_open(struct damon_trace **out, const char *event_dir, pid_t kpid
 		goto out_free;
 	}
 	/* room for four snapshots of the largest size: the reader may be late by a few */
-	want = (uint64_t)(max_regions ? max_regions : 1000) * REC_BYTES * 4;
+	want = (uint64_t)(max_regions ? max_regions : 1000) * SAMPLE_BYTES * 4;
 	while (pages < RING_MAX_PAGES && (uint64_t)pages * page < want)
 		pages *= 2;
 

@@ -79,7 +79,7 @@ static const unsigned char pop_rax_ret[] = { 0x58, 0xc3 };
 
 #define SCAN_LIMIT (16u << 20)	/* bytes of one mapping searched */
 
-static void match(const unsigned char *p, size_t left, uint64_t addr, struct inj_gadgets *g)
+static void match(const unsigned char *p, size_t left, uint64_t addr, struct inj_frame_gadgets *g)
 {
 	if (!g->syscall_ret && left >= sizeof(syscall_ret) &&
 	    !memcmp(p, syscall_ret, sizeof(syscall_ret)))
@@ -94,7 +94,7 @@ static void match(const unsigned char *p, size_t left, uint64_t addr, struct inj
 		g->pop_rax_ret = addr;
 }
 
-static void scan_mapping(int mem_fd, const struct pm_entry *e, struct inj_gadgets *g)
+static void scan_mapping(int mem_fd, const struct pm_entry *e, struct inj_frame_gadgets *g)
 {
 	static unsigned char buf[65536];
 	const size_t overlap = 16;	/* longer than any pattern: none is cut in two */
@@ -117,7 +117,7 @@ static void scan_mapping(int mem_fd, const struct pm_entry *e, struct inj_gadget
 	}
 }
 
-int inj_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_gadgets *g)
+int inj_frame_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_frame_gadgets *g)
 {
 	memset(g, 0, sizeof(*g));
 	/* libc first: it has both (__restore_rt and the small syscall wrappers) */
@@ -187,7 +187,7 @@ static void resume_regs(const struct user_regs_struct *r, struct k_sigcontext *s
 }
 
 /* Size of the FPU area in the frame, with its trailing magic; fix the area up for restore. */
-static size_t fpu_area(const struct inj_saved *s, unsigned char *area)
+static size_t fpu_area(const struct inj_frame_saved *s, unsigned char *area)
 {
 	uint32_t magic1, xsize;
 
@@ -212,7 +212,7 @@ static size_t fpu_area(const struct inj_saved *s, unsigned char *area)
 	return FXSAVE_SIZE;
 }
 
-int inj_frame_build(const struct inj_saved *s, const struct inj_gadgets *g,
+int inj_frame_build(const struct inj_frame_saved *s, const struct inj_frame_gadgets *g,
 		    const struct pm_map *m, struct inj_frame *f)
 {
 	const struct user_regs_struct *r = s->regs;
@@ -261,7 +261,7 @@ void inj_frame_release(struct inj_frame *f)
 
 #else	/* !__x86_64__ */
 
-int inj_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_gadgets *g)
+int inj_frame_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_frame_gadgets *g)
 {
 	(void)mem_fd;
 	(void)m;
@@ -269,7 +269,7 @@ int inj_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_gadgets *g)
 	return -ENOTSUP;
 }
 
-int inj_frame_build(const struct inj_saved *s, const struct inj_gadgets *g,
+int inj_frame_build(const struct inj_frame_saved *s, const struct inj_frame_gadgets *g,
 		    const struct pm_map *m, struct inj_frame *f)
 {
 	(void)s;

@@ -20,20 +20,20 @@
 struct pm_map;
 
 /* Code in the target that the chain runs (addresses in the target). */
-struct inj_gadgets {
+struct inj_frame_gadgets {
 	uint64_t syscall_ret;	/* 0f 05 c3: syscall; ret */
 	uint64_t sigreturn;	/* mov $15, %rax (or %eax); syscall: libc's __restore_rt */
 	uint64_t pop_rax_ret;	/* 58 c3: pop %rax; ret, when there is no __restore_rt */
 };
 
 /*
- * inj_find_gadgets() - search the executable mappings of @m in /proc/PID/mem (@mem_fd).
+ * inj_frame_find_gadgets() - search the executable mappings of @m in /proc/PID/mem (@mem_fd).
  * Return: 0, or -ENOENT when "syscall; ret" or a way to rt_sigreturn is missing.
  */
-int inj_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_gadgets *g);
+int inj_frame_find_gadgets(int mem_fd, const struct pm_map *m, struct inj_frame_gadgets *g);
 
 /* What the frame is built from: the thread as it was stopped. */
-struct inj_saved {
+struct inj_frame_saved {
 	const void *regs;	/* struct user_regs_struct */
 	uint64_t sigmask;
 	const void *fpu;	/* NT_X86_XSTATE area, or the 512-byte NT_PRFPREG (fxsave) area */
@@ -54,7 +54,7 @@ struct inj_frame {
  * stopped it: an interrupted system call that the kernel would restart is set to be issued
  * again. Return: 0, -ENOSPC when the thread's stack mapping has no room for it, -ENOMEM.
  */
-int inj_frame_build(const struct inj_saved *s, const struct inj_gadgets *g,
+int inj_frame_build(const struct inj_frame_saved *s, const struct inj_frame_gadgets *g,
 		    const struct pm_map *m, struct inj_frame *f);
 void inj_frame_release(struct inj_frame *f);
 

@@ -224,7 +224,7 @@ static int save_fpu(struct inj *j, void **fpu, size_t *len, int *is_xstate)
 }
 
 /* The gadgets must still be there, now that the thread is stopped. */
-static int gadgets_still_there(int mem_fd, const struct inj_gadgets *g)
+static int gadgets_still_there(int mem_fd, const struct inj_frame_gadgets *g)
 {
 	unsigned char b[9];
 
@@ -242,9 +242,9 @@ static int gadgets_still_there(int mem_fd, const struct inj_gadgets *g)
  * thread's state has changed yet: were we to die now, it would run on as it was, and the frame
  * is in stack space that is free.
  */
-static int place_frame(struct inj *j, int mem_fd, const struct inj_gadgets *g)
+static int place_frame(struct inj *j, int mem_fd, const struct inj_frame_gadgets *g)
 {
-	struct inj_saved s = { .regs = REGS(j), .sigmask = j->sigmask };
+	struct inj_frame_saved s = { .regs = REGS(j), .sigmask = j->sigmask };
 	struct inj_frame f;
 	struct pm_map m;
 	void *fpu = NULL;
@@ -299,7 +299,7 @@ static int attach_refused(pid_t pid, int err, char *why, size_t len)
 
 int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 {
-	struct inj_gadgets g;
+	struct inj_frame_gadgets g;
 	struct pm_map m;
 	char path[64];
 	pid_t tracer;
@@ -328,7 +328,7 @@ int inj_attach(struct inj *j, pid_t pid, int own_tracee, char *why, size_t len)
 		return attach_refused(pid, -errno, why, len);
 	ret = pm_read(pid, &m);
 	if (!ret) {
-		ret = inj_find_gadgets(mem_fd, &m, &g);
+		ret = inj_frame_find_gadgets(mem_fd, &m, &g);
 		pm_release(&m);
 	}
 	if (ret) {

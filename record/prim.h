@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Access-check primitives of the userspace sampler. The kernel offers several partial answers to
- * "was this page of process P accessed since I last looked?" (docs/SAMPLER-PRIMITIVES.md); each
- * is one struct prim_ops, probed before use, and all drive the same region engine through
+ * "was this page of process P accessed since I last looked?" (daprof-record(1), "Primitives");
+ * each is one struct prim_ops, probed before use, and all drive the same region engine through
  * prepare()/check(). The table order is what --primitive auto tries: what a primitive sees
  * first (reads and writes, then writes only), page-exact before per-mapping.
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc readers of the recorder: maps, stat/status, cmdline, and the build-ids of mapped ELF
- * files (a small note reader over pread, so that the recorder needs no libelf; report/symbols.c
- * is the one user of libelf).
+ * files (a small note reader over pread, so that the recorder, and the static guest program of
+ * the real-kernel tests with it, needs no libelf).
  */
 #include <elf.h>
 #include <errno.h>
@@ -320,7 +320,7 @@ static int scan_notes(int fd, uint64_t off, uint64_t size, int be, uint8_t *id, 
 	return 0;
 }
 
-int elf_build_id(int fd, uint8_t *id, size_t max)
+int pm_elf_build_id(int fd, uint8_t *id, size_t max)
 {
 	uint8_t eh[64], ph[64];
 	int is64, be, ret;
@@ -449,7 +449,7 @@ static const struct pm_buildid *lookup_build_id(pid_t pid, const struct pm_entry
 	}
 	fd = open_mapped(pid, e);
 	if (fd >= 0) {
-		ret = elf_build_id(fd, n.id, sizeof(n.id));
+		ret = pm_elf_build_id(fd, n.id, sizeof(n.id));
 		if (ret > 0)
 			n.len = (uint8_t)ret;
 		close(fd);

@@ -62,11 +62,11 @@ void pm_buildids_free(struct pm_buildids *b);
 int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct dpf_maps *out);
 
 /*
- * elf_build_id() - the NT_GNU_BUILD_ID note of the ELF file open as @fd, read with pread from its
- * program headers (or section headers when it has none). Return: the id's length (1..@max), 0
- * when the file has none, -ENOEXEC when it is not ELF, -errno on read errors.
+ * pm_elf_build_id() - the NT_GNU_BUILD_ID note of the ELF file open as @fd, read with pread from
+ * its program headers (or section headers when it has none). Return: the id's length (1..@max),
+ * 0 when the file has none, -ENOEXEC when it is not ELF, -errno on read errors.
  */
-int elf_build_id(int fd, uint8_t *id, size_t max);
+int pm_elf_build_id(int fd, uint8_t *id, size_t max);
 
 /* Facts from /proc/@pid/stat and status. */
 struct pm_proc {

@@ -30,17 +30,17 @@
 
 /* The backends "auto" tries, in order: the one place that lists them. */
 static const struct rec_backend_ops *const backends[] = {
-	&rec_damon_ops,
-	&rec_sampler_ops,
+	&damon_backend_ops,
+	&sampler_backend_ops,
 	NULL
 };
 
-const struct rec_backend_ops *const *record_backends(void)
+const struct rec_backend_ops *const *rec_backends(void)
 {
 	return backends;
 }
 
-const struct rec_backend_ops *record_backend_find(const char *name)
+const struct rec_backend_ops *rec_backend_find(const char *name)
 {
 	for (int i = 0; backends[i]; i++)
 		if (!strcmp(backends[i]->name, name))
@@ -48,10 +48,10 @@ const struct rec_backend_ops *record_backend_find(const char *name)
 	return NULL;
 }
 
-static void note(const struct record_opts *o, const char *fmt, ...)
+static void note(const struct rec_opts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void note(const struct record_opts *o, const char *fmt, ...)
+static void note(const struct rec_opts *o, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
@@ -192,7 +192,7 @@ static int finish_child(pid_t pid, int kill_it)
  * a kdamond created meanwhile, only show at start). @passed says, in one line, why an earlier
  * backend of "auto" was passed over.
  */
-static int start_backend(const struct record_opts *o, const struct rec_params *p,
+static int start_backend(const struct rec_opts *o, const struct rec_params *p,
 			 const struct rec_backend_ops **out, struct rec_backend **b, char *passed,
 			 size_t plen, char *why, size_t len)
 {
@@ -202,7 +202,7 @@ static int start_backend(const struct record_opts *o, const struct rec_params *p
 
 	passed[0] = '\0';
 	if (strcmp(o->backend, "auto")) {
-		ops = record_backend_find(o->backend);
+		ops = rec_backend_find(o->backend);
 		if (!ops)
 			return rec_why(why, len, -EINVAL, "unknown backend '%s' (auto, sampler, damon)",
 				       o->backend);
@@ -235,7 +235,7 @@ static int start_backend(const struct record_opts *o, const struct rec_params *p
 
 /* ---- metadata, maps, resource use ---- */
 
-static int build_meta(const struct record_opts *o, const struct rec_params *p,
+static int build_meta(const struct rec_opts *o, const struct rec_params *p,
 		      struct dpf_meta *m, uint64_t start_wall_ns)
 {
 	char buf[4096], host[256];
@@ -347,7 +347,7 @@ static int capture_rusage(struct dpf_writer *w, pid_t pid)
 /* ---- the loop ---- */
 
 /* "cannot write 'PATH': ..." with a reader's words for a pipe whose reader has gone. */
-static int write_why(const struct record_opts *o, int err, char *why, size_t len)
+static int write_why(const struct rec_opts *o, int err, char *why, size_t len)
 {
 	if (err == -EPIPE)
 		return rec_why(why, len, err, "cannot write '%s': the reader of the pipe went away",
@@ -356,7 +356,7 @@ static int write_why(const struct record_opts *o, int err, char *why, size_t len
 }
 
 /* Can the output be created? Asked before the target is touched (format/outfile.h). */
-static int check_output(const struct record_opts *o, char *why, size_t len)
+static int check_output(const struct rec_opts *o, char *why, size_t len)
 {
 	int ret = outfile_check(o->output);
 
@@ -386,7 +386,7 @@ static void lag_add(struct lag *l, const struct dpf_snapshot *s)
 	uint64_t pct = l->aggr_ns ? d * 100 / l->aggr_ns : 0;
 
 	l->n++;
-	if (pct > RECORD_LATE_PCT)
+	if (pct > REC_LATE_PCT)
 		l->late++;
 	if (d > l->max_ns)
 		l->max_ns = d;
@@ -413,7 +413,7 @@ static int lag_behind(const struct lag *l, uint64_t elapsed_ns)
 {
 	if (!l->n)
 		return elapsed_ns >= 2 * l->aggr_ns;
-	return l->recent_ns * 100 > l->aggr_ns * RECORD_LATE_PCT;
+	return l->recent_ns * 100 > l->aggr_ns * REC_LATE_PCT;
 }
 
 /* The final figures, as metadata keys (daprof-data.5). */
@@ -433,10 +433,10 @@ static int lag_describe(const struct lag *l, struct dpf_meta *m)
 	return ret;
 }
 
-static void report_status(const struct record_opts *o, uint64_t start, uint64_t nr,
+static void report_status(const struct rec_opts *o, uint64_t start, uint64_t nr,
 			  uint32_t regions, struct dpf_writer *w, const struct lag *l)
 {
-	struct record_status st = {
+	struct rec_status st = {
 		.elapsed_ns = prim_now_ns() - start, .nr_snapshots = nr, .nr_regions = regions,
 		.bytes = dpf_writer_bytes(w), .aggr_ns = l->aggr_ns, .recent_aggr_ns = l->recent_ns,
 	};
@@ -446,9 +446,9 @@ static void report_status(const struct record_opts *o, uint64_t start, uint64_t 
 		o->status(o->cb_arg, &st);
 }
 
-static void record_loop(const struct record_opts *o, const struct rec_backend_ops *ops,
+static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *ops,
 			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
-			struct maps_state *ms, struct lag *lag, struct record_result *res,
+			struct maps_state *ms, struct lag *lag, struct rec_result *res,
 			char *why, size_t len)
 {
 	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
@@ -462,14 +462,14 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 		int timeout = 100, ret;
 
 		if (o->stop && *o->stop) {
-			res->end = RECORD_END_SIGNAL;
+			res->end = REC_END_SIGNAL;
 			break;
 		}
 		if (o->duration_ns) {
 			uint64_t left;
 
 			if (now - start >= o->duration_ns) {
-				res->end = RECORD_END_DURATION;
+				res->end = REC_END_DURATION;
 				break;
 			}
 			left = (o->duration_ns - (now - start)) / 1000000;
@@ -480,7 +480,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 		if (ret == 1) {
 			ret = dpf_writer_snapshot(w, &s);
 			if (ret) {
-				res->end = RECORD_END_ERROR;
+				res->end = REC_END_ERROR;
 				res->err = ret;
 				write_why(o, ret, why, len);
 				break;
@@ -489,12 +489,12 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			regions = s.nr_regions;
 			lag_add(lag, &s);
 		} else if (ret == -ESRCH) {
-			res->end = RECORD_END_TARGET;
+			res->end = REC_END_TARGET;
 			break;
 		} else if (ret < 0) {
 			const char *reason = ops->why ? ops->why(b) : NULL;
 
-			res->end = RECORD_END_ERROR;
+			res->end = REC_END_ERROR;
 			res->err = ret;
 			rec_why(why, len, ret, "monitoring stopped: %s", reason ? reason : strerror(-ret));
 			break;
@@ -516,7 +516,7 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
 			next_status = now + 500000000ULL;
 		}
 	}
-	if (res->end != RECORD_END_TARGET)
+	if (res->end != REC_END_TARGET)
 		capture_rusage(w, pid);
 	res->elapsed_ns = prim_now_ns() - start;
 	report_status(o, start, res->nr_snapshots, regions, w, lag);
@@ -526,16 +526,23 @@ static void record_loop(const struct record_opts *o, const struct rec_backend_op
  * Say at the end when the snapshots came late, and make a recording of some length that got no
  * snapshot at all an error: an empty file is no success.
  */
-static void judge_lag(const struct record_opts *o, const struct rec_backend_ops *ops,
-		      const struct rec_params *p, const struct lag *l, struct record_result *res,
+static void judge_lag(const struct rec_opts *o, const struct rec_backend_ops *ops,
+		      const struct rec_params *p, const struct lag *l, struct rec_result *res,
 		      char *why, size_t len)
 {
+	/*
+	 * A target that ended the run early on a loaded machine may not have lived through a
+	 * whole interval of ours: that is its short life, not our failure, unless it lived long.
+	 */
+	uint64_t long_run = res->end == REC_END_TARGET ?
+			    (10 * l->aggr_ns > 1000000000ULL ? 10 * l->aggr_ns : 1000000000ULL) :
+			    2 * l->aggr_ns;
+
 	res->aggr_median_ns = lag_median_ns(l);
 	res->aggr_max_ns = l->max_ns;
 	res->nr_late = l->late;
-	if (!res->nr_snapshots && res->end != RECORD_END_ERROR &&
-	    res->elapsed_ns >= 2 * l->aggr_ns) {
-		res->end = RECORD_END_ERROR;
+	if (!res->nr_snapshots && res->end != REC_END_ERROR && res->elapsed_ns >= long_run) {
+		res->end = REC_END_ERROR;
 		res->err = -ETIME;
 		rec_why(why, len, -ETIME, "0 snapshots in %.1f s: the %s backend did not finish one "
 			"aggregation interval of %llu ms with %u regions or more; lower -n/-m or "
@@ -544,7 +551,7 @@ static void judge_lag(const struct record_opts *o, const struct rec_backend_ops 
 		return;
 	}
 	/* a late snapshot now and then is a busy machine; a late median is falling behind */
-	if (l->n && res->aggr_median_ns * 100 > l->aggr_ns * RECORD_LATE_PCT)
+	if (l->n && res->aggr_median_ns * 100 > l->aggr_ns * REC_LATE_PCT)
 		note(o, "the %s backend fell behind: %llu of %llu snapshots came late, every %llu "
 		     "ms (median; the longest %llu ms) for an aggregation interval of %llu ms; "
 		     "lower -n/-m or raise -a", ops->name, (unsigned long long)l->late,
@@ -554,7 +561,7 @@ static void judge_lag(const struct record_opts *o, const struct rec_backend_ops 
 		     (unsigned long long)(l->aggr_ns / 1000000));
 }
 
-int record_run(const struct record_opts *o, struct record_result *res, char *why, size_t len)
+int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t len)
 {
 	struct rec_params p = o->params;
 	const struct rec_backend_ops *ops = NULL;
@@ -667,11 +674,11 @@ int record_run(const struct record_opts *o, struct record_result *res, char *why
 		     dpf_meta_get(&meta, "target_execs"));
 	ops->stop(b);
 	if (child)
-		res->wait_status = finish_child(child, res->end != RECORD_END_TARGET);
+		res->wait_status = finish_child(child, res->end != REC_END_TARGET);
 	res->bytes = dpf_writer_bytes(w);
 	ret = dpf_writer_close(w);
-	if (ret && res->end != RECORD_END_ERROR) {
-		res->end = RECORD_END_ERROR;
+	if (ret && res->end != REC_END_ERROR) {
+		res->end = REC_END_ERROR;
 		res->err = ret;
 		write_why(o, ret, why, len);
 	}

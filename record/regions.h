@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The region engine of the userspace sampler: a faithful port of DAMON's monitoring for one
- * virtual address space (mm/damon/core.c and vaddr.c, docs/DAMON-KERNEL.md §4). It owns the
+ * virtual address space (the kernel's mm/damon/core.c and mm/damon/vaddr.c). It owns the
  * regions and their statistics and does no I/O at all: access checks come from a primitive
  * through struct dr_prim, the memory map comes from the caller as an array of VMAs, and time is
  * counted in sampling intervals. Keeping it pure lets the kernel's KUnit vectors and a model

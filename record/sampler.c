@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The userspace sampler backend (rec_sampler_ops): kdamond's loop in a process. It keeps one
+ * The userspace sampler backend (sampler_backend_ops): kdamond's loop in a process. It keeps one
  * region engine (record/regions.c) for the target, drives it with one access-check primitive
  * (record/prim*.c) at the sampling interval, hands out a snapshot per aggregation interval and
  * refreshes the regions from /proc/PID/maps at the update interval. Whether the target still
@@ -414,7 +414,7 @@ static const char *sampler_why(struct rec_backend *b)
 	return b->why[0] ? b->why : NULL;
 }
 
-const struct rec_backend_ops rec_sampler_ops = {
+const struct rec_backend_ops sampler_backend_ops = {
 	.name = "sampler",
 	.probe = sampler_probe,
 	.start = sampler_start,

@@ -92,7 +92,7 @@ build() {	# make arguments
 }
 
 echo "== plain build"
-if build && make --no-print-directory check-layers; then
+if build && make --no-print-directory check-layers check-comments; then
 	run_units build/plain
 	run_clis build/plain "$TOP/daprof"
 else

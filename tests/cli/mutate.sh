@@ -4,7 +4,7 @@
 # "NOT CAUGHT" (either it checks something these breakages do not touch, or an assertion of it
 # cannot fail). Not part of "make check": it runs the suite once per breakage (minutes).
 #
-#   tests/cli/mutate.sh [tests/cli/tNNNN-....sh ...]      (default: every CLI test)
+#   tests/cli/mutate.sh [tests/cli/tNNNN-NAME.sh ...]     (default: every CLI test)
 #   MUTATIONS="fail0 stderr+" tests/cli/mutate.sh ...      (a subset of the breakages)
 #
 # The breakages (a wrapper around the real binary, $DAPROF or ./daprof; SIGINT and SIGTERM are

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds and runs the libFuzzer targets: every tests/fuzz/fuzz-NAME.c is a target over the readers
-# of untrusted input in format/, seeded from tests/fuzz/corpus/NAME/.
+# of untrusted input in format/ and the symbolizer's ELF input, seeded from tests/fuzz/corpus/NAME/
+# (the ELF seeds are built from tests/symbols/ at run time).
 #   run.sh build SECONDS   "make fuzz": each target runs SECONDS (new inputs kept in build/fuzz/)
 #   run.sh check TOTAL     "make check": TOTAL seconds split over the targets, seed corpus first
 # Any crash, leak or sanitizer report fails the run (and leaves the crashing input in build/fuzz/).
@@ -28,6 +29,16 @@ limits="-rss_limit_mb=300 -malloc_limit_mb=300"
 # a small quarantine: freed memory ASan holds back must not count against the RSS cap
 export ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16
 fail=0
+# ELF seeds of the symbols target, built from its unit test's fixtures (none is committed): a
+# program with DWARF, the same stripped, and a shared library, all small.
+symbols_seeds() {
+	mkdir -p "$1"
+	[ -s "$1/seed-prog" ] && return 0
+	$CLANG -O1 -g -fPIE -pie -o "$1/seed-prog" tests/symbols/prog.c -ldl -pthread &&
+	strip --strip-all -o "$1/seed-stripped" "$1/seed-prog" &&
+	$CLANG -O1 -g -fPIC -shared -o "$1/seed-lib.so" tests/symbols/lib.c ||
+	{ echo "fuzz-symbols: seed build failed"; return 1; }
+}
 hostile=$out/hostile-seeds
 mkdir -p "$hostile"
 if $CLANG -std=c11 -D_GNU_SOURCE -I. -O1 $(pkg-config --cflags zlib yajl) -o "$out/mkrec" \
@@ -42,7 +53,12 @@ for t in $targets; do
 	name=$(basename "$t" .c)
 	name=${name#fuzz-}
 	bin=$out/fuzz-$name
-	if ! $CLANG $flags -o "$bin" "$t" format/*.c $libs 2>"$out/$name.build.log"; then
+	extra=""
+	if [ "$name" = symbols ]; then	# the symbolizer reads ELF files: report/symbols*.c, libelf, libdw
+		extra="report/symbols*.c $(pkg-config --cflags --libs libelf libdw)"
+		symbols_seeds "$out/corpus-$name" || fail=1
+	fi
+	if ! $CLANG $flags -o "$bin" "$t" format/*.c $extra $libs 2>"$out/$name.build.log"; then
 		echo "fuzz-$name: build failed"; cat "$out/$name.build.log"; fail=1; continue
 	fi
 	work=$out/corpus-$name

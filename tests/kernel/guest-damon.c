@@ -2,7 +2,7 @@
 /*
  * guest-damon: the test and benchmark driver that runs inside the qemu guest of
  * tests/kernel/run.sh, linked statically with the recording format and record/ code only (no
- * libdw or libpng in the guest). It is a record loop in small around rec_damon_ops, plus the
+ * libdw or libpng in the guest). It is a record loop in small around damon_backend_ops, plus the
  * checks run on what it recorded. It refuses to touch DAMON unless /daprof-guest exists, a
  * marker file that only the test initramfs holds, so that a mistaken run on a host does nothing.
  *
@@ -74,7 +74,7 @@ static int cmd_probe(int argc, char **argv)
 		p.paddr = 1;
 		p.pid = 0;
 	}
-	ret = rec_damon_ops.probe(&p, why, sizeof(why));
+	ret = damon_backend_ops.probe(&p, why, sizeof(why));
 	if (ret) {
 		printf("unusable: %s\n", why);
 		return 1;
@@ -169,7 +169,7 @@ static int cmd_record(int argc, char **argv)
 	}
 	t0 = damon_now_ns();
 	cpu0 = cpu_ms();
-	ret = rec_damon_ops.start(&b, &p, why, sizeof(why));
+	ret = damon_backend_ops.start(&b, &p, why, sizeof(why));
 	if (ret) {
 		printf("start failed: %s (%s)\n", why, strerror(-ret));
 		if (child > 0) {
@@ -187,12 +187,12 @@ static int cmd_record(int argc, char **argv)
 		dpf_meta_set(&m, "nr_targets", "1");
 	else
 		dpf_meta_setf(&m, "target.0.pid", "%d", (int)p.pid);
-	rec_damon_ops.describe(b, &m);
+	damon_backend_ops.describe(b, &m);
 	ret = dpf_writer_open(&w, out, &wo, &m);
 	dpf_meta_release(&m);
 	if (ret) {
 		printf("cannot create '%s': %s\n", out, strerror(-ret));
-		rec_damon_ops.stop(b);
+		damon_backend_ops.stop(b);
 		return 1;
 	}
 	for (;;) {
@@ -211,7 +211,7 @@ static int cmd_record(int argc, char **argv)
 			struct timespec z;
 
 			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-			ret = rec_damon_ops.next_snapshot(b, &s, 200);
+			ret = damon_backend_ops.next_snapshot(b, &s, 200);
 			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &z);
 			if (snaps)	/* the backend's own CPU, after the first snapshot */
 				backend_ns += (uint64_t)(z.tv_sec - a.tv_sec) * 1000000000u +
@@ -242,7 +242,7 @@ static int cmd_record(int argc, char **argv)
 		double cpu = cpu_ms();
 
 		dpf_meta_init(&m);
-		rec_damon_ops.describe(b, &m);
+		damon_backend_ops.describe(b, &m);
 		dpf_writer_meta(w, &m);
 		const char *missed = dpf_meta_get(&m, "damon.missed_aggregations");
 		const char *empty = dpf_meta_get(&m, "damon.empty_tried_regions");

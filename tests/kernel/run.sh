@@ -2,8 +2,8 @@
 # Real-kernel tests of the kernel DAMON backend (run by "make check" through tests/run-tests.sh).
 # Boots a Debian bookworm kernel (6.12 by default) under qemu (software emulation: KVM does
 # not work on these machines) with a busybox initramfs holding static test programs, runs
-# tests/kernel/guest-init.sh there and reads its verdict from the serial console
-# (docs: KERNEL-TESTING.md). The host's own /sys/kernel/mm/damon is never touched.
+# tests/kernel/guest-init.sh there and reads its verdict from the serial console. The host's
+# own /sys/kernel/mm/damon is never touched.
 #
 #   tests/kernel/run.sh            the checks (one boot)
 #   DAPROF_KERNEL_BENCH=1 tests/kernel/run.sh   the checks plus benchmark figures

@@ -221,7 +221,7 @@ static inline size_t zcompress(const char *text, uint8_t *out, size_t cap, int g
 	return cap - z.avail_out;
 }
 
-/* damo 3.3's layout (DAMO-FORMAT.md 2.1), one record, two snapshots. */
+/* damo 3.3's json layout (its src/_damo_records.py), one record, two snapshots. */
 static const char v33[] =
 	"[\n    {\n        \"kdamond_idx\": 0,\n        \"context_idx\": 0,\n"
 	"        \"intervals\": {\"sample_us\": \"5000\", \"aggr_us\": \"100000\", "

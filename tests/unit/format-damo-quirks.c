@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the damo importers (format/damo*.c) on good input: every quirk of damo's formats
- * listed in DAMO-FORMAT.md (JSON, perf script and trace-cmd text, compressed or not), each on a
+ * that the importers handle (JSON, perf script and trace-cmd text, compressed or not), each on a
  * small hand-written input whose regions, times and metadata are stated here by hand and read
  * back from the written recording with the dpf reader; then the sink interface the fuzzers use
  * and damo's number text. Bad input is format-damo-bad.c's; the helpers are damo-test-util.h's.

@@ -3,8 +3,9 @@
  * Unit tests of the kernel DAMON backend (record/damon-*.c) against tests/tools/fake-damon, a
  * FUSE file system that answers like the kernel's DAMON sysfs tree: the happy paths (vaddr,
  * paddr: snapshots read back equal the fake's scripted regions) and every error the kernel can
- * give (DAMON-KERNEL.md §1.4). The fake logs each write it served, so the tests also check what
- * the backend wrote, and that it never touched a kdamond it did not create.
+ * give (the store() handlers of mm/damon/sysfs.c). The fake logs each write it served, so the
+ * tests also check what the backend wrote, and that it never touched a kdamond it did not
+ * create.
  *
  * They need root and /dev/fuse (to mount the fake) and run in a private mount namespace; where
  * that is not possible each test says so and is skipped.
@@ -267,7 +268,7 @@ static void test_probe_says_when_there_is_no_sysfs_interface(void **state)
 
 	(void)state;
 	p.sysfs_root = "/nonexistent/damon/admin";
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), -ENOENT);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), -ENOENT);
 	assert_non_null(strstr(why, "no DAMON sysfs interface"));
 }
 
@@ -294,11 +295,11 @@ static void test_bad_parameters_are_refused_before_any_write(void **state)
 	(void)state;
 	p.sysfs_root = "/nonexistent/admin";
 	p.min_nr_regions = 2;
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "min regions"));
 	p.min_nr_regions = 10;
 	p.sample_us = 200000;
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "sampling interval"));
 }
 
@@ -402,10 +403,10 @@ static void test_probe_says_usable_on_an_idle_kernel(void **state)
 	(void)state;
 	fake_start(&f, NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), 0);
 	p.paddr = 1;
 	p.pid = 0;
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), 0);
 	assert_string_equal(fake_read(&f, "fake/log"), "");	/* probe wrote nothing */
 	fake_stop(&f);
 }
@@ -419,11 +420,11 @@ static void test_probe_names_a_paddr_only_kernel_and_another_user(void **state)
 	(void)state;
 	fake_start(&f, "--ops", "paddr", "--other", "1:on", NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), -EOPNOTSUPP);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), -EOPNOTSUPP);
 	assert_string_equal(why, "this kernel's DAMON offers only paddr");
 	p.paddr = 1;
 	p.pid = 0;
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), -EBUSY);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), -EBUSY);
 	assert_non_null(strstr(why, "DAMON is in use by another kdamond"));
 	assert_string_equal(fake_read(&f, "fake/log"), "");
 	fake_stop(&f);
@@ -440,8 +441,8 @@ static void test_start_without_vaddr_cleans_up_and_says_why(void **state)
 	fake_start(&f, "--ops", "paddr", NULL);
 	p = params(&f, getpid());
 	/* no context exists yet, so probe cannot tell; start must find out */
-	assert_int_equal(rec_damon_ops.probe(&p, why, sizeof(why)), 0);
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EOPNOTSUPP);
+	assert_int_equal(damon_backend_ops.probe(&p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EOPNOTSUPP);
 	assert_string_equal(why, "this kernel's DAMON offers only paddr");
 	assert_null(b);
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 1 = 0"));
@@ -462,7 +463,7 @@ static void test_unregistered_ops_fail_at_on_with_einval(void **state)
 	/* a 5.18 tree has no avail_operations: "on" is where the kernel says no */
 	fake_start(&f, "--tree", "5.18", "--ops", "paddr", NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "may not offer vaddr"));
 	assert_true(logged(&f, "admin/kdamonds/0/state on = -22"));
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 0 = 0"));
@@ -470,7 +471,7 @@ static void test_unregistered_ops_fail_at_on_with_einval(void **state)
 	fake_start(&f, "--tree", "6.12", NULL);
 	fake_ctl(&f, "fail on EINVAL 1");
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "refused the monitoring parameters"));
 	assert_true(logged(&f, "admin/kdamonds/0/state on = -22"));
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 0 = 0"));
@@ -490,7 +491,7 @@ static void test_other_kdamonds_are_never_touched(void **state)
 
 		fake_start(&f, "--other", setups[i], NULL);
 		p = params(&f, getpid());
-		assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EBUSY);
+		assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EBUSY);
 		assert_non_null(strstr(why, "DAMON is in use by another kdamond"));
 		assert_string_equal(fake_read(&f, "fake/log"), "");
 		fake_stop(&f);
@@ -511,11 +512,11 @@ static void test_lock_contention_is_retried(void **state)
 	target_start(&t);
 	p = params(&f, t.pid);
 	fake_ctl(&f, "busy 3");
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 1 = -16"));
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 1 = 0"));
 	fake_ctl(&f, "busy 2");
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 	assert_true(logged(&f, "admin/kdamonds/0/state update_schemes_tried_regions = -16"));
 	assert_int_equal(s.nr_regions, 1);
 	fake_ctl(&f, "busy 2");
@@ -544,7 +545,7 @@ static void test_vaddr_snapshots_match_the_script(void **state)
 		   "0x10800000,0x14000000,0", "--region", "0x20000000,0x20001000,5,1000", NULL);
 	target_start(&t);
 	p = params(&f, t.pid);
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 
 	/* what it wrote, computed by hand from the parameters */
 	assert_true(logged(&f, "admin/kdamonds/nr_kdamonds 1 = 0"));
@@ -570,7 +571,7 @@ static void test_vaddr_snapshots_match_the_script(void **state)
 	assert_string_equal(fake_read(&f, "admin/kdamonds/0/state"), "on\n");
 
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+		assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 		assert_int_equal(s.target, 0);
 		assert_int_equal(s.nr_regions, 2);
 		assert_int_equal(s.regions[0].start, 0x10000000);
@@ -591,7 +592,7 @@ static void test_vaddr_snapshots_match_the_script(void **state)
 	}
 
 	dpf_meta_init(&m);
-	assert_int_equal(rec_damon_ops.describe(b, &m), 0);
+	assert_int_equal(damon_backend_ops.describe(b, &m), 0);
 	assert_string_equal(dpf_meta_get(&m, "backend"), "damon");
 	assert_string_equal(dpf_meta_get(&m, "ops"), "vaddr");
 	assert_string_equal(dpf_meta_get(&m, "primitive"), "kernel");
@@ -632,7 +633,7 @@ static void test_paddr_monitors_the_given_ranges(void **state)
 	p.paddr = 1;
 	p.ranges = ram;
 	p.nr_ranges = 2;
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	assert_true(logged(&f, "admin/kdamonds/0/contexts/0/operations paddr = 0"));
 	/*
 	 * Split like vaddr's init into min_nr_regions (10) pieces in proportion to the sizes:
@@ -642,7 +643,7 @@ static void test_paddr_monitors_the_given_ranges(void **state)
 	assert_true(logged(&f, "admin/kdamonds/0/contexts/0/targets/0/regions/0/start 1048576 = 0"));
 	assert_true(logged(&f, "admin/kdamonds/0/contexts/0/targets/0/regions/9/end 5368709120 = 0"));
 	assert_null(strstr(fake_read(&f, "fake/log"), "pid_target"));
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 	assert_int_equal(s.nr_regions, 10);
 	assert_int_equal(s.regions[0].start, 0x100000);
 	assert_int_equal(s.regions[4].end, 0x3ffe0000);
@@ -659,7 +660,7 @@ static void test_paddr_monitors_the_given_ranges(void **state)
 	assert_int_equal(s.regions[0].end - s.regions[0].start,
 			 ((0x3ffe0000ull - 0x100000) / 5) & ~0xfffull);
 	assert_int_equal(s.regions[5].end - s.regions[5].start, 0x40000000ull / 5 & ~0xfffull);
-	rec_damon_ops.stop(b);
+	damon_backend_ops.stop(b);
 	assert_string_equal(fake_read(&f, "admin/kdamonds/nr_kdamonds"), "0\n");
 	fake_stop(&f);
 }
@@ -681,11 +682,11 @@ static void test_target_death_ends_the_recording(void **state)
 		fake_start(&f, "--tree", trees[i], "--region", "0x1000,0x2000,1", NULL);
 		target_start(&t);
 		p = params(&f, t.pid);
-		assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
-		assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+		assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
+		assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 		target_kill(&t);
 		for (int n = 0; n < 3 && ret == 1; n++)
-			ret = rec_damon_ops.next_snapshot(b, &s, 1000);
+			ret = damon_backend_ops.next_snapshot(b, &s, 1000);
 		assert_int_equal(ret, -ESRCH);
 		/* the kdamond stopped by itself: "off" gets EPERM, which stop() accepts */
 		assert_int_equal(damon_backend_stop(b), 0);
@@ -706,10 +707,10 @@ static void test_a_kdamond_that_stops_by_itself_gives_esrch(void **state)
 	(void)state;
 	fake_start(&f, "--tree", "6.12", "--region", "0x1000,0x2000,1", NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	fake_ctl(&f, "stop 0");
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), -ESRCH);
-	rec_damon_ops.stop(b);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), -ESRCH);
+	damon_backend_ops.stop(b);
 	assert_string_equal(fake_read(&f, "admin/kdamonds/nr_kdamonds"), "0\n");
 	fake_stop(&f);
 }
@@ -725,13 +726,13 @@ static void test_ecanceled_is_passed_on_and_recording_can_go_on(void **state)
 	(void)state;
 	fake_start(&f, "--region", "0x1000,0x2000,1", NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	fake_ctl(&f, "fail update_schemes_tried_regions ECANCELED 1");
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), -ECANCELED);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), -ECANCELED);
 	assert_non_null(strstr(damon_backend_last_error(b), "update_schemes_tried_regions"));
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 	assert_int_equal(s.nr_regions, 1);
-	rec_damon_ops.stop(b);
+	damon_backend_ops.stop(b);
 	fake_stop(&f);
 }
 
@@ -745,7 +746,7 @@ static void test_eperm_on_off_is_accepted_by_stop(void **state)
 	(void)state;
 	fake_start(&f, NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	fake_ctl(&f, "fail off EPERM 1");
 	fake_ctl(&f, "stop 0");
 	assert_int_equal(damon_backend_stop(b), 0);
@@ -767,7 +768,7 @@ static void test_a_dead_pid_is_refused_without_writing(void **state)
 	target_start(&t);
 	p = params(&f, t.pid);
 	target_kill(&t);
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -ESRCH);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -ESRCH);
 	assert_non_null(strstr(why, "no process"));
 	assert_string_equal(fake_read(&f, "fake/log"), "");
 	fake_stop(&f);
@@ -784,7 +785,7 @@ static void test_a_kernel_without_tried_regions_is_refused_cleanly(void **state)
 	fake_start(&f, "--tree", "6.1", NULL);
 	p = params(&f, getpid());
 	setenv(DAMON_ENV_SOURCE, "auto", 1);
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), -EOPNOTSUPP);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), -EOPNOTSUPP);
 	setenv(DAMON_ENV_SOURCE, "tried_regions", 1);
 	assert_non_null(strstr(why, "no tried_regions"));
 	assert_true(logged(&f, "admin/kdamonds/0/state off = 0"));
@@ -804,15 +805,15 @@ static void test_auto_source_uses_tried_regions_when_pid_is_no_kdamond(void **st
 	fake_start(&f, NULL);
 	p = params(&f, getpid());
 	setenv(DAMON_ENV_SOURCE, "auto", 1);
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
 	dpf_meta_init(&m);
-	assert_int_equal(rec_damon_ops.describe(b, &m), 0);
+	assert_int_equal(damon_backend_ops.describe(b, &m), 0);
 	assert_string_equal(dpf_meta_get(&m, "damon.snapshot_source"), "tried_regions");
 	dpf_meta_release(&m);
-	rec_damon_ops.stop(b);
+	damon_backend_ops.stop(b);
 	/* asking for the tracepoint where it cannot work is an error, and cleans up */
 	setenv(DAMON_ENV_SOURCE, "tracepoint", 1);
-	assert_true(rec_damon_ops.start(&b, &p, why, sizeof(why)) < 0);
+	assert_true(damon_backend_ops.start(&b, &p, why, sizeof(why)) < 0);
 	assert_non_null(strstr(why, "tracepoint"));
 	setenv(DAMON_ENV_SOURCE, "tried_regions", 1);
 	assert_string_equal(fake_read(&f, "admin/kdamonds/nr_kdamonds"), "0\n");
@@ -836,7 +837,7 @@ static void test_not_root_is_named(void **state)
 
 		if (setgid(65534) || setuid(65534))
 			_exit(3);
-		ret = rec_damon_ops.probe(&p, why, sizeof(why));
+		ret = damon_backend_ops.probe(&p, why, sizeof(why));
 		_exit(ret == -EACCES && !strcmp(why, "not root (DAMON's sysfs files are root-only)")
 		      ? 0 : 1);
 	}
@@ -879,10 +880,10 @@ static void test_sigint_path_turns_the_kdamond_off(void **state)
 		int n = 0;
 
 		sigaction(SIGINT, &sa, NULL);
-		if (rec_damon_ops.start(&b, &p, why, sizeof(why)))
+		if (damon_backend_ops.start(&b, &p, why, sizeof(why)))
 			_exit(2);
 		while (!got_sigint) {
-			if (rec_damon_ops.next_snapshot(b, &s, 100) < 0)
+			if (damon_backend_ops.next_snapshot(b, &s, 100) < 0)
 				_exit(3);
 			if (++n == 1 && write(fds[1], "x", 1) != 1)
 				_exit(4);
@@ -915,8 +916,8 @@ static void test_many_regions_are_all_read(void **state)
 	(void)state;
 	fake_start(&f, "--synth", "1000", NULL);
 	p = params(&f, getpid());
-	assert_int_equal(rec_damon_ops.start(&b, &p, why, sizeof(why)), 0);
-	assert_int_equal(rec_damon_ops.next_snapshot(b, &s, 1000), 1);
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_ops.next_snapshot(b, &s, 1000), 1);
 	assert_int_equal(s.nr_regions, 1000);
 	for (uint32_t i = 0; i < s.nr_regions; i++) {
 		assert_int_equal(s.regions[i].start, 0x100000000ull + (uint64_t)i * 65536);
@@ -924,7 +925,7 @@ static void test_many_regions_are_all_read(void **state)
 			hot++;
 	}
 	assert_int_equal(hot, 100);	/* every 10th */
-	rec_damon_ops.stop(b);
+	damon_backend_ops.stop(b);
 	fake_stop(&f);
 }
 

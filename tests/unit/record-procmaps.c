@@ -124,7 +124,7 @@ static void check_build_id(const char *path)
 	int fd = open(path, O_RDONLY), n;
 
 	assert_true(fd >= 0);
-	n = elf_build_id(fd, id, sizeof(id));
+	n = pm_elf_build_id(fd, id, sizeof(id));
 	close(fd);
 	readelf_build_id(path, want, sizeof(want));
 	if (!want[0]) {
@@ -164,9 +164,9 @@ static void test_build_id_of_non_elf_is_enoexec(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "#!/bin/sh\necho hello\n", 21), 21);
-	assert_int_equal(elf_build_id(fd, id, sizeof(id)), -ENOEXEC);
+	assert_int_equal(pm_elf_build_id(fd, id, sizeof(id)), -ENOEXEC);
 	assert_int_equal(ftruncate(fd, 2), 0);
-	assert_int_equal(elf_build_id(fd, id, sizeof(id)), -ENOEXEC);
+	assert_int_equal(pm_elf_build_id(fd, id, sizeof(id)), -ENOEXEC);
 	/* an ELF header that points its notes past the end of the file: no id, no crash */
 	{
 		uint8_t eh[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
@@ -175,7 +175,7 @@ static void test_build_id_of_non_elf_is_enoexec(void **state)
 		eh[54] = 56;	/* e_phentsize */
 		eh[56] = 3;	/* e_phnum */
 		assert_int_equal(pwrite(fd, eh, sizeof(eh), 0), (ssize_t)sizeof(eh));
-		assert_int_equal(elf_build_id(fd, id, sizeof(id)), 0);
+		assert_int_equal(pm_elf_build_id(fd, id, sizeof(id)), 0);
 	}
 	close(fd);
 	unlink(path);

@@ -42,7 +42,7 @@ static void expect_pairs(const struct dr_ctx *c, const uint64_t *pairs, size_t n
 	}
 }
 
-/* vaddr-kunit.h damon_test_three_regions_in_vmas */
+/* mm/damon/tests/vaddr-kunit.h damon_test_three_regions_in_vmas */
 static void test_three_regions_drop_the_two_largest_gaps(void **state)
 {
 	const struct dr_range vmas[] = {
@@ -122,7 +122,7 @@ static void split_evenly_fail(uint64_t start, uint64_t end, unsigned int nr)
 	dr_ctx_release(&c);
 }
 
-/* vaddr-kunit.h damon_test_split_evenly */
+/* mm/damon/tests/vaddr-kunit.h damon_test_split_evenly */
 static void test_split_evenly_kunit_vectors(void **state)
 {
 	struct dr_ctx c;
@@ -139,7 +139,7 @@ static void test_split_evenly_kunit_vectors(void **state)
 	split_evenly_fail(5, 6, 2);
 }
 
-/* core-kunit.h damon_test_split_at */
+/* mm/damon/tests/core-kunit.h damon_test_split_at */
 static void test_split_at_keeps_left_and_inherits_right(void **state)
 {
 	struct dr_ctx c;
@@ -164,7 +164,7 @@ static void test_split_at_keeps_left_and_inherits_right(void **state)
 	dr_ctx_release(&c);
 }
 
-/* core-kunit.h damon_test_merge_two: weighted averages */
+/* mm/damon/tests/core-kunit.h damon_test_merge_two: weighted averages */
 static void test_merge_two_weights_by_size(void **state)
 {
 	struct dr_ctx c;
@@ -189,7 +189,7 @@ static void test_merge_two_weights_by_size(void **state)
 	dr_ctx_release(&c);
 }
 
-/* core-kunit.h damon_test_merge_regions_of */
+/* mm/damon/tests/core-kunit.h damon_test_merge_regions_of */
 static void test_merge_regions_of_kunit_vector(void **state)
 {
 	const uint64_t sa[] = { 0, 100, 114, 122, 130, 156, 170, 184 };
@@ -277,7 +277,10 @@ static void test_merge_doubles_threshold_down_to_max(void **state)
 	dr_ctx_release(&c);
 }
 
-/* core-kunit.h damon_test_split_regions_of: at most nr_subs pieces, covering the region */
+/*
+ * mm/damon/tests/core-kunit.h damon_test_split_regions_of: at most nr_subs pieces, covering the
+ * region
+ */
 static void test_split_regions_of_bounded_pieces(void **state)
 {
 	struct dr_ctx c;
@@ -346,7 +349,7 @@ static void test_split_is_skipped_above_half_of_max(void **state)
 	dr_ctx_release(&c);
 }
 
-/* core-kunit.h damon_test_set_regions */
+/* mm/damon/tests/core-kunit.h damon_test_set_regions */
 static void test_set_regions_fills_holes(void **state)
 {
 	const uint64_t regions[] = { 4, 16, 24, 32 };
@@ -377,7 +380,7 @@ static void apply_three(const struct dr_range three[3], const uint64_t *expect, 
 	dr_ctx_release(&c);
 }
 
-/* vaddr-kunit.h damon_test_apply_three_regions1..4 */
+/* mm/damon/tests/vaddr-kunit.h damon_test_apply_three_regions1..4 */
 static void test_apply_three_regions_kunit_vectors(void **state)
 {
 	const struct dr_range t1[3] = { { 5, 27 }, { 45, 55 }, { 73, 104 } };
@@ -600,7 +603,7 @@ static int pattern_check(void *priv, const uint64_t *addrs, size_t n, uint8_t *a
 	return 0;
 }
 
-/* core-kunit.h damon_test_moving_sum, through the engine's per-sample update */
+/* mm/damon/tests/core-kunit.h damon_test_moving_sum, through the engine's per-sample update */
 static void test_moving_sum_follows_kunit_vector(void **state)
 {
 	static const int acc[] = { 1, 0, 1, 0, 0, 0, 1, 0, 0, 0 };

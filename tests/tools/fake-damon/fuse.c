@@ -16,7 +16,7 @@
  * root (mount) and /dev/fuse; tests skip loudly without them. Run it inside a private mount
  * namespace (unshare -m) so the mount vanishes with the test.
  *
- * The tree under MOUNTPOINT/admin is laid out as the kernel's (DAMON-KERNEL.md §1.2) for the
+ * The tree under MOUNTPOINT/admin is laid out as the kernel's (mm/damon/sysfs*.c) for the
  * --tree level chosen; writes are checked and staged as the kernel does, and the state commands
  * act on a pretend kdamond whose regions come from a script. MOUNTPOINT/fake/ctl takes control
  * commands and MOUNTPOINT/fake/log lists every write made under admin/ with its result.

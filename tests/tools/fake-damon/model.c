@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fake-damon's model of the kernel: the DAMON sysfs tree (DAMON-KERNEL.md §1.2) for the --tree
+ * fake-damon's model of the kernel: the DAMON sysfs tree (mm/damon/sysfs*.c) for the --tree
  * level chosen, what a write to each file does (the kernel's store() handlers: their checks,
  * staging and errno values), what a read shows, and the pretend kdamond behind the state files,
  * whose regions come from a script. Kept apart from fuse.c, which only carries requests between

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command-line side that "report hot" and "report hints" share (report-hot-common.h): the
+ * measuring options, building the table, and the header that names the backend and what it sees.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/diag.h"
+#include "cmd/json-writer.h"
+#include "cmd/report-hot-common.h"
+#include "format/dpf.h"
+#include "report/session.h"
+#include "report/units.h"
+
+int hot_common_opt_min_accesses(const struct parse_opt *opt, const char *arg,
+				struct parse_ctx *ctx)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(arg, &v) || v > UINT32_MAX)
+		return dp_bad_usage(ctx->cmd, "bad %s '%s'", ctx->name, arg);
+	*(uint32_t *)opt->value = (uint32_t)v;
+	return 0;
+}
+
+int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	if (dp_parse_time_ns(arg, 1000000000ull, opt->value))
+		return dp_bad_usage(ctx->cmd, "bad %s '%s' (a time such as 500ms, 2s, 1m)",
+				    ctx->name, arg);
+	return 0;
+}
+
+int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
+{
+	struct session_filter f = SESSION_FILTER_INIT;
+	int ret;
+
+	c->path = cmd_input_path(c->path);
+	f.target = c->target;
+	f.skip_snapshots = c->skip;
+	if (c->time.set) {
+		f.time_range = 1;
+		f.time_lo_ns = c->time.lo;
+		f.time_hi_ns = c->time.hi;
+	}
+	if (c->addr.set) {
+		f.addr_range = 1;
+		f.addr_lo = c->addr.lo;
+		f.addr_hi = c->addr.hi;
+	}
+	if (cmd_open_session(c->path, &f, s))
+		return 1;
+	ret = hot_build(h, *s, &c->o);
+	if (ret) {
+		dp_error_str(dpf_strerror(ret), "cannot read '%s'", c->path);
+		session_close(*s);
+		*s = NULL;
+		return 1;
+	}
+	if (!(*h)->nr_snapshots) {
+		dp_error(0, "no snapshots in '%s' in the selected time, address and target range",
+			 c->path);
+		hot_free(*h);
+		session_close(*s);
+		*h = NULL;
+		*s = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int hot_common_sees_writes_only(const struct session *s)
+{
+	const char *sees = session_facts(s)->primitive_sees;
+
+	return sees && !strncmp(sees, "writes", 6);
+}
+
+static const char *by_name(enum hot_by by)
+{
+	return by == HOT_BY_MAPPING ? "mapping" : by == HOT_BY_REGION ? "region" : "symbol";
+}
+
+void hot_common_text_header(const struct hot_common *c, const struct session *s,
+			    const struct hot *h, const char *view)
+{
+	const struct session_facts *f = session_facts(s);
+	char a[32];
+
+	printf("daprof report %s: ", view);
+	dp_text_puts(c->path);
+	putchar('\n');
+	dp_text_puts(f->source_line);
+	putchar('\n');
+	if (hot_common_sees_writes_only(s))
+		printf("note: this primitive sees writes only: memory that is only read (a read-only "
+		       "table, code) shows as cold\n");
+	else if (f->primitive_sees && strstr(f->primitive_sees, "mapping"))
+		printf("note: this primitive sees whole mappings, not pages: objects of one mapping "
+		       "share its heat\n");
+	if (h->physical)
+		printf("physical addresses, listed by %" PRIu64 " MiB block (not by NUMA node)\n",
+		       c->o.phys_block >> 20);
+	printf("by %s, %" PRIu64 " snapshot%s over %s\n", by_name(c->o.by), h->nr_snapshots,
+	       h->nr_snapshots == 1 ? "" : "s", units_time(a, sizeof(a), h->end_ns - h->start_ns));
+}
+
+void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
+			    const struct session *s, const struct hot *h, const char *view)
+{
+	const struct session_facts *f = session_facts(s);
+
+	jsonw_name(jw, "input");
+	jsonw_string(jw, c->path);
+	jsonw_name(jw, "view");
+	jsonw_string(jw, view);
+	jsonw_name(jw, "backend");
+	f->backend ? jsonw_string(jw, f->backend) : jsonw_null(jw);
+	jsonw_name(jw, "primitive");
+	f->primitive ? jsonw_string(jw, f->primitive) : jsonw_null(jw);
+	jsonw_name(jw, "primitive_sees");
+	f->primitive_sees ? jsonw_string(jw, f->primitive_sees) : jsonw_null(jw);
+	jsonw_name(jw, "writes_only");
+	jsonw_uint(jw, hot_common_sees_writes_only(s));
+	jsonw_name(jw, "by");
+	jsonw_string(jw, by_name(c->o.by));
+	jsonw_name(jw, "physical");
+	jsonw_uint(jw, h->physical);
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, c->o.min_accesses);
+	jsonw_name(jw, "idle_threshold_s");
+	jsonw_float_fmt(jw, "%.3f", (double)c->o.idle_ns / 1e9);
+	jsonw_name(jw, "snapshots");
+	jsonw_uint(jw, h->nr_snapshots);
+	jsonw_name(jw, "duration_s");
+	jsonw_float_fmt(jw, "%.3f", (double)(h->end_ns - h->start_ns) / 1e9);
+}
+
+void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
+{
+	jsonw_name(jw, "name");
+	jsonw_string(jw, o->name);
+	jsonw_name(jw, "kind");
+	jsonw_string(jw, o->kind);
+	jsonw_name(jw, "mapping");
+	jsonw_string(jw, o->label);
+	jsonw_name(jw, "file");
+	jsonw_string(jw, o->file);
+	jsonw_name(jw, "build_id");
+	jsonw_string(jw, o->build_id);
+	jsonw_name(jw, "offset");
+	jsonw_uint(jw, o->map_offset);
+	jsonw_name(jw, "addr");
+	jsonw_uint(jw, o->addr);
+	jsonw_name(jw, "size");
+	jsonw_uint(jw, o->size);
+	jsonw_name(jw, "bytes");
+	jsonw_uint(jw, o->bytes);
+	jsonw_name(jw, "access_rate_hz");
+	jsonw_float_fmt(jw, "%.3f", hot_rate_hz(o));
+	jsonw_name(jw, "hot_share");
+	jsonw_float_fmt(jw, "%.4f", hot_share(o));
+	jsonw_name(jw, "idle_s");
+	jsonw_float_fmt(jw, "%.3f", (double)o->idle_ns / 1e9);
+	jsonw_name(jw, "idle_bytes");
+	jsonw_uint(jw, o->idle_bytes);
+	jsonw_name(jw, "shares_region");
+	jsonw_uint(jw, o->shares);
+	jsonw_name(jw, "target");
+	jsonw_uint(jw, o->target);
+	if (o->note[0]) {
+		jsonw_name(jw, "note");
+		jsonw_string(jw, o->note);
+	}
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What "report hot" and "report hints" share on the command line: the options that select and
+ * measure (input, filters, --min-accesses, --idle), opening the session and building the table
+ * with one way of failing, and the header that says what the backend could see.
+ */
+#ifndef DP_REPORT_HOT_COMMON_H
+#define DP_REPORT_HOT_COMMON_H
+
+#include "cmd/parse-options.h"
+#include "report/hot.h"
+
+struct json_writer;
+struct session;
+
+struct hot_common {
+	const char *path;
+	struct hot_opts o;
+	struct opt_range time, addr;
+	int target;
+	uint64_t skip;
+};
+#define HOT_COMMON_INIT { .path = "daprof.data", .o = HOT_OPTS_INIT, .target = -1 }
+
+int hot_common_opt_min_accesses(const struct parse_opt *opt, const char *arg,
+				struct parse_ctx *ctx);
+int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
+
+#define HOT_COMMON_OPTIONS(c) \
+	OPT_INPUT(&(c)->path), \
+	OPT_TIME_RANGE(&(c)->time), \
+	OPT_ADDR_RANGE(&(c)->addr), \
+	OPT_TARGET(&(c)->target), \
+	OPT_SKIP_SNAPSHOTS(&(c)->skip), \
+	OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &(c)->o.min_accesses), "n", \
+		     "the least nr_accesses that counts as hot (default 1)", \
+		     hot_common_opt_min_accesses), \
+	OPT_CALLBACK(0, "idle", PARSE_OPT_PTR(uint64_t, &(c)->o.idle_ns), "time", \
+		     "idle bytes: idle at least this long (default 1s)", hot_common_opt_time)
+
+/*
+ * hot_common_build() - open the session of @c and build its table; on failure print why.
+ * Return: 0, or the exit status (1).
+ */
+int hot_common_build(struct hot_common *c, struct session **s, struct hot **h);
+
+/* hot_common_text_header() - the lines above a table: input, source, caveat, span. */
+void hot_common_text_header(const struct hot_common *c, const struct session *s,
+			    const struct hot *h, const char *view);
+/* hot_common_sees_writes_only() - 1 when the primitive cannot see reads. */
+int hot_common_sees_writes_only(const struct session *s);
+void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
+			    const struct session *s, const struct hot *h, const char *view);
+/* hot_common_json_object() - the members of one object (inside an object the caller opened). */
+void hot_common_json_object(struct json_writer *jw, const struct hot_object *o);
+
+#endif /* DP_REPORT_HOT_COMMON_H */
