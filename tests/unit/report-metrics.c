@@ -2,7 +2,7 @@
 /*
  * report/metrics and the WSS metrics made by report/wss.c: lookup by name, units, and values
  * against numbers worked out independently (Python's int(p / 100 * n), damo's nearest rank,
- * over the sorted values; see DAMO-FORMAT.md 3.2), including the floating-point case where
+ * over the sorted values, as damo report wss does), including the floating-point case where
  * int(0.29 * 100) is 28, not 29.
  */
 #include <errno.h>
