@@ -13,6 +13,7 @@
 #include "cmd/parse-options.h"
 #include "format/damo.h"
 #include "format/outfile.h"
+#include "report/units.h"
 
 static void warn_lossy(const char *in, const struct damo_import_stats *st)
 {
@@ -72,7 +73,7 @@ int cmd_convert(int argc, char **argv)
 	warn_lossy(in, &st);
 	dp_info("converted '%s' (%s, %s) to '%s' (%s): %" PRIu64 " record%s, %u target%s, %"
 		PRIu64 " snapshots, %" PRIu64 " regions", in, st.source,
-		dp_fmt_size(a, st.in_bytes), out, dp_fmt_size(b, st.out_bytes), st.nr_records,
+		units_size(a, sizeof(a), st.in_bytes), out, units_size(b, sizeof(b), st.out_bytes), st.nr_records,
 		st.nr_records == 1 ? "" : "s", st.nr_targets, st.nr_targets == 1 ? "" : "s",
 		st.nr_snapshots, st.nr_regions);
 	return 0;

@@ -12,7 +12,9 @@
 #include "cmd/diag.h"
 #include "cmd/parse-options.h"
 #include "format/dpf.h"
+#include "report/session.h"
 #include "report/summary.h"
+#include "report/units.h"
 
 static void print_kv(const char *key, const char *value)
 {
@@ -21,101 +23,89 @@ static void print_kv(const char *key, const char *value)
 	putchar('\n');
 }
 
-static void print_meta_line(const struct dpf_meta *m, const char *label, const char *key)
+static void print_fact(const char *label, const char *v)
 {
-	const char *v = dpf_meta_get(m, key);
-
-	if (v && *v)
+	if (v)
 		print_kv(label, v);
 }
 
-static void print_targets(const struct dpf_meta *m, const struct summary *s)
+static void print_targets(const struct session_facts *f)
 {
-	uint64_t n = dpf_meta_get_u64(m, "nr_targets", s->nr_targets);
-	char key[64], line[512];
+	char line[512];
 	int shown = 0;
 
-	for (uint64_t i = 0; i < n && i < 64; i++) {
-		const char *pid, *comm, *cmdline;
+	for (uint32_t i = 0; i < f->nr_targets; i++) {
+		const struct session_target *t = &f->targets[i];
+		char pid[32] = "";
 
-		snprintf(key, sizeof(key), "target.%llu.pid", (unsigned long long)i);
-		pid = dpf_meta_get(m, key);
-		snprintf(key, sizeof(key), "target.%llu.comm", (unsigned long long)i);
-		comm = dpf_meta_get(m, key);
-		snprintf(key, sizeof(key), "target.%llu.cmdline", (unsigned long long)i);
-		cmdline = dpf_meta_get(m, key);
-		if (!pid && !comm && !cmdline)
+		if (!t->named)
 			continue;
-		snprintf(line, sizeof(line), "%llu:%s%s%s%s%s%s%s", (unsigned long long)i,
-			 pid ? " pid " : "", pid ? pid : "",
-			 comm ? " '" : "", comm ? comm : "", comm ? "'" : "",
-			 cmdline ? " " : "", cmdline ? cmdline : "");
+		if (t->pid)
+			snprintf(pid, sizeof(pid), " pid %llu", (unsigned long long)t->pid);
+		snprintf(line, sizeof(line), "%u:%s%s%s%s%s%s", i, pid,
+			 t->comm ? " '" : "", t->comm ? t->comm : "", t->comm ? "'" : "",
+			 t->cmdline ? " " : "", t->cmdline ? t->cmdline : "");
 		print_kv(shown++ ? "" : "targets", line);
 	}
 }
 
-static void print_info(const char *path, struct dpf_reader *r, const struct summary *s)
+static void print_info(const char *path, const struct session *ses, const struct summary *s)
 {
-	const struct dpf_meta *m = dpf_reader_meta(r);
+	const struct session_facts *f = session_facts(ses);
+	struct dpf_reader *r = session_reader(ses);
 	uint64_t size = dpf_reader_file_size(r);
 	unsigned major, minor;
 	char line[512], a[32], b[32], c[32];
-	const char *v;
 	double share;
 
 	dpf_reader_version(r, &major, &minor);
-	snprintf(line, sizeof(line), "%s (%s)", path, dp_fmt_size(a, size));
+	snprintf(line, sizeof(line), "%s (%s)", path, units_size(a, sizeof(a), size));
 	print_kv("file", line);
 	snprintf(line, sizeof(line), "%u.%u, %s", major, minor,
 		 dpf_reader_closed_cleanly(r) ? "closed cleanly" :
 		 "not closed cleanly (recorder killed, or still recording)");
 	print_kv("format", line);
-	print_meta_line(m, "source", "source");
-	print_meta_line(m, "daprof", "daprof_version");
-	v = dpf_meta_get(m, "backend");
-	if (v) {
-		const char *prim = dpf_meta_get(m, "primitive");
-		const char *sees = dpf_meta_get(m, "primitive_sees");
-
-		snprintf(line, sizeof(line), "%s%s%s%s%s%s", v, prim ? ", primitive " : "",
-			 prim ? prim : "", sees ? " (sees " : "", sees ? sees : "", sees ? ")" : "");
+	print_fact("source", f->source);
+	print_fact("daprof", f->daprof_version);
+	if (f->backend) {
+		snprintf(line, sizeof(line), "%s%s%s%s%s%s", f->backend,
+			 f->primitive ? ", primitive " : "", f->primitive ? f->primitive : "",
+			 f->primitive_sees ? " (sees " : "",
+			 f->primitive_sees ? f->primitive_sees : "", f->primitive_sees ? ")" : "");
 		print_kv("backend", line);
 	}
-	print_meta_line(m, "caveat", "primitive_caveat");
-	print_meta_line(m, "target execs", "target_execs");
-	print_meta_line(m, "operations", "ops");
-	print_targets(m, s);
-	if (dpf_meta_get(m, "sample_us")) {
+	print_fact("caveat", f->primitive_caveat);
+	print_fact("target execs", f->target_execs);
+	print_fact("operations", f->ops);
+	print_targets(f);
+	if (f->intervals) {
 		snprintf(line, sizeof(line), "sampling %s, aggregation %s, update %s",
-			 dp_fmt_time(a, dpf_meta_get_u64(m, "sample_us", 0) * 1000),
-			 dp_fmt_time(b, dpf_meta_get_u64(m, "aggr_us", 0) * 1000),
-			 dp_fmt_time(c, dpf_meta_get_u64(m, "update_us", 0) * 1000));
+			 units_time(a, sizeof(a), f->sample_us * 1000), units_time(b, sizeof(b), f->aggr_us * 1000),
+			 units_time(c, sizeof(c), f->update_us * 1000));
 		print_kv("intervals", line);
 	} else {
 		print_kv("intervals", "unknown (nr_accesses are raw sample counts)");
 	}
-	if (dpf_meta_get(m, "aggr_real_median_us")) {
+	if (f->real_aggr) {
 		/* the recorder's final figures: what the aggregation intervals really were */
-		uint64_t late = dpf_meta_get_u64(m, "snapshots_late", 0);
+		uint64_t late = f->snapshots_late;
 
 		snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
-			 "late%s",
-			 dp_fmt_time(a, dpf_meta_get_u64(m, "aggr_real_median_us", 0) * 1000),
-			 dp_fmt_time(b, dpf_meta_get_u64(m, "aggr_real_max_us", 0) * 1000),
+			 "late%s", units_time(a, sizeof(a), f->aggr_real_median_us * 1000),
+			 units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
 			 (unsigned long long)late, late == 1 ? "" : "s",
 			 late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
 		print_kv("snapshots came", line);
 	}
-	if (dpf_meta_get(m, "min_nr_regions")) {
-		snprintf(line, sizeof(line), "min %s, max %s", dpf_meta_get(m, "min_nr_regions"),
-			 dpf_meta_get(m, "max_nr_regions") ? dpf_meta_get(m, "max_nr_regions") : "?");
+	if (f->min_nr_regions) {
+		snprintf(line, sizeof(line), "min %s, max %s", f->min_nr_regions,
+			 f->max_nr_regions ? f->max_nr_regions : "?");
 		print_kv("region bounds", line);
 	}
-	print_meta_line(m, "kernel", "kernel");
-	print_meta_line(m, "host", "hostname");
-	v = dpf_meta_get(m, "start_wall_ns");
-	if (v) {
-		time_t t = dpf_meta_get_u64(m, "start_wall_ns", 0) / 1000000000ULL;
+	print_fact("kernel", f->kernel);
+	print_fact("host", f->host);
+	if (f->start_wall) {
+		time_t t = f->start_wall_ns / 1000000000ULL;
 		struct tm tm;
 
 		if (localtime_r(&t, &tm) && strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S %z", &tm))
@@ -123,7 +113,7 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 	}
 	if (s->nr_snapshots) {
 		snprintf(line, sizeof(line), "%s (%.3f s to %.3f s on the recording clock)",
-			 dp_fmt_time(a, s->last_end_ns - s->first_start_ns),
+			 units_time(a, sizeof(a), s->last_end_ns - s->first_start_ns),
 			 s->first_start_ns / 1e9, s->last_end_ns / 1e9);
 		print_kv("time span", line);
 	} else {
@@ -149,7 +139,7 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 
 		snprintf(line, sizeof(line), "recorder %.2f%% of a core, target %.1f%%, target RSS "
 			 "max %s (%llu samples)", share * 100, tshare * 100,
-			 dp_fmt_size(a, s->max_target_rss), (unsigned long long)s->nr_rusage);
+			 units_size(a, sizeof(a), s->max_target_rss), (unsigned long long)s->nr_rusage);
 		print_kv("overhead", line);
 	}
 	if (!s->nr_damage) {
@@ -158,9 +148,9 @@ static void print_info(const char *path, struct dpf_reader *r, const struct summ
 	}
 	snprintf(line, sizeof(line), "%llu damaged part%s, %s skipped",
 		 (unsigned long long)s->nr_damage, s->nr_damage == 1 ? "" : "s",
-		 dp_fmt_size(a, s->damaged_bytes));
+		 units_size(a, sizeof(a), s->damaged_bytes));
 	print_kv("damage", line);
-	for (uint64_t i = 0; i < s->nr_damage && i < SUMMARY_MAX_DAMAGE; i++) {
+	for (uint32_t i = 0; i < s->nr_listed; i++) {
 		snprintf(line, sizeof(line), "  at offset %llu: %s (%llu bytes)",
 			 (unsigned long long)s->damage[i].offset, s->damage[i].reason,
 			 (unsigned long long)s->damage[i].length);
@@ -175,7 +165,7 @@ int cmd_info(int argc, char **argv)
 		OPT_INPUT(&path),
 		OPT_END()
 	};
-	struct dpf_reader *r;
+	struct session *ses;
 	struct summary s;
 	int n, ret;
 
@@ -184,15 +174,15 @@ int cmd_info(int argc, char **argv)
 		return parse_opt_exit(n);
 	if (n)
 		return dp_bad_usage("info", "unexpected argument '%s'", argv[0]);
-	if (cmd_open_recording(path, &r))
+	if (cmd_open_session(path, NULL, &ses))
 		return 1;
-	ret = summary_build(r, &s);
+	ret = summary_build(ses, &s);
 	if (ret < 0) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
-		dpf_reader_close(r);
+		session_close(ses);
 		return 1;
 	}
-	print_info(path, r, &s);
-	dpf_reader_close(r);
+	print_info(path, ses, &s);
+	session_close(ses);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "format/outfile.h"
 #include "record/prim.h"
 #include "record/record.h"
+#include "report/units.h"
 
 static volatile sig_atomic_t record_stop;
 
@@ -39,13 +40,13 @@ static void ui_status(void *arg, const struct rec_status *st)
 
 	if (!ui->tty || ui->quiet)
 		return;
-	fprintf(stderr, "\r\033[K[ %s ] %llu snapshots, %u regions, %s", dp_fmt_time(a, st->elapsed_ns),
-		(unsigned long long)st->nr_snapshots, st->nr_regions, dp_fmt_size(b, st->bytes));
+	fprintf(stderr, "\r\033[K[ %s ] %llu snapshots, %u regions, %s", units_time(a, sizeof(a), st->elapsed_ns),
+		(unsigned long long)st->nr_snapshots, st->nr_regions, units_size(b, sizeof(b), st->bytes));
 	if (st->behind && st->recent_aggr_ns)
-		fprintf(stderr, ", behind: snapshots every %s for %s", dp_fmt_time(a, st->recent_aggr_ns),
-			dp_fmt_time(c, st->aggr_ns));
+		fprintf(stderr, ", behind: snapshots every %s for %s", units_time(a, sizeof(a), st->recent_aggr_ns),
+			units_time(c, sizeof(c), st->aggr_ns));
 	else if (st->behind)
-		fprintf(stderr, ", behind: no snapshot yet for %s", dp_fmt_time(c, st->aggr_ns));
+		fprintf(stderr, ", behind: no snapshot yet for %s", units_time(c, sizeof(c), st->aggr_ns));
 	fflush(stderr);
 	ui->drawn = 1;
 }
@@ -242,7 +243,7 @@ int cmd_record(int argc, char **argv)
 				    "nothing to record: give -p <pid>, --paddr or -- <command>");
 	if (o.params.sample_us > o.params.aggr_us)
 		return dp_bad_usage("record", "the sampling interval (%s) exceeds the aggregation "
-				    "interval", dp_fmt_time(a, o.params.sample_us * 1000));
+				    "interval", units_time(a, sizeof(a), o.params.sample_us * 1000));
 	if (o.params.min_nr_regions < 3)
 		return dp_bad_usage("record", "--min-regions must be at least 3");
 	if (o.params.min_nr_regions > o.params.max_nr_regions)
@@ -269,6 +270,6 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!ui.quiet)
 		dp_info("wrote %llu snapshots (%s) to '%s': %s", (unsigned long long)res.nr_snapshots,
-			dp_fmt_size(a, res.bytes), o.output, end_words(res.end));
+			units_size(a, sizeof(a), res.bytes), o.output, end_words(res.end));
 	return 0;
 }

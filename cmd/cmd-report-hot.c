@@ -18,6 +18,7 @@
 #include "cmd/report-hot-common.h"
 #include "report/hot.h"
 #include "report/session.h"
+#include "report/units.h"
 
 enum hot_format { HOT_TEXT, HOT_CSV, HOT_JSON, HOT_FOLDED };
 
@@ -144,7 +145,7 @@ static void print_text(const struct hot_cmd *hc, const struct session *s, const 
 		dp_text_escape(map, sizeof(map), o->label);
 		printf("%4zu %6.2f %10.2f %5.1f %9s %10s %-9s %s%-31s %s\n", i + 1, pct,
 		       hot_rate_hz(o), 100.0 * hot_share(o),
-		       o->idle_ns ? dp_fmt_time(a, o->idle_ns) : "-", dp_fmt_size(b, o->bytes),
+		       o->idle_ns ? units_time(a, sizeof(a), o->idle_ns) : "-", units_size(b, sizeof(b), o->bytes),
 		       o->kind, o->shares ? "~" : " ", name, map);
 	}
 	if (!n)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof report raw": every snapshot and region, as text blocks (like damo's raw form), JSON or
- * CSV. Streams: one snapshot in memory at a time, whatever the recording's length.
+ * CSV. Streams a reading session (report/session.h) without filters: one snapshot in memory at
+ * a time, whatever the recording's length.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 #include "cmd/json-writer.h"
 #include "cmd/parse-options.h"
 #include "format/dpf.h"
+#include "report/session.h"
 
 enum raw_format { RAW_TEXT, RAW_JSON, RAW_CSV };	/* parse_opt_text_json_csv order */
 
@@ -144,8 +146,8 @@ int cmd_report_raw(int argc, char **argv)
 	};
 	enum raw_format f;
 	struct json_writer *jw = NULL;
-	struct dpf_reader *r;
-	struct dpf_event ev;
+	struct session *ses;
+	struct session_event ev;
 	uint64_t idx = 0, base_ns = 0;
 	int n, ret, meta_changed = 0;
 
@@ -159,25 +161,25 @@ int cmd_report_raw(int argc, char **argv)
 		dp_error(-ENOMEM, "cannot print '%s'", path);
 		return 1;
 	}
-	if (cmd_open_recording(path, &r)) {
+	/* damage is warned about as the session meets it */
+	if (cmd_open_session(path, NULL, &ses)) {
 		jsonw_destroy(&jw);
 		return 1;
 	}
-	print_head(f, jw, dpf_reader_meta(r));
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		if (ev.type == DPF_EV_DAMAGE)
-			cmd_warn_damage(path, &ev.damage);
-		if (ev.type == DPF_EV_META)
+	/* the file as it is: the first chunk's metadata first, the merged one at the end */
+	print_head(f, jw, session_meta_first(ses));
+	while ((ret = session_next(ses, &ev)) > 0) {
+		if (ev.type == SESSION_META)
 			meta_changed = 1;
-		if (ev.type != DPF_EV_SNAPSHOT)
+		if (ev.type != SESSION_SNAPSHOT)
 			continue;
 		if (!idx)
 			base_ns = ev.snapshot.start_ns;
 		print_snapshot(f, jw, idx++, base_ns, &ev.snapshot);
 	}
-	print_tail(f, jw, dpf_reader_meta(r), meta_changed);
+	print_tail(f, jw, session_meta(ses), meta_changed);
 	jsonw_destroy(&jw);
-	dpf_reader_close(r);
+	session_close(ses);
 	if (ret < 0) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", path);
 		return 1;

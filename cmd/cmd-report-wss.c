@@ -2,12 +2,13 @@
 /*
  * "daprof report wss": the working-set size per snapshot, summarised as percentiles (damo's
  * nearest-rank rule, so the numbers compare with "damo report wss") and a mean, as a table with
- * bars, CSV or JSON; --plot draws the time series and the distribution side by side.
+ * bars, CSV or JSON; --plot draws the time series and the distribution side by side. Options,
+ * wiring and JSON only: the recording is read through a session (report/session.h), the
+ * series and their named metrics are report/wss.c's, the table, CSV rows and picture
+ * report/wss-render.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,10 @@
 #include "cmd/json-writer.h"
 #include "cmd/parse-options.h"
 #include "format/dpf.h"
+#include "report/session.h"
+#include "report/wss-render.h"
 #include "report/wss.h"
-#include "viz/axis.h"
 #include "viz/canvas.h"
-#include "viz/font.h"
-#include "viz/png.h"
 
 #define MAX_PERCENTILES 64
 
@@ -38,54 +38,9 @@ struct wss_cmd {
 	struct wss_opts o;
 };
 
-/* One series' summary: the sorted values and what is printed of them. */
-struct wss_stat {
-	const struct wss_series *s;
-	uint64_t *sorted;
-	uint64_t value[MAX_PERCENTILES];
-	double mean;
-};
-
-#define INK	VIZ_RGB(0x202020)
-#define PAPER	VIZ_RGB(0xffffff)
-#define SOFT	VIZ_RGB(0x707070)
-#define GRID	VIZ_RGB(0xe4e4e4)
-
-/* Okabe and Ito's palette: distinguishable with every common colour-vision deficiency. */
-static const unsigned series_colors[] = {
-	0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7, 0xe69f00, 0x56b4e9, 0x000000,
-};
-
-/* "target 0 (pid 42, ./bench --size 4G)" or "all targets, summed" */
-static void series_name(const struct dpf_meta *m, uint32_t target, char *buf, size_t size)
+/* "backend": "sampler", or null when the recording does not say */
+static void json_fact(struct json_writer *jw, const char *key, const char *v)
 {
-	char key[64];
-	const char *pid, *what;
-
-	if (target == WSS_SUM_TARGET) {
-		snprintf(buf, size, "all targets, summed");
-		return;
-	}
-	snprintf(key, sizeof(key), "target.%u.pid", target);
-	pid = dpf_meta_get(m, key);
-	snprintf(key, sizeof(key), "target.%u.cmdline", target);
-	what = dpf_meta_get(m, key);
-	if (!what || !*what) {
-		snprintf(key, sizeof(key), "target.%u.comm", target);
-		what = dpf_meta_get(m, key);
-	}
-	char raw[512];
-
-	snprintf(raw, sizeof(raw), "target %u%s%s%s%s%s%s", target, pid || what ? " (" : "",
-		 pid ? "pid " : "", pid ? pid : "", pid && what ? ", " : "", what ? what : "",
-		 pid || what ? ")" : "");
-	dp_text_escape(buf, size, raw);	/* a stored newline must not break the line */
-}
-
-static void json_meta(struct json_writer *jw, const struct dpf_meta *m, const char *key)
-{
-	const char *v = dpf_meta_get(m, key);
-
 	jsonw_name(jw, key);
 	if (v)
 		jsonw_string(jw, v);
@@ -103,8 +58,8 @@ static void json_target(struct json_writer *jw, const struct wss_series *s)
 		jsonw_uint(jw, s->target);
 }
 
-static int print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
-		      const struct wss_stat *st, size_t n)
+static int print_json(const struct wss_cmd *wc, const struct session_facts *f,
+		      const struct wss_stats *st, size_t n)
 {
 	struct json_writer *jw = jsonw_new(stdout);
 
@@ -113,9 +68,9 @@ static int print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
 	jsonw_start_object(jw, JSONW_LINES);
 	jsonw_name(jw, "input");
 	jsonw_string(jw, wc->path);
-	json_meta(jw, m, "backend");
-	json_meta(jw, m, "primitive");
-	json_meta(jw, m, "primitive_sees");
+	json_fact(jw, "backend", f->backend);
+	json_fact(jw, "primitive", f->primitive);
+	json_fact(jw, "primitive_sees", f->primitive_sees);
 	jsonw_name(jw, "min_accesses");
 	jsonw_uint(jw, wc->o.min_accesses);
 	jsonw_name(jw, "skip_snapshots");
@@ -128,11 +83,11 @@ static int print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
 		jsonw_start_object(jw, JSONW_INLINE);
 		json_target(jw, s);
 		jsonw_name(jw, "snapshots");
-		jsonw_uint(jw, s->n);
+		jsonw_uint(jw, metrics_find(&st[i].metrics, "wss.snapshots")->u64);
 		jsonw_name(jw, "skipped");
-		jsonw_uint(jw, s->skipped);
+		jsonw_uint(jw, metrics_find(&st[i].metrics, "wss.skipped")->u64);
 		jsonw_name(jw, "mean");
-		jsonw_float_fmt(jw, "%.1f", st[i].mean);
+		jsonw_float_fmt(jw, "%.1f", wss_stats_get(&st[i], "wss.mean"));
 		jsonw_name(jw, "percentiles");
 		jsonw_start_array(jw, JSONW_INLINE);
 		for (int k = 0; k < wc->nr_pct; k++) {
@@ -140,7 +95,7 @@ static int print_json(const struct wss_cmd *wc, const struct dpf_meta *m,
 			jsonw_name(jw, "percentile");
 			jsonw_float_fmt(jw, "%g", wc->pct[k]);
 			jsonw_name(jw, "bytes");
-			jsonw_uint(jw, st[i].value[k]);
+			jsonw_uint(jw, wss_stats_percentile(&st[i], wc->pct[k]));
 			jsonw_end_object(jw);
 		}
 		jsonw_end_array(jw);
@@ -187,276 +142,6 @@ static int print_series_json(const struct wss_cmd *wc, const struct wss *w)
 	jsonw_end_object(jw);
 	jsonw_destroy(&jw);
 	return 0;
-}
-
-static void print_csv(const struct wss_cmd *wc, const struct wss_stat *st, size_t n)
-{
-	/* one series: exactly "percentile,bytes"; several: which one, first */
-	printf(n > 1 ? "target,percentile,bytes\n" : "percentile,bytes\n");
-	for (size_t i = 0; i < n; i++) {
-		for (int k = 0; k < wc->nr_pct; k++) {
-			if (n > 1)
-				printf("%u,", st[i].s->target);
-			printf("%g,%" PRIu64 "\n", wc->pct[k], st[i].value[k]);
-		}
-	}
-}
-
-static void print_bar(uint64_t v, uint64_t max)
-{
-	int n = max ? (int)llround(40.0 * (double)v / (double)max) : 0;
-
-	if (n)
-		printf("  ");
-	for (int i = 0; i < n; i++)
-		putchar('#');
-}
-
-static void print_text(const struct wss_cmd *wc, const struct dpf_meta *m,
-		       const struct wss_stat *st, size_t n)
-{
-	char line[512], a[32];
-
-	printf("daprof report wss: ");
-	dp_text_puts(wc->path);
-	cmd_source_line(m, line, sizeof(line));
-	putchar('\n');
-	dp_text_puts(line);
-	putchar('\n');
-	printf("working set: bytes of regions with nr_accesses >= %u, per snapshot",
-	       wc->o.min_accesses);
-	if (wc->o.skip)
-		printf(" (first %" PRIu64 " snapshots of each target skipped)", wc->o.skip);
-	printf("\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct wss_series *s = st[i].s;
-		uint64_t max = s->n ? st[i].sorted[s->n - 1] : 0;
-
-		series_name(m, s->target, line, sizeof(line));
-		printf("\n%s: %zu snapshot%s\n", line, s->n, s->n == 1 ? "" : "s");
-		if (!s->n) {
-			printf("  no snapshots left to summarise\n");
-			continue;
-		}
-		printf("  %10s %16s %12s\n", "percentile", "bytes", "size");
-		for (int k = 0; k < wc->nr_pct; k++) {
-			printf("  %10g %16" PRIu64 " %12s", wc->pct[k], st[i].value[k],
-			       dp_fmt_size(a, st[i].value[k]));
-			print_bar(st[i].value[k], max);
-			putchar('\n');
-		}
-		printf("  %10s %16.0f %12s\n", "mean", st[i].mean,
-		       dp_fmt_size(a, (uint64_t)llround(st[i].mean)));
-	}
-}
-
-/* Every snapshot: "time_ns bytes", time from the first snapshot of the recording. */
-static int print_series(const struct wss_cmd *wc, const struct dpf_meta *m, const struct wss *w)
-{
-	char line[512];
-	int several = w->nr_series > 1;
-
-	if (wc->format == WSS_JSON)
-		return print_series_json(wc, w);
-	if (wc->format == WSS_CSV) {
-		printf(several ? "target,time_ns,bytes\n" : "time_ns,bytes\n");
-	} else {
-		printf("daprof report wss: %s\n", wc->path);
-		cmd_source_line(m, line, sizeof(line));
-		printf("%s\n", line);
-	}
-	for (size_t i = 0; i < w->nr_series; i++) {
-		const struct wss_series *s = &w->series[i];
-
-		if (wc->format == WSS_TEXT) {
-			series_name(m, s->target, line, sizeof(line));
-			printf("\n%s\n  %14s %16s\n", line, "time_ns", "bytes");
-		}
-		for (size_t k = 0; k < s->n; k++) {
-			if (wc->format == WSS_CSV && several)
-				printf("%u,", s->target);
-			printf(wc->format == WSS_CSV ? "%" PRIu64 ",%" PRIu64 "\n" :
-			       "  %14" PRIu64 " %16" PRIu64 "\n", s->time_ns[k] - w->rec_start_ns,
-			       s->bytes[k]);
-		}
-	}
-	return 0;
-}
-
-/* ---- the plot ---- */
-
-static double nice_top(double max)
-{
-	struct viz_ticks t;
-
-	if (!(max > 0))
-		return 1;
-	if (viz_ticks_linear(&t, 0, max, 6, VIZ_UNIT_BYTES) || !t.n)
-		return max;
-	return t.value[t.n - 1] >= max ? t.value[t.n - 1] : t.value[t.n - 1] + t.step;
-}
-
-/*
- * A polyline that draws the points falling into one pixel column as that column's extent, so
- * that 10,000 snapshots cost about one segment per column and look the same as every segment.
- */
-struct trace {
-	struct viz_canvas *c;
-	struct viz_rgb col;
-	int have, joined;
-	long column;
-	double x, ymin, ymax, yfirst, ylast;
-	double px, py;		/* the last point of the previous column */
-};
-
-static void trace_flush(struct trace *t)
-{
-	if (t->joined)
-		viz_canvas_line(t->c, t->px, t->py, t->x, t->yfirst, 1.5, t->col);
-	if (t->ymax > t->ymin)
-		viz_canvas_line(t->c, t->x, t->ymin, t->x, t->ymax, 1.5, t->col);
-	t->px = t->x;
-	t->py = t->ylast;
-	t->joined = 1;
-}
-
-static void trace_point(struct trace *t, double x, double y)
-{
-	long column = lround(x);
-
-	if (t->have && column == t->column) {
-		t->ymin = fmin(t->ymin, y);
-		t->ymax = fmax(t->ymax, y);
-		t->ylast = y;
-		return;
-	}
-	if (t->have)
-		trace_flush(t);
-	t->have = 1;
-	t->column = column;
-	t->x = x;
-	t->ymin = t->ymax = t->yfirst = t->ylast = y;
-}
-
-static void trace_end(struct trace *t)
-{
-	if (t->have)
-		trace_flush(t);
-}
-
-static int render_plot(const struct wss_cmd *wc, const struct dpf_meta *m, const struct wss *w,
-		       const struct wss_stat *st, size_t n)
-{
-	const int W = 1200, H = 530, top = 78, bottom = H - 70;
-	const int lx0 = 90, lx1 = 730, rx0 = 800, rx1 = W - 30;
-	struct viz_canvas *c;
-	struct viz_ticks ty, tx, tp;
-	struct viz_png_text text[4];
-	char line[512], fit[512], src[256], title[300], a[32];
-	double ymax = 0, tmax = (double)(w->rec_end_ns - w->rec_start_ns);
-	int ret, n_sub;
-
-	for (size_t i = 0; i < n; i++)
-		if (st[i].s->n && st[i].sorted[st[i].s->n - 1] > ymax)
-			ymax = (double)st[i].sorted[st[i].s->n - 1];
-	ymax = nice_top(ymax);
-	if (!(tmax > 0))
-		tmax = 1;
-	ret = viz_canvas_new(&c, W, H, PAPER);
-	if (ret)
-		return ret;
-	series_name(m, n == 1 ? st[0].s->target : 0, line, sizeof(line));
-	if (n > 1)
-		snprintf(line, sizeof(line), "%zu targets", n);
-	snprintf(title, sizeof(title), "Working set size: %s", line);
-	viz_text_aligned(c, W / 2, 10, viz_text_fit(fit, sizeof(fit), title, W - 16, 2), INK, 2,
-			 VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
-	n_sub = snprintf(line, sizeof(line), "bytes of regions with nr_accesses >= %u in each "
-			 "snapshot", wc->o.min_accesses);
-	if (wc->o.skip)
-		snprintf(line + n_sub, sizeof(line) - n_sub, "; the first %" PRIu64 " snapshots of "
-			 "each target skipped", wc->o.skip);
-	viz_text_aligned(c, W / 2, 38, line, SOFT, 1, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
-
-	/* both panels share the WSS axis */
-	viz_ticks_fit(&ty, 0, ymax, bottom - top, 1, VIZ_UNIT_BYTES);
-	viz_ticks_fit(&tx, 0, tmax, lx1 - lx0, 0, VIZ_UNIT_TIME);
-	viz_ticks_linear(&tp, 0, 100, 10, VIZ_UNIT_NUMBER);
-	viz_grid_y(c, lx0, lx1, bottom, top, 0, ymax, &ty, GRID);
-	viz_grid_y(c, rx0, rx1, bottom, top, 0, ymax, &ty, GRID);
-	viz_grid_x(c, rx0, rx1, bottom, top, 0, 100, &tp, GRID);
-	for (size_t i = 0; i < n; i++) {
-		const struct wss_series *s = st[i].s;
-		struct viz_rgb col = VIZ_RGB(series_colors[i % 7]);
-		struct trace tr = { .c = c, .col = col };
-
-		for (size_t k = 0; k < s->n; k++) {
-			double x = lx0 + (double)(s->time_ns[k] - w->rec_start_ns) / tmax * (lx1 - lx0);
-			double y = bottom - (double)s->bytes[k] / ymax * (bottom - top);
-
-			trace_point(&tr, x, y);
-			if (s->n == 1)
-				viz_canvas_fill(c, (int)x - 2, (int)y - 2, 5, 5, col);
-		}
-		trace_end(&tr);
-		/* the distribution: the k-th smallest value at percentile 100 k / (n - 1), as steps */
-		tr = (struct trace){ .c = c, .col = col };
-		for (size_t k = 0; k < s->n; k++) {
-			double x = rx0 + (s->n > 1 ? (double)k / (s->n - 1) : 0.5) * (rx1 - rx0);
-			double y = bottom - (double)st[i].sorted[k] / ymax * (bottom - top);
-
-			if (k)
-				trace_point(&tr, x, bottom - (double)st[i].sorted[k - 1] / ymax *
-					    (bottom - top));
-			trace_point(&tr, x, y);
-		}
-		trace_end(&tr);
-		for (int k = 0; k < wc->nr_pct && s->n; k++) {
-			double x = rx0 + wc->pct[k] / 100 * (rx1 - rx0);
-			double y = bottom - (double)st[i].value[k] / ymax * (bottom - top);
-
-			viz_canvas_fill(c, (int)lround(x) - 2, (int)lround(y) - 2, 5, 5, col);
-		}
-		if (n > 1) {
-			series_name(m, s->target, line, sizeof(line));
-			viz_canvas_fill(c, lx0 + 12, top + 12 + 16 * (int)i, 14, 3, col);
-			viz_text_aligned(c, lx0 + 32, top + 13 + 16 * (int)i,
-					 viz_text_fit(fit, sizeof(fit), line, lx1 - lx0 - 44, 1), INK,
-					 1, VIZ_ALIGN_LEFT, VIZ_ALIGN_CENTER);
-		}
-	}
-	viz_canvas_rect(c, lx0, top, lx1 - lx0 + 1, bottom - top + 1, INK);
-	viz_canvas_rect(c, rx0, top, rx1 - rx0 + 1, bottom - top + 1, INK);
-	viz_axis_y(c, lx0, bottom, top, 0, ymax, &ty, INK);
-	viz_axis_y(c, rx0, bottom, top, 0, ymax, &ty, INK);
-	viz_axis_x(c, lx0, lx1, bottom, 0, tmax, &tx, INK);
-	viz_axis_x(c, rx0, rx1, bottom, 0, 100, &tp, INK);
-	snprintf(line, sizeof(line), "working set (%s)", ty.unit);
-	viz_text_up(c, 16, (top + bottom) / 2, line, INK, 1);
-	snprintf(line, sizeof(line), "time (%s)", tx.unit);
-	viz_text_aligned(c, (lx0 + lx1) / 2, bottom + 24, line, INK, 1, VIZ_ALIGN_CENTER,
-			 VIZ_ALIGN_LEFT);
-	viz_text_aligned(c, (rx0 + rx1) / 2, bottom + 24, "percentile of snapshots (%)", INK, 1,
-			 VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
-	viz_text_aligned(c, (lx0 + lx1) / 2, top - 17, "over time", INK, 1, VIZ_ALIGN_CENTER,
-			 VIZ_ALIGN_LEFT);
-	viz_text_aligned(c, (rx0 + rx1) / 2, top - 17, "distribution (marks: reported percentiles)",
-			 INK, 1, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
-	cmd_source_line(m, src, sizeof(src));
-	if (n == 1 && st[0].s->n)
-		snprintf(line, sizeof(line), "%s   mean %s   input: %s", src,
-			 dp_fmt_size(a, (uint64_t)llround(st[0].mean)), wc->path);
-	else
-		snprintf(line, sizeof(line), "%s   input: %s", src, wc->path);
-	viz_text(c, 8, H - 17, viz_text_fit(fit, sizeof(fit), line, W - 16, 1), SOFT, 1);
-
-	text[0] = (struct viz_png_text){ "Source", wc->path };
-	text[1] = (struct viz_png_text){ "Software", "daprof " DAPROF_VERSION };
-	text[2] = (struct viz_png_text){ "Description", src };
-	text[3] = (struct viz_png_text){ "Title", title };
-	ret = cmd_write_png(c, wc->plot, text, 4);
-	viz_canvas_free(c);
-	return ret;
 }
 
 /* ---- command line ---- */
@@ -535,12 +220,30 @@ static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 	return -1;
 }
 
+static int write_plot(const struct wss_cmd *wc, const struct wss_view *v,
+		      const struct session *ses, const struct wss *w, const struct wss_stats *st,
+		      size_t n)
+{
+	struct wss_png png;
+	int ret = wss_render_png(&png, v, ses, w, st, n);
+
+	if (!ret) {
+		ret = cmd_write_png(png.canvas, wc->plot, png.text, 4);
+		viz_canvas_free(png.canvas);
+	}
+	if (ret)
+		dp_error(ret, "cannot write '%s'", wc->plot);
+	return ret ? 1 : 0;
+}
+
 int cmd_report_wss(int argc, char **argv)
 {
 	static const double default_pct[] = { 0, 25, 50, 75, 90, 99, 100 };
 	struct wss_cmd wc = { .path = "daprof.data", .o = WSS_OPTS_INIT };
-	struct wss_stat *st = NULL;
-	struct dpf_reader *r;
+	struct session_filter f = SESSION_FILTER_INIT;
+	struct wss_stats *st = NULL;
+	struct wss_view v;
+	struct session *ses;
 	struct wss *w = NULL;
 	size_t n = 0, total = 0;
 	int ret;
@@ -550,11 +253,10 @@ int cmd_report_wss(int argc, char **argv)
 	ret = parse_args(argc, argv, &wc);
 	if (ret >= 0)
 		return ret;
-	if (cmd_open_recording(wc.path, &r))
+	f.skip_snapshots = wc.o.skip;
+	if (cmd_open_session(wc.path, &f, &ses))
 		return 1;
-	wc.o.damage = cmd_warn_damage_cb;
-	wc.o.arg = (void *)wc.path;
-	ret = wss_build(&w, r, &wc.o);
+	ret = wss_build(&w, ses, &wc.o);
 	if (!ret && wc.sum_targets)
 		ret = wss_sum_targets(w);
 	if (ret) {
@@ -574,50 +276,35 @@ int cmd_report_wss(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	st = calloc(n, sizeof(*st));
-	if (!st) {
+	if (wss_stats_all(&st, w, wc.pct, wc.nr_pct)) {
 		dp_error(-ENOMEM, "cannot summarise '%s'", wc.path);
 		ret = 1;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		st[i].s = &w->series[i];
-		if (wss_sorted(st[i].s, &st[i].sorted)) {
-			dp_error(-ENOMEM, "cannot summarise '%s'", wc.path);
-			ret = 1;
-			goto out;
-		}
-		for (int k = 0; k < wc.nr_pct; k++)
-			st[i].value[k] = wss_percentile(st[i].sorted, st[i].s->n, wc.pct[k]);
-		st[i].mean = wss_mean(st[i].s);
-	}
-	ret = 0;
-	if (wc.series)
-		ret = print_series(&wc, dpf_reader_meta(r), w);
+	v = (struct wss_view){
+		.input = wc.path, .software = "daprof " DAPROF_VERSION,
+		.min_accesses = wc.o.min_accesses, .skip = wc.o.skip, .pct = wc.pct,
+		.nr_pct = wc.nr_pct,
+	};
+	if (wc.series && wc.format == WSS_JSON)
+		ret = print_series_json(&wc, w);
+	else if (wc.series)
+		wss_print_series(stdout, &v, ses, w, wc.format == WSS_CSV);
 	else if (wc.format == WSS_JSON)
-		ret = print_json(&wc, dpf_reader_meta(r), st, n);
+		ret = print_json(&wc, session_facts(ses), st, n);
 	else if (wc.format == WSS_CSV)
-		print_csv(&wc, st, n);
+		wss_print_csv(stdout, &v, st, n);
 	else
-		print_text(&wc, dpf_reader_meta(r), st, n);
+		wss_print_table(stdout, &v, ses, st, n);
 	if (ret) {
 		dp_error(ret, "cannot print '%s'", wc.path);
 		ret = 1;
 		goto out;
 	}
-	if (wc.plot) {
-		int err = render_plot(&wc, dpf_reader_meta(r), w, st, n);
-
-		if (err) {
-			dp_error(err, "cannot write '%s'", wc.plot);
-			ret = 1;
-		}
-	}
+	ret = wc.plot ? write_plot(&wc, &v, ses, w, st, n) : 0;
 out:
-	for (size_t i = 0; st && i < n; i++)
-		free(st[i].sorted);
-	free(st);
+	wss_stats_free(st, n);
 	wss_free(w);
-	dpf_reader_close(r);
+	session_close(ses);
 	return ret;
 }

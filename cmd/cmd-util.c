@@ -230,50 +230,6 @@ void cmd_warn_damage_cb(void *arg, const struct dpf_damage *d)
 	cmd_warn_damage(arg, d);
 }
 
-void cmd_source_line(const struct dpf_meta *m, char *buf, size_t size)
-{
-	const char *b = dpf_meta_get(m, "backend"), *p = dpf_meta_get(m, "primitive");
-	const char *sees = dpf_meta_get(m, "primitive_sees");
-
-	snprintf(buf, size, "backend: %s%s%s%s%s%s", b && *b ? b : "unknown",
-		 p && *p ? ", primitive: " : "", p && *p ? p : "", sees && *sees ? " (sees " : "",
-		 sees && *sees ? sees : "", sees && *sees ? ")" : "");
-}
-
-const char *dp_fmt_size(char *buf, uint64_t bytes)
-{
-	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = bytes;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 32, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, 32, "%.*f %s", v < 10 ? 2 : v < 100 ? 1 : 0, v, units[u]);
-	return buf;
-}
-
-const char *dp_fmt_time(char *buf, uint64_t ns)
-{
-	if (ns >= 3600000000000ULL)
-		snprintf(buf, 32, "%.2f h", ns / 3600e9);
-	else if (ns >= 60000000000ULL)
-		snprintf(buf, 32, "%.2f min", ns / 60e9);
-	else if (ns >= 1000000000ULL)
-		snprintf(buf, 32, "%.3g s", ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, 32, "%.3g ms", ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, 32, "%.3g us", ns / 1e3);
-	else
-		snprintf(buf, 32, "%llu ns", (unsigned long long)ns);
-	return buf;
-}
-
 char *dp_text_escape(char *dst, size_t size, const char *src)
 {
 	return report_text_escape(dst, size, src);
@@ -281,21 +237,7 @@ char *dp_text_escape(char *dst, size_t size, const char *src)
 
 void dp_text_puts(const char *s)
 {
-	char buf[1024];
-	size_t n = strlen(s);
-
-	/* escaping at most quadruples a byte: go in pieces that fit, never splitting a sequence */
-	while (n) {
-		size_t take = n < 190 ? n : 190;
-
-		while (take < n && take > 1 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
-		memcpy(buf, s, take);
-		buf[take] = '\0';
-		fputs(dp_text_escape(buf + 256, sizeof(buf) - 256, buf), stdout);
-		s += take;
-		n -= take;
-	}
+	report_text_fputs(stdout, s);
 }
 
 int cmd_write_png(const struct viz_canvas *c, const char *path, const struct viz_png_text *text,

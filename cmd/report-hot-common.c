@@ -14,6 +14,7 @@
 #include "cmd/report-hot-common.h"
 #include "format/dpf.h"
 #include "report/session.h"
+#include "report/units.h"
 
 int hot_common_opt_min_accesses(const struct parse_opt *opt, const char *arg,
 				struct parse_ctx *ctx)
@@ -106,7 +107,7 @@ void hot_common_text_header(const struct hot_common *c, const struct session *s,
 		printf("physical addresses, listed by %" PRIu64 " MiB block (not by NUMA node)\n",
 		       c->o.phys_block >> 20);
 	printf("by %s, %" PRIu64 " snapshot%s over %s\n", by_name(c->o.by), h->nr_snapshots,
-	       h->nr_snapshots == 1 ? "" : "s", dp_fmt_time(a, h->end_ns - h->start_ns));
+	       h->nr_snapshots == 1 ? "" : "s", units_time(a, sizeof(a), h->end_ns - h->start_ns));
 }
 
 void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,

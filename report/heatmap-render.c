@@ -15,6 +15,7 @@
 #include "report/heatmap-render.h"
 #include "report/session.h"
 #include "report/text.h"
+#include "report/units.h"
 #include "viz/axis.h"
 #include "viz/canvas.h"
 #include "viz/font.h"
@@ -36,8 +37,8 @@ static void subject_raw(const struct session *ses, const struct heatmap_view *v,
 	/* the targets drawn; the metadata may name more */
 	for (size_t i = 1; i < h->nr_ranges; i++)
 		nt += h->ranges[i].target != h->ranges[i - 1].target;
-	if (dpf_meta_get_u64(session_meta(ses), "nr_targets", 0) > nt)
-		nt = dpf_meta_get_u64(session_meta(ses), "nr_targets", 0);
+	if (f->nr_targets > nt)
+		nt = f->nr_targets;
 
 	if (f->ops && !strcmp(f->ops, "paddr"))
 		snprintf(buf, size, "physical memory");
@@ -161,7 +162,7 @@ static void draw_range_labels(struct viz_canvas *c, const struct heatmap_layout 
 
 		/* name, size, start address; an unnamed range is called by its address */
 		range_label(h, ses, rg, text[0], sizeof(text[0]));
-		viz_fmt_bytes(text[1], sizeof(text[1]), (double)size);
+		units_size(text[1], sizeof(text[1]), size);
 		snprintf(text[2], sizeof(text[2]), "0x%" PRIx64, rg->start);
 		if (lines > (rg->named ? 3 : 2))
 			lines = rg->named ? 3 : 2;
@@ -257,18 +258,18 @@ int heatmap_render_png(struct heatmap_png *out, const struct heatmap_view *v,
 	viz_text_aligned(c, l->w / 2, 8, viz_text_fit(fit, sizeof(fit), title, l->w - 16, 2), INK,
 			 2, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
 	if (tlo > 0)
-		n = snprintf(line, sizeof(line), "%s to %s", viz_fmt_time(a, sizeof(a), tlo),
-			     viz_fmt_time(b, sizeof(b), thi));
+		n = snprintf(line, sizeof(line), "%s to %s", units_time(a, sizeof(a), tlo),
+			     units_time(b, sizeof(b), thi));
 	else
-		n = snprintf(line, sizeof(line), "%s", viz_fmt_time(a, sizeof(a), thi));
+		n = snprintf(line, sizeof(line), "%s", units_time(a, sizeof(a), thi));
 	n += snprintf(line + n, sizeof(line) - n, ", %" PRIu64 " snapshots, %zu address range%s",
 		      h->nr_snapshots, h->nr_ranges, h->nr_ranges == 1 ? "" : "s");
 	if (h->nr_ranges > 1)
 		n += snprintf(line + n, sizeof(line) - n, " (unmonitored gaps folded away)");
 	if (sample_us && aggr_us)
 		snprintf(line + n, sizeof(line) - n, ", sampling %s, aggregation %s",
-			 viz_fmt_time(a, sizeof(a), sample_us * 1e3),
-			 viz_fmt_time(d, sizeof(d), aggr_us * 1e3));
+			 units_time(a, sizeof(a), sample_us * 1e3),
+			 units_time(d, sizeof(d), aggr_us * 1e3));
 	viz_text_aligned(c, l->w / 2, 38, viz_text_fit(fit, sizeof(fit), line, l->w - 16, 1), SOFT,
 			 1, VIZ_ALIGN_CENTER, VIZ_ALIGN_LEFT);
 
@@ -319,7 +320,7 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 
 	subject(ses, view, h, line, sizeof(line));
 	fprintf(out, "daprof heat map: %s (%s, %" PRIu64 " snapshots)\n", line,
-	       viz_fmt_time(a, sizeof(a), thi - tlo), h->nr_snapshots);
+	       units_time(a, sizeof(a), thi - tlo), h->nr_snapshots);
 	fprintf(out, "%s\n", session_facts(ses)->source_line);
 	for (size_t i = h->nr_ranges; i-- > 0;) {
 		const struct heatmap_range *rg = &h->ranges[i];
@@ -333,7 +334,7 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 				viz_text_fit(label, HEATMAP_ASCII_LABEL, line, (HEATMAP_ASCII_LABEL - 1) * VIZ_FONT_W, 1);
 			}
 			else if (from_top == 1)
-				viz_fmt_bytes(label, HEATMAP_ASCII_LABEL, (double)(rg->end - rg->start));
+				units_size(label, HEATMAP_ASCII_LABEL, rg->end - rg->start);
 			fprintf(out, "%-*s|", HEATMAP_ASCII_LABEL - 1, label);
 			last = -1;
 			for (unsigned col = 0; col < h->width; col++) {

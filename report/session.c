@@ -34,6 +34,7 @@ struct session {
 	struct session_facts facts;
 	struct dpf_meta meta;	/* the final merged metadata, a copy: the facts point into it, and
 				 * a pass merges the metadata chunks into the reader's again */
+	struct dpf_meta first_meta;	/* the first chunk's alone */
 	char (*names)[64];	/* made-up display names ("pid N", "target N") */
 	/* damage */
 	void (*on_damage)(void *arg, const struct dpf_damage *d);
@@ -46,6 +47,8 @@ struct session {
 	struct dpf_index_entry *index;
 	size_t nr_index;
 	/* per pass */
+	int have_span;
+	uint64_t span_lo, span_hi;
 	struct skip_count *skips;
 	size_t nr_skips;
 	struct dpf_region *clip;
@@ -82,6 +85,19 @@ static int make_facts(struct session *s)
 	f->ops = meta_str(m, "ops");
 	f->host = meta_str(m, "hostname");
 	f->kernel = meta_str(m, "kernel");
+	f->source = meta_str(m, "source");
+	f->daprof_version = meta_str(m, "daprof_version");
+	f->primitive_caveat = meta_str(m, "primitive_caveat");
+	f->target_execs = meta_str(m, "target_execs");
+	f->intervals = dpf_meta_get(m, "sample_us") != NULL;
+	f->real_aggr = dpf_meta_get(m, "aggr_real_median_us") != NULL;
+	f->aggr_real_median_us = dpf_meta_get_u64(m, "aggr_real_median_us", 0);
+	f->aggr_real_max_us = dpf_meta_get_u64(m, "aggr_real_max_us", 0);
+	f->snapshots_late = dpf_meta_get_u64(m, "snapshots_late", 0);
+	f->min_nr_regions = dpf_meta_get(m, "min_nr_regions");
+	f->max_nr_regions = dpf_meta_get(m, "max_nr_regions");
+	f->start_wall = dpf_meta_get(m, "start_wall_ns") != NULL;
+	f->start_wall_ns = dpf_meta_get_u64(m, "start_wall_ns", 0);
 	snprintf(f->source_line, sizeof(f->source_line), "backend: %s%s%s%s%s%s",
 		 f->backend ? f->backend : "unknown", f->primitive ? ", primitive: " : "",
 		 f->primitive ? f->primitive : "", f->primitive_sees ? " (sees " : "",
@@ -174,12 +190,19 @@ int session_open(struct session **out, const char *path, const struct session_fi
 		s->f = (struct session_filter)SESSION_FILTER_INIT;
 	s->win_hi = UINT64_MAX;
 	dpf_meta_init(&s->meta);
+	dpf_meta_init(&s->first_meta);
 	s->path = strdup(strcmp(path, "-") ? path : "/dev/stdin");
 	if (!s->path) {
 		free(s);
 		return -ENOMEM;
 	}
 	ret = dpf_reader_open(&s->r, s->path);
+	if (ret)
+		goto fail;
+	/* what the reader read at open: the first chunk's metadata */
+	for (size_t i = 0; i < dpf_reader_meta(s->r)->nr && !ret; i++)
+		ret = dpf_meta_set(&s->first_meta, dpf_reader_meta(s->r)->entries[i].key,
+				   dpf_reader_meta(s->r)->entries[i].value);
 	if (ret)
 		goto fail;
 	/* the metadata chunks alone: the facts are final before the first record */
@@ -225,6 +248,7 @@ void session_close(struct session *s)
 		return;
 	dpf_reader_close(s->r);
 	dpf_meta_release(&s->meta);
+	dpf_meta_release(&s->first_meta);
 	release_kept(s);
 	free(s->facts.targets);
 	free(s->names);
@@ -269,6 +293,11 @@ const struct dpf_meta *session_meta(const struct session *s)
 	return &s->meta;
 }
 
+const struct dpf_meta *session_meta_first(const struct session *s)
+{
+	return &s->first_meta;
+}
+
 const struct session_facts *session_facts(const struct session *s)
 {
 	return &s->facts;
@@ -292,6 +321,16 @@ void session_rewind(struct session *s)
 	dpf_reader_rewind(s->r);
 	s->nr_skips = 0;
 	s->peeked = 0;
+	s->have_span = 0;
+}
+
+int session_span(const struct session *s, uint64_t *start_ns, uint64_t *end_ns)
+{
+	if (s->have_span) {
+		*start_ns = s->span_lo;
+		*end_ns = s->span_hi;
+	}
+	return s->have_span;
 }
 
 int session_rec_start_ns(const struct session *s, uint64_t *ns)
@@ -299,6 +338,15 @@ int session_rec_start_ns(const struct session *s, uint64_t *ns)
 	if (s->have_start)
 		*ns = s->rec_start;
 	return s->have_start;
+}
+
+int session_skipped(const struct session *s, size_t i, uint32_t *target, uint64_t *nr)
+{
+	if (i >= s->nr_skips)
+		return 0;
+	*target = s->skips[i].target;
+	*nr = s->skips[i].seen < s->f.skip_snapshots ? s->skips[i].seen : s->f.skip_snapshots;
+	return 1;
 }
 
 void session_window(const struct session *s, uint64_t *lo_ns, uint64_t *hi_ns)
@@ -379,6 +427,11 @@ static int filter_snapshot(struct session *s, struct dpf_snapshot *snap)
 
 	if (!s->have_start)
 		note_start(s, snap->start_ns);
+	if (!s->have_span || snap->start_ns < s->span_lo)
+		s->span_lo = snap->start_ns;
+	if (!s->have_span || snap->end_ns > s->span_hi)
+		s->span_hi = snap->end_ns;
+	s->have_span = 1;
 	if (s->f.target >= 0 && snap->target != (uint32_t)s->f.target)
 		return 0;
 	if (s->f.time_range) {

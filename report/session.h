@@ -52,6 +52,17 @@ struct session_facts {
 	const char *ops;		/* "vaddr", "paddr", ... */
 	const char *host;
 	const char *kernel;
+	const char *source;		/* an importer's description of the original */
+	const char *daprof_version;	/* of the recorder */
+	const char *primitive_caveat;
+	const char *target_execs;	/* execs the sampler followed, as recorded */
+	int intervals;		/* 1: sample_us is recorded (even as 0) */
+	int real_aggr;		/* 1: the recorder's final figures below are recorded */
+	uint64_t aggr_real_median_us, aggr_real_max_us, snapshots_late;
+	const char *min_nr_regions;	/* region bounds as recorded; NULL when not */
+	const char *max_nr_regions;
+	int start_wall;		/* 1: start_wall_ns is recorded */
+	uint64_t start_wall_ns;	/* wall-clock start, ns since the epoch */
 	uint32_t nr_targets;	/* the metadata's count ("nr_targets"), else targets named */
 	struct session_target *targets;	/* nr_targets of them, by id */
 	char source_line[256];	/* "backend: sampler, primitive: uffd-wp (sees writes, page)" */
@@ -108,6 +119,11 @@ uint64_t session_damage(const struct session *s, uint64_t *bytes);
 
 /* session_meta() - the final merged metadata (every metadata chunk of the file). */
 const struct dpf_meta *session_meta(const struct session *s);
+/*
+ * session_meta_first() - the metadata of the file's first chunk alone, as stored before any
+ * snapshot: for a report that shows the file as it is (report raw), not for facts.
+ */
+const struct dpf_meta *session_meta_first(const struct session *s);
 const struct session_facts *session_facts(const struct session *s);
 /* session_target() - the facts of target @id; NULL for one the metadata does not name. */
 const struct session_target *session_target(const struct session *s, uint32_t id);
@@ -128,6 +144,19 @@ int session_process(struct session *s, const struct session_tool *t, void *arg);
  * filter): time 0 of the time range. Return: 1 and *@ns once a pass has seen it, else 0.
  */
 int session_rec_start_ns(const struct session *s, uint64_t *ns);
+/*
+ * session_skipped() - per target, the snapshots that filter.skip_snapshots dropped in the last
+ * pass: the @i-th target met (in first-met order) into *@target and *@nr. Return: 1, or 0 past
+ * the last. Every target whose snapshots passed the other filters is listed, even one left with
+ * none.
+ */
+int session_skipped(const struct session *s, size_t i, uint32_t *target, uint64_t *nr);
+/*
+ * session_span() - the earliest start and the latest end of every snapshot the pass has met so
+ * far, before any filter (snapshots need not be in time order: a damo import interleaves its
+ * targets). Return: 1, or 0 before the first snapshot.
+ */
+int session_span(const struct session *s, uint64_t *start_ns, uint64_t *end_ns);
 /* session_window() - the absolute time window of the filter; [0, UINT64_MAX) without one. */
 void session_window(const struct session *s, uint64_t *lo_ns, uint64_t *hi_ns);
 /* session_chunks_read() - chunk payloads read and inflated since open (the index seek's gain). */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One pass over a recording for "daprof info"; see summary.h. */
+/* One pass of a reading session for "daprof info"; see summary.h. */
 #include <string.h>
 
+#include "report/session.h"
 #include "report/summary.h"
 
 static void note_target(struct summary *s, uint32_t t)
@@ -13,46 +14,60 @@ static void note_target(struct summary *s, uint32_t t)
 		s->targets[s->nr_targets++] = t;
 }
 
-int summary_build(struct dpf_reader *r, struct summary *s)
+static int on_snapshot(void *arg, const struct dpf_snapshot *snap)
 {
-	struct dpf_event ev;
+	struct summary *s = arg;
+
+	if (!s->nr_snapshots || snap->start_ns < s->first_start_ns)
+		s->first_start_ns = snap->start_ns;
+	if (snap->end_ns > s->last_end_ns)
+		s->last_end_ns = snap->end_ns;
+	s->nr_snapshots++;
+	s->nr_regions += snap->nr_regions;
+	if (snap->nr_regions > s->max_regions)
+		s->max_regions = snap->nr_regions;
+	note_target(s, snap->target);
+	return 0;
+}
+
+static int on_maps(void *arg, const struct dpf_maps *m)
+{
+	((struct summary *)arg)->nr_maps++;
+	return 0;
+}
+
+static int on_rusage(void *arg, const struct dpf_rusage *u)
+{
+	struct summary *s = arg;
+
+	if (!s->nr_rusage)
+		s->first_rusage = *u;
+	s->last_rusage = *u;
+	if (u->target_rss > s->max_target_rss)
+		s->max_target_rss = u->target_rss;
+	s->nr_rusage++;
+	return 0;
+}
+
+static void on_damage(void *arg, const struct dpf_damage *d)
+{
+	struct summary *s = arg;
+
+	if (s->nr_listed < SUMMARY_MAX_DAMAGE)
+		s->damage[s->nr_listed++] = *d;
+}
+
+int summary_build(struct session *ses, struct summary *s)
+{
+	static const struct session_tool tool = {
+		.snapshot = on_snapshot, .maps = on_maps, .rusage = on_rusage,
+	};
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		switch (ev.type) {
-		case DPF_EV_SNAPSHOT:
-			if (!s->nr_snapshots || ev.snapshot.start_ns < s->first_start_ns)
-				s->first_start_ns = ev.snapshot.start_ns;
-			if (ev.snapshot.end_ns > s->last_end_ns)
-				s->last_end_ns = ev.snapshot.end_ns;
-			s->nr_snapshots++;
-			s->nr_regions += ev.snapshot.nr_regions;
-			if (ev.snapshot.nr_regions > s->max_regions)
-				s->max_regions = ev.snapshot.nr_regions;
-			note_target(s, ev.snapshot.target);
-			break;
-		case DPF_EV_MAPS:
-			s->nr_maps++;
-			break;
-		case DPF_EV_RUSAGE:
-			if (!s->nr_rusage)
-				s->first_rusage = ev.rusage;
-			s->last_rusage = ev.rusage;
-			if (ev.rusage.target_rss > s->max_target_rss)
-				s->max_target_rss = ev.rusage.target_rss;
-			s->nr_rusage++;
-			break;
-		case DPF_EV_DAMAGE:
-			if (s->nr_damage < SUMMARY_MAX_DAMAGE)
-				s->damage[s->nr_damage] = ev.damage;
-			s->nr_damage++;
-			s->damaged_bytes += ev.damage.length;
-			break;
-		case DPF_EV_META:
-			break;
-		}
-	}
+	session_on_damage(ses, on_damage, s);
+	ret = session_process(ses, &tool, s);
+	s->nr_damage = session_damage(ses, &s->damaged_bytes);
 	return ret;
 }
 

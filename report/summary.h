@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The facts "daprof info" states about a recording, gathered in one streaming pass: time span,
- * counts, targets, damage, and the overhead from the resource-use samples.
+ * The facts "daprof info" states about a recording, gathered in one streaming pass of a reading
+ * session (session.h): time span, counts, targets, damage, and the overhead from the
+ * resource-use samples.
  */
 #ifndef REPORT_SUMMARY_H
 #define REPORT_SUMMARY_H
@@ -27,11 +28,17 @@ struct summary {
 	uint64_t max_target_rss;
 	uint64_t nr_damage;
 	uint64_t damaged_bytes;
-	struct dpf_damage damage[SUMMARY_MAX_DAMAGE];
+	uint32_t nr_listed;	/* of damage[] */
+	struct dpf_damage damage[SUMMARY_MAX_DAMAGE];	/* reasons point into static text */
 };
 
-/* summary_build() - read @r to its end. Return: 0 or -errno (damage is counted, not an error). */
-int summary_build(struct dpf_reader *r, struct summary *s);
+struct session;
+/*
+ * summary_build() - one pass of @ses, through its filters. The damaged parts are listed in
+ * @s, not warned about: this takes the session's damage callback. Return: 0 or -errno (damage
+ * is counted, not an error).
+ */
+int summary_build(struct session *ses, struct summary *s);
 
 /*
  * summary_cpu_share() - CPU time of the recorder (@self) or target per wall-clock time between

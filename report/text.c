@@ -62,3 +62,22 @@ char *report_text_escape(char *dst, size_t size, const char *src)
 	return dst;
 }
 
+
+void report_text_fputs(FILE *out, const char *s)
+{
+	char buf[1024];
+	size_t n = strlen(s);
+
+	/* escaping at most quadruples a byte: go in pieces that fit, never splitting a sequence */
+	while (n) {
+		size_t take = n < 190 ? n : 190;
+
+		while (take < n && take > 1 && ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		memcpy(buf, s, take);
+		buf[take] = '\0';
+		fputs(report_text_escape(buf + 256, sizeof(buf) - 256, buf), out);
+		s += take;
+		n -= take;
+	}
+}

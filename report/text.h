@@ -4,6 +4,7 @@
 #define REPORT_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * report_utf8_len() - the length (2 to 4) of the well-formed UTF-8 sequence at @s, or 0: no
@@ -16,5 +17,7 @@ size_t report_utf8_len(const unsigned char *s);
  * Return: @dst.
  */
 char *report_text_escape(char *dst, size_t size, const char *src);
+/* report_text_fputs() - @s escaped as above, whole (however long), to @out; no newline added. */
+void report_text_fputs(FILE *out, const char *s);
 
 #endif /* REPORT_TEXT_H */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/session.h"
 #include "report/wss.h"
 
 uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
@@ -67,44 +68,49 @@ static int series_push(struct wss_series *s, uint64_t bytes, uint64_t time_ns)
 	return 0;
 }
 
-int wss_build(struct wss **out, struct dpf_reader *r, const struct wss_opts *o)
+struct build {
+	struct wss *w;
+	const struct wss_opts *o;
+};
+
+static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 {
-	struct wss *w = calloc(1, sizeof(*w));
-	struct dpf_event ev;
-	int have = 0, ret;
+	struct build *b = arg;
+	struct wss_series *ser;
 
-	if (!w)
+	ser = series_of(b->w, s->target);
+	if (!ser)
 		return -ENOMEM;
-	while ((ret = dpf_reader_next(r, &ev)) > 0) {
-		const struct dpf_snapshot *s = &ev.snapshot;
-		struct wss_series *ser;
+	return series_push(ser, wss_snapshot_bytes(s, b->o->min_accesses), s->start_ns);
+}
 
-		if (ev.type == DPF_EV_DAMAGE && o->damage)
-			o->damage(o->arg, &ev.damage);
-		if (ev.type != DPF_EV_SNAPSHOT)
-			continue;
-		if (!have++ || s->start_ns < w->rec_start_ns)
-			w->rec_start_ns = s->start_ns;
-		if (s->end_ns > w->rec_end_ns)
-			w->rec_end_ns = s->end_ns;
-		ser = series_of(w, s->target);
-		if (!ser) {
+int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
+{
+	static const struct session_tool tool = { .snapshot = on_snapshot };
+	struct build b = { .o = o };
+	uint32_t target;
+	uint64_t nr;
+	int ret;
+
+	b.w = calloc(1, sizeof(*b.w));
+	if (!b.w)
+		return -ENOMEM;
+	ret = session_process(ses, &tool, &b);
+	/* the targets the skip left with fewer snapshots, or none */
+	for (size_t i = 0; !ret && session_skipped(ses, i, &target, &nr); i++) {
+		struct wss_series *ser = series_of(b.w, target);
+
+		if (!ser)
 			ret = -ENOMEM;
-			break;
-		}
-		if (ser->skipped < o->skip) {
-			ser->skipped++;
-			continue;
-		}
-		ret = series_push(ser, wss_snapshot_bytes(s, o->min_accesses), s->start_ns);
-		if (ret)
-			break;
+		else
+			ser->skipped = nr;
 	}
 	if (ret < 0) {
-		wss_free(w);
+		wss_free(b.w);
 		return ret;
 	}
-	*out = w;
+	session_span(ses, &b.w->rec_start_ns, &b.w->rec_end_ns);
+	*out = b.w;
 	return 0;
 }
 
@@ -218,4 +224,93 @@ double wss_mean(const struct wss_series *s)
 	for (size_t i = 0; i < s->n; i++)
 		sum += s->bytes[i];
 	return (double)(sum / s->n);
+}
+
+static const char *const pct_words = "bytes of working set at this percentile of snapshots "
+				     "(nearest rank)";
+
+int wss_stats_make(struct wss_stats *st, const struct wss_series *s, const double *pct,
+		   int nr_pct)
+{
+	struct metrics *ms = &st->metrics;
+	size_t n = s->n;
+	char name[40];
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	st->s = s;
+	ret = wss_sorted(s, &st->sorted);
+	for (int p = 0; p <= 100 && !ret; p++)
+		ret = metrics_add_u64(ms, metrics_percentile_name(name, sizeof(name), "wss", p),
+				      wss_percentile(st->sorted, n, p), METRIC_BYTES, pct_words);
+	for (int k = 0; k < nr_pct && !ret; k++)
+		ret = metrics_add_u64(ms, metrics_percentile_name(name, sizeof(name), "wss",
+								  pct[k]),
+				      wss_percentile(st->sorted, n, pct[k]), METRIC_BYTES,
+				      pct_words);
+	if (!ret)
+		ret = metrics_add_double(ms, "wss.mean", wss_mean(s), METRIC_BYTES,
+					 "mean working set over the snapshots");
+	if (!ret)
+		ret = metrics_add_u64(ms, "wss.min", n ? st->sorted[0] : 0, METRIC_BYTES,
+				      "smallest working set of a snapshot");
+	if (!ret)
+		ret = metrics_add_u64(ms, "wss.max", n ? st->sorted[n - 1] : 0, METRIC_BYTES,
+				      "largest working set of a snapshot");
+	if (!ret)
+		ret = metrics_add_u64(ms, "wss.snapshots", n, METRIC_COUNT,
+				      "snapshots summarised");
+	if (!ret)
+		ret = metrics_add_u64(ms, "wss.skipped", s->skipped, METRIC_COUNT,
+				      "snapshots skipped at the start");
+	if (ret)
+		wss_stats_release(st);
+	return ret;
+}
+
+void wss_stats_release(struct wss_stats *st)
+{
+	free(st->sorted);
+	st->sorted = NULL;
+	metrics_release(&st->metrics);
+}
+
+int wss_stats_all(struct wss_stats **out, const struct wss *w, const double *pct, int nr_pct)
+{
+	struct wss_stats *st = calloc(w->nr_series ? w->nr_series : 1, sizeof(*st));
+
+	*out = NULL;
+	if (!st)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->nr_series; i++) {
+		if (wss_stats_make(&st[i], &w->series[i], pct, nr_pct)) {
+			wss_stats_free(st, i);
+			return -ENOMEM;
+		}
+	}
+	*out = st;
+	return 0;
+}
+
+void wss_stats_free(struct wss_stats *st, size_t n)
+{
+	for (size_t i = 0; st && i < n; i++)
+		wss_stats_release(&st[i]);
+	free(st);
+}
+
+uint64_t wss_stats_percentile(const struct wss_stats *st, double p)
+{
+	char name[40];
+	const struct metric *m = metrics_find(&st->metrics,
+					      metrics_percentile_name(name, sizeof(name), "wss", p));
+
+	return m ? m->u64 : 0;
+}
+
+double wss_stats_get(const struct wss_stats *st, const char *name)
+{
+	const struct metric *m = metrics_find(&st->metrics, name);
+
+	return m ? m->value : 0;
 }

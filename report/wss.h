@@ -11,22 +11,24 @@
 #include <stdint.h>
 
 #include "format/dpf.h"
+#include "report/metrics.h"
+
+struct session;
 
 #define WSS_SUM_TARGET UINT32_MAX	/* target id of the series of summed targets */
 
 struct wss_opts {
 	uint32_t min_accesses;	/* a region is in the working set from this nr_accesses on */
-	uint64_t skip;		/* drop each target's first @skip snapshots (damo drops 20) */
-	/* called once per damaged part of the file; reading goes on after it */
-	void (*damage)(void *arg, const struct dpf_damage *d);
-	void *arg;
+	uint64_t skip;		/* each target's first snapshots to drop (damo drops 20): the
+				 * caller puts it in the session's filter (skip_snapshots), which
+				 * is what wss_build() obeys */
 };
 
 #define WSS_OPTS_INIT { .min_accesses = 1 }
 
 struct wss_series {
 	uint32_t target;	/* WSS_SUM_TARGET for a sum */
-	uint64_t skipped;	/* snapshots dropped by wss_opts.skip */
+	uint64_t skipped;	/* snapshots dropped by the session's skip_snapshots */
 	size_t n;
 	size_t alloc;
 	uint64_t *bytes;	/* one per snapshot, in file (time) order */
@@ -34,8 +36,8 @@ struct wss_series {
 };
 
 struct wss {
-	uint64_t rec_start_ns;	/* the earliest snapshot start of the recording */
-	uint64_t rec_end_ns;	/* the latest snapshot end */
+	uint64_t rec_start_ns;	/* the earliest snapshot start of the recording (session_span(): */
+	uint64_t rec_end_ns;	/*   before the filters), and the latest snapshot end */
 	size_t nr_series;
 	struct wss_series *series;	/* sorted by target id */
 };
@@ -44,10 +46,11 @@ struct wss {
 uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses);
 
 /*
- * wss_build() - read @r to its end and make one series per target.
- * Return: 0, -ENOMEM, or an error of dpf_reader_next() (damage is not an error).
+ * wss_build() - one pass of @ses (through its filters) and one series per target; a target
+ * whose snapshots were all skipped has an empty series. Return: 0, -ENOMEM, or a reading error
+ * (damage is not an error: the session reports it).
  */
-int wss_build(struct wss **out, struct dpf_reader *r, const struct wss_opts *o);
+int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o);
 /*
  * wss_sum_targets() - replace the series by one whose i-th value is the sum of every target's
  * i-th value (a target with fewer snapshots adds 0); times are the earliest of each index.
@@ -69,5 +72,32 @@ int wss_sorted(const struct wss_series *s, uint64_t **out);
 uint64_t wss_percentile(const uint64_t *sorted, size_t n, double p);
 /* wss_mean() - arithmetic mean of the series; 0 when empty. */
 double wss_mean(const struct wss_series *s);
+
+/*
+ * One series summarised as named metrics (metrics.h), the numbers every printer and the plot
+ * read: "wss.p0" to "wss.p100" and "wss.pP" for each further percentile asked, by the nearest
+ * rank above; "wss.mean", "wss.min", "wss.max" (bytes); "wss.snapshots", "wss.skipped"
+ * (count). An empty series has 0 for every byte metric.
+ */
+struct wss_stats {
+	const struct wss_series *s;
+	uint64_t *sorted;	/* the values, ascending (NULL when empty) */
+	struct metrics metrics;
+};
+
+/* wss_stats_make() - @st for @s, with the @nr_pct percentiles @pct as well. Return: 0, -ENOMEM. */
+int wss_stats_make(struct wss_stats *st, const struct wss_series *s, const double *pct,
+		   int nr_pct);
+void wss_stats_release(struct wss_stats *st);
+/*
+ * wss_stats_all() - the stats of every series of @w, an array of @w->nr_series into *@out.
+ * Return: 0 or -ENOMEM. wss_stats_free() releases and frees the array.
+ */
+int wss_stats_all(struct wss_stats **out, const struct wss *w, const double *pct, int nr_pct);
+void wss_stats_free(struct wss_stats *st, size_t n);
+/* wss_stats_percentile() - the value of "wss.pP" (made by wss_stats_make()); 0 if not made. */
+uint64_t wss_stats_percentile(const struct wss_stats *st, double p);
+/* wss_stats_get() - the value of metric @name; 0 if there is none. */
+double wss_stats_get(const struct wss_stats *st, const char *name);
 
 #endif /* REPORT_WSS_H */

@@ -174,49 +174,6 @@ int viz_ticks_fit(struct viz_ticks *t, double lo, double hi, int length_px, int 
 	return ret;
 }
 
-static char *fmt3(char *buf, size_t size, double v, const char *unit)
-{
-	int decimals = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-
-	snprintf(buf, size, "%.*f %s", decimals, v, unit);
-	/* "2.00 s" reads better as "2 s" */
-	if (decimals) {
-		char *dot = strchr(buf, '.'), *sp = strchr(buf, ' ');
-		char *end = sp;
-
-		while (end > dot + 1 && end[-1] == '0')
-			end--;
-		if (end == dot + 1)
-			end = dot;
-		memmove(end, sp, strlen(sp) + 1);
-	}
-	return buf;
-}
-
-char *viz_fmt_bytes(char *buf, size_t size, double bytes)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int u = 0;
-
-	while (fabs(bytes) >= 1023.5 && u < 4) {
-		bytes /= 1024;
-		u++;
-	}
-	if (!u) {
-		snprintf(buf, size, "%.0f B", bytes);
-		return buf;
-	}
-	return fmt3(buf, size, bytes, units[u]);
-}
-
-char *viz_fmt_time(char *buf, size_t size, double ns)
-{
-	const char *name;
-	double unit = viz_unit_pick(VIZ_UNIT_TIME, fabs(ns), &name);
-
-	return fmt3(buf, size, ns / unit, name);
-}
-
 void viz_axis_x(struct viz_canvas *c, int x0, int x1, int y, double lo, double hi,
 		const struct viz_ticks *t, struct viz_rgb ink)
 {

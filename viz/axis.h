@@ -61,10 +61,6 @@ int viz_ticks_log(struct viz_ticks *t, double lo, double hi, int max_ticks);
 int viz_ticks_fit(struct viz_ticks *t, double lo, double hi, int length_px, int vertical,
 		  enum viz_unit_kind kind);
 
-/* viz_fmt_bytes() - "512 B", "1.5 KiB", "120 MiB", "3.2 TiB" (3 significant digits). */
-char *viz_fmt_bytes(char *buf, size_t size, double bytes);
-/* viz_fmt_time() - "250 ms", "1.5 s", "2.5 min", "1.2 h" (3 significant digits) from ns. */
-char *viz_fmt_time(char *buf, size_t size, double ns);
 
 /*
  * viz_axis_x() - a horizontal axis line from @x0 to @x1 at @y with tick marks and labels below

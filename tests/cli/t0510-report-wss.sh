@@ -79,8 +79,8 @@ test_expect_success 'text shows the backend line, a table with bars and the mean
 	ten rec.data &&
 	daprof report wss -i rec.data >out &&
 	grep -q "^backend: sampler, primitive: soft-dirty (sees writes only)$" out &&
-	grep -q "^ *50 *24576 *24.0 KiB  #*$" out &&
-	grep -q "^ *100 *40960 *40.0 KiB  ########################################$" out &&
+	grep -q "^ *50 *24576 *24 KiB  #*$" out &&
+	grep -q "^ *100 *40960 *40 KiB  ########################################$" out &&
 	grep -q "^ *mean *22528 " out
 '
 

@@ -191,6 +191,45 @@ static void test_skip_filter(void **state)
 	assert_int_equal(v.first_start, 1000 * MS + 3 * MS);
 }
 
+/* What the skip dropped, per target, and the span of every snapshot before the filters. */
+static void test_skipped_and_span(void **state)
+{
+	struct session_filter f = SESSION_FILTER_INIT;
+	struct session *s;
+	struct seen v = { 0 };
+	uint64_t nr, lo, hi;
+	uint32_t target;
+
+	write_rec(*state, 2, 10, 0);
+	f.skip_snapshots = 12;	/* more than a target has */
+	f.time_range = 1;
+	f.time_lo_ns = 2 * MS;	/* the span still starts at the first snapshot */
+	f.time_hi_ns = 1000 * MS;
+	assert_int_equal(session_open(&s, *state, &f), 0);
+	assert_int_equal(session_span(s, &lo, &hi), 0);
+	assert_int_equal(session_process(s, &tool, &v), 0);
+	assert_int_equal(v.snapshots, 0);
+	assert_int_equal(session_span(s, &lo, &hi), 1);
+	assert_int_equal(lo, 1000 * MS);
+	assert_int_equal(hi, 1010 * MS);
+	/* snapshots 2 to 9 passed the time range: 8 of each target skipped */
+	assert_int_equal(session_skipped(s, 0, &target, &nr), 1);
+	assert_int_equal(target, 0);
+	assert_int_equal(nr, 8);
+	assert_int_equal(session_skipped(s, 1, &target, &nr), 1);
+	assert_int_equal(target, 1);
+	assert_int_equal(nr, 8);
+	assert_int_equal(session_skipped(s, 2, &target, &nr), 0);
+	session_close(s);
+	/* fewer than passed: the count is the skip */
+	f.skip_snapshots = 3;
+	assert_int_equal(session_open(&s, *state, &f), 0);
+	assert_int_equal(session_process(s, &tool, &v), 0);
+	assert_int_equal(session_skipped(s, 1, &target, &nr), 1);
+	assert_int_equal(nr, 3);
+	session_close(s);
+}
+
 static void test_bad_filter(void **state)
 {
 	struct session_filter f = SESSION_FILTER_INIT;
@@ -222,6 +261,9 @@ static void test_final_meta(void **state)
 	assert_null(session_target(s, 7));
 	assert_string_equal(fa->source_line, "backend: test");
 	assert_string_equal(dpf_meta_get(session_meta(s), "target.0.comm"), "late");
+	/* the first chunk's alone, as stored, for report raw */
+	assert_string_equal(dpf_meta_get(session_meta_first(s), "target.0.comm"), "early");
+	assert_null(dpf_meta_get(session_meta_first(s), "aggr_us"));
 	/* still so after a pass, which merges the metadata chunks into the reader's again */
 	{
 		struct seen v = { 0 };
@@ -383,6 +425,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_time_filter, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_addr_filter, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_skip_filter, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_skipped_and_span, tmpfile_setup,
+						tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_filter, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_final_meta, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_damage, tmpfile_setup, tmpfile_teardown),

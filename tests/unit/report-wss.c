@@ -18,6 +18,7 @@
 
 #include "format/dpf.h"
 #include "tests/unit/test-tmp.h"
+#include "report/session.h"
 #include "report/wss.h"
 
 #define PAGE 4096ULL
@@ -55,14 +56,17 @@ static void write_series(const char *path, int targets, const uint64_t *want, in
 	dpf_meta_release(&meta);
 }
 
+/* The series of @path, through a session whose skip filter is @o's (as cmd/ sets it). */
 static struct wss *build(const char *path, const struct wss_opts *o)
 {
-	struct dpf_reader *r;
+	struct session_filter f = SESSION_FILTER_INIT;
+	struct session *ses;
 	struct wss *w = NULL;
 
-	assert_int_equal(dpf_reader_open(&r, path), 0);
-	assert_int_equal(wss_build(&w, r, o), 0);
-	dpf_reader_close(r);
+	f.skip_snapshots = o->skip;
+	assert_int_equal(session_open(&ses, path, &f), 0);
+	assert_int_equal(wss_build(&w, ses, o), 0);
+	session_close(ses);
 	return w;
 }
 

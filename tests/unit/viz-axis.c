@@ -130,24 +130,6 @@ static void test_fitted_labels_do_not_touch(void **state)
 	assert_true((t.value[1] - t.value[0]) / 100 * 120 >= VIZ_FONT_H);
 }
 
-static void test_sizes_and_times_in_short_form(void **state)
-{
-	char b[32];
-
-	(void)state;
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 512), "512 B");
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 1536), "1.5 KiB");
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 64.0 * (1 << 20)), "64 MiB");
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 258.0 * (1 << 20)), "258 MiB");
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 3.5 * (1ULL << 40)), "3.5 TiB");
-	assert_string_equal(viz_fmt_bytes(b, sizeof(b), 1.25 * (1 << 30)), "1.25 GiB");
-	assert_string_equal(viz_fmt_time(b, sizeof(b), 250e6), "250 ms");
-	assert_string_equal(viz_fmt_time(b, sizeof(b), 2.5e9), "2.5 s");
-	assert_string_equal(viz_fmt_time(b, sizeof(b), 30e9), "30 s");
-	assert_string_equal(viz_fmt_time(b, sizeof(b), 150e9), "2.5 min");
-	assert_string_equal(viz_fmt_time(b, sizeof(b), 2 * 3600e9), "2 h");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,7 +139,6 @@ int main(void)
 		cmocka_unit_test(test_ticks_start_at_the_first_multiple_inside_the_range),
 		cmocka_unit_test(test_log_ticks_are_decades_or_1_2_5),
 		cmocka_unit_test(test_fitted_labels_do_not_touch),
-		cmocka_unit_test(test_sizes_and_times_in_short_form),
 	};
 
 	return cmocka_run_group_tests_name("viz/axis", tests, NULL, NULL);
