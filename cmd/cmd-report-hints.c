@@ -19,6 +19,7 @@
 #include "report/hints.h"
 #include "report/hot.h"
 #include "report/session.h"
+#include "report/units.h"
 
 enum hints_format { HINTS_TEXT, HINTS_JSON, HINTS_C };
 
@@ -129,9 +130,10 @@ static void print_rules(const struct hints_cmd *hc, const struct hints *hs)
 	printf("hot: hot share >= %.2f (nr_accesses >= %u) -> mlock (high confidence) or "
 	       "MADV_WILLNEED; idle >= %s -> MADV_COLD, MADV_PAGEOUT from %s idle and %s; "
 	       "MADV_HUGEPAGE/NOHUGEPAGE from %s; objects from %s\n", hc->ho.hot_share,
-	       hc->c.o.min_accesses, dp_fmt_time(a, hs->idle_ns), dp_fmt_time(b, 2 * hs->idle_ns),
-	       dp_fmt_size(c, HINTS_PAGEOUT_MIN_SIZE), dp_fmt_size(d, hc->ho.huge),
-	       dp_fmt_size(e, hc->ho.min_size));
+	       hc->c.o.min_accesses, units_time(a, sizeof(a), hs->idle_ns),
+	       units_time(b, sizeof(b), 2 * hs->idle_ns),
+	       units_size(c, sizeof(c), HINTS_PAGEOUT_MIN_SIZE),
+	       units_size(d, sizeof(d), hc->ho.huge), units_size(e, sizeof(e), hc->ho.min_size));
 }
 
 static void print_text(const struct hints_cmd *hc, const struct session *s, const struct hot *h,
@@ -156,12 +158,12 @@ static void print_text(const struct hints_cmd *hc, const struct session *s, cons
 		flag_names(fl, sizeof(fl), t->flags);
 		printf("%-15s %-6s %10s %9.2f %5.1f %9s %-24s %-16s %-10s %s\n",
 		       hint_advice_name(t->advice), hint_confidence_name(t->confidence),
-		       dp_fmt_size(a, t->size), hot_rate_hz(o), 100.0 * hot_share(o),
-		       o->idle_ns ? dp_fmt_time(b, o->idle_ns) : "-", name, map, off, fl);
+		       units_size(a, sizeof(a), t->size), hot_rate_hz(o), 100.0 * hot_share(o),
+		       o->idle_ns ? units_time(b, sizeof(b), o->idle_ns) : "-", name, map, off, fl);
 	}
 	if (!hs->nr)
 		printf("  (none: no object of %s or more was hot or idle enough)\n",
-		       dp_fmt_size(a, hc->ho.min_size));
+		       units_size(a, sizeof(a), hc->ho.min_size));
 	if (any_unaligned)
 		printf("\nunaligned: the advice covers whole pages, so also part of its neighbours; "
 		       "shares: its numbers are its share of a larger region's; range: heap or "
@@ -304,14 +306,15 @@ static void c_hint(const struct hint *t, const struct program *p)
 
 	printf("\t/* %s ", c_advice(t->advice));
 	c_comment_str(o->name);
-	printf(": %s in ", dp_fmt_size(a, t->size));
+	printf(": %s in ", units_size(a, sizeof(a), t->size));
 	c_comment_str(o->label[0] ? o->label : "?");
 	printf(" at offset 0x%" PRIx64 "; %.2f Hz, hot %.1f %%, idle %s; confidence %s */\n",
 	       o->map_offset, hot_rate_hz(o), 100.0 * hot_share(o),
-	       o->idle_ns ? dp_fmt_time(b, o->idle_ns) : "0 s", hint_confidence_name(t->confidence));
+	       o->idle_ns ? units_time(b, sizeof(b), o->idle_ns) : "0 s",
+	       hint_confidence_name(t->confidence));
 	if (t->flags & HINT_UNALIGNED)
 		printf("\t/* not page-aligned: this also advises %s of its neighbours */\n",
-		       dp_fmt_size(a, t->neighbours));
+		       units_size(a, sizeof(a), t->neighbours));
 	if (t->flags & HINT_SHARES)
 		printf("\t/* its numbers are its share of a larger region's, shared with its "
 		       "neighbours */\n");

@@ -37,7 +37,7 @@ test_expect_success 'the thresholds are options' '
 	daprof report hints -i "$R" $IDLE --hot-share 1 --min-size 2M >out &&
 	! grep -q " hot_table " out &&
 	! grep -q " cold_table " out &&
-	grep -q "none: no object of 2.00 MiB or more" out
+	grep -q "none: no object of 2 MiB or more" out
 '
 
 test_expect_success 'c: compiles, names the globals, and runs against them' '
