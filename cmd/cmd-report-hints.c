@@ -213,18 +213,7 @@ static void print_json(const struct hints_cmd *hc, const struct session *s, cons
 		jsonw_string(jw, hint_advice_name(t->advice));
 		jsonw_name(jw, "object");
 		jsonw_start_object(jw, JSONW_INLINE);
-		jsonw_name(jw, "name");
-		jsonw_string(jw, o->name);
-		jsonw_name(jw, "kind");
-		jsonw_string(jw, o->kind);
-		jsonw_name(jw, "mapping");
-		jsonw_string(jw, o->label);
-		jsonw_name(jw, "file");
-		jsonw_string(jw, o->file);
-		jsonw_name(jw, "build_id");
-		jsonw_string(jw, o->build_id);
-		jsonw_name(jw, "offset");
-		jsonw_uint(jw, o->map_offset);
+		hot_common_json_identity(jw, o);	/* never a bare address */
 		jsonw_name(jw, "size");
 		jsonw_uint(jw, t->size);
 		jsonw_name(jw, "target");

@@ -141,7 +141,7 @@ void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
 	jsonw_float_fmt(jw, "%.3f", (double)(h->end_ns - h->start_ns) / 1e9);
 }
 
-void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
+void hot_common_json_identity(struct json_writer *jw, const struct hot_object *o)
 {
 	jsonw_name(jw, "name");
 	jsonw_string(jw, o->name);
@@ -155,6 +155,11 @@ void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
 	jsonw_string(jw, o->build_id);
 	jsonw_name(jw, "offset");
 	jsonw_uint(jw, o->map_offset);
+}
+
+void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
+{
+	hot_common_json_identity(jw, o);
 	jsonw_name(jw, "addr");
 	jsonw_uint(jw, o->addr);
 	jsonw_name(jw, "size");

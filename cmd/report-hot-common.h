@@ -55,7 +55,12 @@ void hot_common_text_header(const struct hot_common *c, const struct session *s,
 int hot_common_sees_writes_only(const struct session *s);
 void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
 			    const struct session *s, const struct hot *h, const char *view);
-/* hot_common_json_object() - the members of one object (inside an object the caller opened). */
+/*
+ * hot_common_json_identity() - what names an object across runs: name, kind, mapping, file,
+ * build-id and mapping-relative offset (no address). hot_common_json_object() - those and its
+ * measures. Both write members inside an object the caller opened.
+ */
+void hot_common_json_identity(struct json_writer *jw, const struct hot_object *o);
 void hot_common_json_object(struct json_writer *jw, const struct hot_object *o);
 
 #endif /* DP_REPORT_HOT_COMMON_H */
