@@ -221,14 +221,7 @@ static void print_json(const struct hints_cmd *hc, const struct session *s, cons
 		jsonw_end_object(jw);
 		jsonw_name(jw, "evidence");
 		jsonw_start_object(jw, JSONW_INLINE);
-		jsonw_name(jw, "access_rate_hz");
-		jsonw_float_fmt(jw, "%.3f", hot_rate_hz(o));
-		jsonw_name(jw, "hot_share");
-		jsonw_float_fmt(jw, "%.4f", hot_share(o));
-		jsonw_name(jw, "idle_s");
-		jsonw_float_fmt(jw, "%.3f", (double)o->idle_ns / 1e9);
-		jsonw_name(jw, "idle_bytes");
-		jsonw_uint(jw, o->idle_bytes);
+		hot_common_json_measures(jw, o);
 		jsonw_name(jw, "coverage");
 		jsonw_float_fmt(jw, "%.3f", t->coverage);
 		jsonw_end_object(jw);

@@ -157,6 +157,18 @@ void hot_common_json_identity(struct json_writer *jw, const struct hot_object *o
 	jsonw_uint(jw, o->map_offset);
 }
 
+void hot_common_json_measures(struct json_writer *jw, const struct hot_object *o)
+{
+	jsonw_name(jw, "access_rate_hz");
+	jsonw_float_fmt(jw, "%.3f", hot_rate_hz(o));
+	jsonw_name(jw, "hot_share");
+	jsonw_float_fmt(jw, "%.4f", hot_share(o));
+	jsonw_name(jw, "idle_s");
+	jsonw_float_fmt(jw, "%.3f", (double)o->idle_ns / 1e9);
+	jsonw_name(jw, "idle_bytes");
+	jsonw_uint(jw, o->idle_bytes);
+}
+
 void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
 {
 	hot_common_json_identity(jw, o);
@@ -166,14 +178,7 @@ void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
 	jsonw_uint(jw, o->size);
 	jsonw_name(jw, "bytes");
 	jsonw_uint(jw, o->bytes);
-	jsonw_name(jw, "access_rate_hz");
-	jsonw_float_fmt(jw, "%.3f", hot_rate_hz(o));
-	jsonw_name(jw, "hot_share");
-	jsonw_float_fmt(jw, "%.4f", hot_share(o));
-	jsonw_name(jw, "idle_s");
-	jsonw_float_fmt(jw, "%.3f", (double)o->idle_ns / 1e9);
-	jsonw_name(jw, "idle_bytes");
-	jsonw_uint(jw, o->idle_bytes);
+	hot_common_json_measures(jw, o);
 	jsonw_name(jw, "shares_region");
 	jsonw_uint(jw, o->shares);
 	jsonw_name(jw, "target");

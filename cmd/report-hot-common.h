@@ -61,6 +61,8 @@ void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
  * measures. Both write members inside an object the caller opened.
  */
 void hot_common_json_identity(struct json_writer *jw, const struct hot_object *o);
+/* hot_common_json_measures() - its access rate, hot share, idle time and idle bytes. */
+void hot_common_json_measures(struct json_writer *jw, const struct hot_object *o);
 void hot_common_json_object(struct json_writer *jw, const struct hot_object *o);
 
 #endif /* DP_REPORT_HOT_COMMON_H */
