@@ -254,6 +254,7 @@ static int place_frame(struct inj *j, int mem_fd, const struct inj_frame_gadgets
 	if (ret)
 		return ret;
 	s.fpu = fpu;
+	/* read again now that the thread is stopped: its stack may have grown since the search */
 	ret = pm_read(j->pid, &m);
 	if (ret) {
 		free(fpu);
