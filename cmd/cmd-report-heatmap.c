@@ -38,6 +38,7 @@ struct heat_cmd {
 	int percent;
 	struct viz_colormap cmap;
 	struct heatmap_opts hm;
+	struct opt_filters sel;
 };
 
 /* ---- terminal ---- */
@@ -105,7 +106,6 @@ static const enum heat_mode mode_png = HEAT_PNG, mode_ascii = HEAT_ASCII, mode_t
 static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 {
 	struct heat_output_opt out = { .hc = hc };
-	struct opt_range time = { 0 }, addr = { 0 };
 	const struct parse_opt options[] = {
 		OPT_INPUT(&hc->path),
 		{ .type = PARSE_OPT_CALLBACK, .short_name = 'o', .long_name = "output",
@@ -121,13 +121,11 @@ static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 			     "width of the output", opt_size),
 		OPT_CALLBACK(0, "height", PARSE_OPT_PTR(unsigned long long, &hc->height), "n",
 			     "height of the output", opt_size),
-		OPT_TIME_RANGE(&time),
-		OPT_ADDR_RANGE(&addr),
+		OPT_FILTERS(&hc->sel),
 		OPT_CALLBACK(0, "colormap", PARSE_OPT_PTR(struct viz_colormap, &hc->cmap), "name",
 			     "viridis (the default), magma, inferno or gray", opt_colormap),
 		OPT_BOOL(0, "log", &hc->log, "a logarithmic colour scale"),
 		OPT_BOOL(0, "percent", &hc->percent, "rates as a percentage of the highest"),
-		OPT_TARGET(&hc->hm.target),
 		OPT_END()
 	};
 	const char *cmd = "report heatmap";
@@ -138,16 +136,7 @@ static int parse_args(int argc, char **argv, struct heat_cmd *hc)
 		return parse_opt_exit(n);
 	if (n)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
-	if (time.set) {
-		hc->hm.time_range = 1;
-		hc->hm.time_lo_ns = time.lo;
-		hc->hm.time_hi_ns = time.hi;
-	}
-	if (addr.set) {
-		hc->hm.addr_range = 1;
-		hc->hm.addr_lo = addr.lo;
-		hc->hm.addr_hi = addr.hi;
-	}
+	hc->hm.target = hc->sel.target;
 	if (out.outputs > 1)
 		return dp_bad_usage(cmd, "choose one of -o, --ascii and --tsv");
 	/*
@@ -245,8 +234,7 @@ static int write_png(const struct heat_cmd *hc, const struct heatmap_view *v,
 int cmd_report_heatmap(int argc, char **argv)
 {
 	struct heat_cmd hc = { .path = "daprof.data", .out = "heatmap.png",
-			       .hm = HEATMAP_OPTS_INIT };
-	struct session_filter f = SESSION_FILTER_INIT;
+			       .hm = HEATMAP_OPTS_INIT, .sel = OPT_FILTERS_INIT };
 	struct heatmap_view v = { .software = "daprof " DAPROF_VERSION };
 	struct heatmap *h = NULL;
 	struct session *ses = NULL;
@@ -258,14 +246,7 @@ int cmd_report_heatmap(int argc, char **argv)
 	ret = parse_args(argc, argv, &hc);
 	if (ret >= 0)
 		return ret;
-	f.target = hc.hm.target;
-	f.time_range = hc.hm.time_range;
-	f.time_lo_ns = hc.hm.time_lo_ns;
-	f.time_hi_ns = hc.hm.time_hi_ns;
-	f.addr_range = hc.hm.addr_range;
-	f.addr_lo = hc.hm.addr_lo;
-	f.addr_hi = hc.hm.addr_hi;
-	if (cmd_open_session(hc.path, &f, &ses))
+	if (cmd_open_filtered(hc.path, &hc.sel, &ses))
 		return 1;
 	v.input = hc.path;
 	v.target = hc.hm.target;

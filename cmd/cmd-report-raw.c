@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * "daprof report raw": every snapshot and region, as text blocks (like damo's raw form), JSON or
- * CSV. Streams a reading session (report/session.h) without filters: one snapshot in memory at
- * a time, whatever the recording's length.
+ * CSV. Streams a reading session (report/session.h) through the report filters: one snapshot in
+ * memory at a time, whatever the recording's length.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -139,8 +139,10 @@ int cmd_report_raw(int argc, char **argv)
 {
 	int format = RAW_TEXT;
 	const char *path = "daprof.data";
+	struct opt_filters sel = OPT_FILTERS_INIT;
 	const struct parse_opt options[] = {
 		OPT_INPUT(&path),
+		OPT_FILTERS(&sel),
 		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
 		OPT_END()
 	};
@@ -162,7 +164,7 @@ int cmd_report_raw(int argc, char **argv)
 		return 1;
 	}
 	/* damage is warned about as the session meets it */
-	if (cmd_open_session(path, NULL, &ses)) {
+	if (cmd_open_filtered(path, &sel, &ses)) {
 		jsonw_destroy(&jw);
 		return 1;
 	}
@@ -173,7 +175,8 @@ int cmd_report_raw(int argc, char **argv)
 			meta_changed = 1;
 		if (ev.type != SESSION_SNAPSHOT)
 			continue;
-		if (!idx)
+		/* times from the recording's start, the same with and without filters */
+		if (!idx && !session_rec_start_ns(ses, &base_ns))
 			base_ns = ev.snapshot.start_ns;
 		print_snapshot(f, jw, idx++, base_ns, &ev.snapshot);
 	}

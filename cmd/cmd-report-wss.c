@@ -33,9 +33,11 @@ struct wss_cmd {
 	enum wss_format format;
 	int sum_targets;
 	int series;		/* print every snapshot's WSS instead of the percentiles */
+	int metrics;		/* print every named metric instead of the percentiles */
 	int nr_pct;
 	double pct[MAX_PERCENTILES];
 	struct wss_opts o;
+	struct opt_filters sel;
 };
 
 /* "backend": "sampler", or null when the recording does not say */
@@ -96,6 +98,51 @@ static int print_json(const struct wss_cmd *wc, const struct session_facts *f,
 			jsonw_float_fmt(jw, "%g", wc->pct[k]);
 			jsonw_name(jw, "bytes");
 			jsonw_uint(jw, wss_stats_percentile(&st[i], wc->pct[k]));
+			jsonw_end_object(jw);
+		}
+		jsonw_end_array(jw);
+		jsonw_end_object(jw);
+	}
+	jsonw_end_array(jw);
+	jsonw_end_object(jw);
+	jsonw_destroy(&jw);
+	return 0;
+}
+
+/* Every named metric as JSON: per series, {name, value, unit, description}. */
+static int print_metrics_json(const struct wss_cmd *wc, const struct wss_stats *st, size_t n)
+{
+	struct json_writer *jw = jsonw_new(stdout);
+
+	if (!jw)
+		return -ENOMEM;
+	jsonw_start_object(jw, JSONW_LINES);
+	jsonw_name(jw, "input");
+	jsonw_string(jw, wc->path);
+	jsonw_name(jw, "min_accesses");
+	jsonw_uint(jw, wc->o.min_accesses);
+	jsonw_name(jw, "targets");
+	jsonw_start_array(jw, JSONW_LINES);
+	for (size_t i = 0; i < n; i++) {
+		const struct metrics *ms = &st[i].metrics;
+
+		jsonw_start_object(jw, JSONW_LINES);
+		json_target(jw, st[i].s);
+		jsonw_name(jw, "metrics");
+		jsonw_start_array(jw, JSONW_LINES);
+		for (size_t k = 0; k < ms->nr; k++) {
+			jsonw_start_object(jw, JSONW_INLINE);
+			jsonw_name(jw, "name");
+			jsonw_string(jw, ms->m[k].name);
+			jsonw_name(jw, "value");
+			if (ms->m[k].integral)
+				jsonw_uint(jw, ms->m[k].u64);
+			else
+				jsonw_float_fmt(jw, "%.17g", ms->m[k].value);
+			jsonw_name(jw, "unit");
+			jsonw_string(jw, metric_unit_name(ms->m[k].unit));
+			jsonw_name(jw, "description");
+			jsonw_string(jw, ms->m[k].description);
 			jsonw_end_object(jw);
 		}
 		jsonw_end_array(jw);
@@ -203,9 +250,10 @@ static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 		OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &wc->o.min_accesses), "n",
 			     "the least nr_accesses of the working set (default 1)",
 			     opt_min_accesses),
-		OPT_SKIP_SNAPSHOTS(&wc->o.skip),
+		OPT_FILTERS(&wc->sel),
 		OPT_BOOL(0, "sum-targets", &wc->sum_targets, "one series, the sum of all targets"),
 		OPT_BOOL(0, "series", &wc->series, "every snapshot's working set, not percentiles"),
+		OPT_BOOL(0, "metrics", &wc->metrics, "every named metric (what diff compares)"),
 		OPT_FORMAT(&format, parse_opt_text_json_csv, "text (the default), json or csv"),
 		OPT_END()
 	};
@@ -216,7 +264,10 @@ static int parse_args(int argc, char **argv, struct wss_cmd *wc)
 		return parse_opt_exit(n);
 	if (n)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
+	if (wc->series && wc->metrics)
+		return dp_bad_usage(cmd, "choose one of --series and --metrics");
 	wc->format = format;
+	wc->o.skip = wc->sel.skip;
 	return -1;
 }
 
@@ -239,8 +290,7 @@ static int write_plot(const struct wss_cmd *wc, const struct wss_view *v,
 int cmd_report_wss(int argc, char **argv)
 {
 	static const double default_pct[] = { 0, 25, 50, 75, 90, 99, 100 };
-	struct wss_cmd wc = { .path = "daprof.data", .o = WSS_OPTS_INIT };
-	struct session_filter f = SESSION_FILTER_INIT;
+	struct wss_cmd wc = { .path = "daprof.data", .o = WSS_OPTS_INIT, .sel = OPT_FILTERS_INIT };
 	struct wss_stats *st = NULL;
 	struct wss_view v;
 	struct session *ses;
@@ -253,8 +303,7 @@ int cmd_report_wss(int argc, char **argv)
 	ret = parse_args(argc, argv, &wc);
 	if (ret >= 0)
 		return ret;
-	f.skip_snapshots = wc.o.skip;
-	if (cmd_open_session(wc.path, &f, &ses))
+	if (cmd_open_filtered(wc.path, &wc.sel, &ses))
 		return 1;
 	ret = wss_build(&w, ses, &wc.o);
 	if (!ret && wc.sum_targets)
@@ -272,7 +321,8 @@ int cmd_report_wss(int argc, char **argv)
 			dp_error(0, "no snapshots left in '%s' after skipping %" PRIu64 " of each "
 				 "target", wc.path, wc.o.skip);
 		else
-			dp_error(0, "no snapshots in '%s'", wc.path);
+			dp_error(0, "no snapshots in '%s' in the selected time, address and target "
+				 "range", wc.path);
 		ret = 1;
 		goto out;
 	}
@@ -290,6 +340,10 @@ int cmd_report_wss(int argc, char **argv)
 		ret = print_series_json(&wc, w);
 	else if (wc.series)
 		wss_print_series(stdout, &v, ses, w, wc.format == WSS_CSV);
+	else if (wc.metrics && wc.format == WSS_JSON)
+		ret = print_metrics_json(&wc, st, n);
+	else if (wc.metrics)
+		wss_print_metrics(stdout, &v, ses, st, n, wc.format == WSS_CSV);
 	else if (wc.format == WSS_JSON)
 		ret = print_json(&wc, session_facts(ses), st, n);
 	else if (wc.format == WSS_CSV)

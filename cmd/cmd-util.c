@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
+#include "cmd/parse-options.h"
 #include "format/dpf.h"
 #include "report/session.h"
 #include "report/text.h"
@@ -217,6 +218,25 @@ int cmd_open_session(const char *path, const struct session_filter *f, struct se
 		dp_error(ret, "cannot read '%s'", path);
 	}
 	return ret;
+}
+
+int cmd_open_filtered(const char *path, const struct opt_filters *o, struct session **s)
+{
+	struct session_filter f = SESSION_FILTER_INIT;
+
+	f.target = o->target;
+	f.skip_snapshots = o->skip;
+	if (o->time.set) {
+		f.time_range = 1;
+		f.time_lo_ns = o->time.lo;
+		f.time_hi_ns = o->time.hi;
+	}
+	if (o->addr.set) {
+		f.addr_range = 1;
+		f.addr_lo = o->addr.lo;
+		f.addr_hi = o->addr.hi;
+	}
+	return cmd_open_session(path, &f, s);
 }
 
 void cmd_warn_damage(const char *path, const struct dpf_damage *d)

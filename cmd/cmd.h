@@ -60,6 +60,12 @@ struct session_filter;
  * warned about on stderr as it is met; on failure print why. Return: 0 or -errno (reported).
  */
 int cmd_open_session(const char *path, const struct session_filter *f, struct session **s);
+struct opt_filters;
+/*
+ * cmd_open_filtered() - cmd_open_session() with the report filters given on the command line
+ * (parse-options.h's OPT_FILTERS()). Return: 0 or -errno (reported).
+ */
+int cmd_open_filtered(const char *path, const struct opt_filters *o, struct session **s);
 /* cmd_warn_damage() - one warning line for a damaged part of @path. */
 void cmd_warn_damage(const char *path, const struct dpf_damage *d);
 /* cmd_warn_damage_cb() - the same as a report/ damage callback; @arg is the path. */

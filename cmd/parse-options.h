@@ -117,6 +117,23 @@ int parse_opt_skip_snapshots(const struct parse_opt *opt, const char *arg,
 	OPT_CALLBACK(0, "skip-snapshots", PARSE_OPT_PTR(uint64_t, v), "n", \
 		     "leave out each target's first n snapshots", parse_opt_skip_snapshots)
 
+/*
+ * The four report filters together (every report takes them, each meaning the same):
+ * --time-range, --addr-range, --target and --skip-snapshots. cmd_filters_session() in cmd.h
+ * turns them into a reading session's filter.
+ */
+struct opt_filters {
+	struct opt_range time, addr;
+	int target;		/* -1: every target */
+	uint64_t skip;
+};
+#define OPT_FILTERS_INIT { .target = -1 }
+#define OPT_FILTERS(f) \
+	OPT_TIME_RANGE(&(f)->time), \
+	OPT_ADDR_RANGE(&(f)->addr), \
+	OPT_TARGET(&(f)->target), \
+	OPT_SKIP_SNAPSHOTS(&(f)->skip)
+
 /* The names OPT_FORMAT() takes for the usual three. */
 extern const char *const parse_opt_text_json_csv[];
 

@@ -37,23 +37,10 @@ int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct par
 
 int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
 {
-	struct session_filter f = SESSION_FILTER_INIT;
 	int ret;
 
 	c->path = cmd_input_path(c->path);
-	f.target = c->target;
-	f.skip_snapshots = c->skip;
-	if (c->time.set) {
-		f.time_range = 1;
-		f.time_lo_ns = c->time.lo;
-		f.time_hi_ns = c->time.hi;
-	}
-	if (c->addr.set) {
-		f.addr_range = 1;
-		f.addr_lo = c->addr.lo;
-		f.addr_hi = c->addr.hi;
-	}
-	if (cmd_open_session(c->path, &f, s))
+	if (cmd_open_filtered(c->path, &c->sel, s))
 		return 1;
 	ret = hot_build(h, *s, &c->o);
 	if (ret) {

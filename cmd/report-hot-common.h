@@ -16,11 +16,9 @@ struct session;
 struct hot_common {
 	const char *path;
 	struct hot_opts o;
-	struct opt_range time, addr;
-	int target;
-	uint64_t skip;
+	struct opt_filters sel;
 };
-#define HOT_COMMON_INIT { .path = "daprof.data", .o = HOT_OPTS_INIT, .target = -1 }
+#define HOT_COMMON_INIT { .path = "daprof.data", .o = HOT_OPTS_INIT, .sel = OPT_FILTERS_INIT }
 
 int hot_common_opt_min_accesses(const struct parse_opt *opt, const char *arg,
 				struct parse_ctx *ctx);
@@ -29,10 +27,7 @@ int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct par
 /* The options that select and measure, but --idle (whose default is each command's own). */
 #define HOT_COMMON_SELECT_OPTIONS(c) \
 	OPT_INPUT(&(c)->path), \
-	OPT_TIME_RANGE(&(c)->time), \
-	OPT_ADDR_RANGE(&(c)->addr), \
-	OPT_TARGET(&(c)->target), \
-	OPT_SKIP_SNAPSHOTS(&(c)->skip), \
+	OPT_FILTERS(&(c)->sel), \
 	OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &(c)->o.min_accesses), "n", \
 		     "the least nr_accesses that counts as hot (default 1)", \
 		     hot_common_opt_min_accesses)

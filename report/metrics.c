@@ -4,11 +4,14 @@
  * of metrics per series, so a linear search costs nothing next to reading the recording.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/metrics.h"
+#include "report/units.h"
 
 static struct metric *slot(struct metrics *ms, const char *name)
 {
@@ -80,7 +83,12 @@ void metrics_release(struct metrics *ms)
 
 const char *metric_unit_name(enum metric_unit unit)
 {
-	return unit == METRIC_BYTES ? "bytes" : "count";
+	static const char *const names[] = {
+		[METRIC_BYTES] = "bytes", [METRIC_COUNT] = "count", [METRIC_SECONDS] = "s",
+		[METRIC_HZ] = "Hz", [METRIC_BYTE_SECONDS] = "byte-seconds", [METRIC_RATIO] = "ratio",
+	};
+
+	return (unsigned)unit < sizeof(names) / sizeof(names[0]) && names[unit] ? names[unit] : "?";
 }
 
 char *metrics_percentile_name(char *buf, size_t size, const char *prefix, double p)
@@ -90,6 +98,43 @@ char *metrics_percentile_name(char *buf, size_t size, const char *prefix, double
 		snprintf(buf, size, "%s.p%.*g", prefix, prec, p);
 		if (strtod(strrchr(buf, 'p') + 1, NULL) == p)
 			break;
+	}
+	return buf;
+}
+
+/* A byte count from a double: rounded, and clamped to what a uint64_t holds. */
+static uint64_t to_bytes(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)llround(v);
+}
+
+char *metric_format(char *buf, size_t size, const struct metric *m)
+{
+	char u[UNITS_BUF];
+
+	switch (m->unit) {
+	case METRIC_BYTES:
+		units_size(buf, size, m->integral ? m->u64 : to_bytes(m->value));
+		break;
+	case METRIC_SECONDS:
+		units_time(buf, size, m->value * 1e9);
+		break;
+	case METRIC_HZ:
+		snprintf(buf, size, "%.3g Hz", m->value);
+		break;
+	case METRIC_BYTE_SECONDS:
+		snprintf(buf, size, "%s-s", units_size(u, sizeof(u), to_bytes(m->value)));
+		break;
+	case METRIC_RATIO:
+		snprintf(buf, size, "%.3g%%", m->value * 100);
+		break;
+	default:
+		if (m->integral)
+			snprintf(buf, size, "%" PRIu64, m->u64);
+		else
+			snprintf(buf, size, "%.6g", m->value);
 	}
 	return buf;
 }

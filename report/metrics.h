@@ -11,7 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum metric_unit { METRIC_BYTES, METRIC_COUNT };
+enum metric_unit {
+	METRIC_BYTES,
+	METRIC_COUNT,
+	METRIC_SECONDS,
+	METRIC_HZ,		/* per second */
+	METRIC_BYTE_SECONDS,	/* bytes held for a time: time x bytes */
+	METRIC_RATIO,		/* 0 to 1 */
+};
 
 struct metric {
 	char name[40];
@@ -41,8 +48,13 @@ int metrics_add_double(struct metrics *ms, const char *name, double v, enum metr
 const struct metric *metrics_find(const struct metrics *ms, const char *name);
 void metrics_release(struct metrics *ms);
 
-/* metric_unit_name() - "bytes", "count". */
+/* metric_unit_name() - "bytes", "count", "s", "Hz", "byte-seconds", "ratio". */
 const char *metric_unit_name(enum metric_unit unit);
+/*
+ * metric_format() - the value of @m for a person, by the units formatter: "1.5 GiB", "2.5 s",
+ * "12.3 Hz", "1.5 GiB-s", "25%", "42". Return: @buf (UNITS_BUF bytes are enough).
+ */
+char *metric_format(char *buf, size_t size, const struct metric *m);
 /*
  * metrics_percentile_name() - "@prefix.pP": "wss.p50", "wss.p99.9" (P in the shortest form
  * that reads back as @p; @size of 40 is enough for a short prefix).

@@ -108,6 +108,45 @@ void wss_print_table(FILE *out, const struct wss_view *v, const struct session *
 	}
 }
 
+void wss_print_metrics(FILE *out, const struct wss_view *v, const struct session *ses,
+		       const struct wss_stats *st, size_t n, int csv)
+{
+	char line[512], a[UNITS_BUF];
+
+	if (csv)
+		fprintf(out, "target,metric,value,unit\n");
+	else
+		fprintf(out, "working set: bytes of regions with nr_accesses >= %u, per snapshot\n",
+			v->min_accesses);
+	for (size_t i = 0; i < n; i++) {
+		const struct metrics *ms = &st[i].metrics;
+
+		if (!csv) {
+			wss_series_name(ses, st[i].s->target, line, sizeof(line));
+			fprintf(out, "\n%s\n", line);
+		}
+		for (size_t k = 0; k < ms->nr; k++) {
+			const struct metric *m = &ms->m[k];
+
+			if (!csv) {
+				fprintf(out, "  %-20s %14s  %s\n", m->name,
+					metric_format(a, sizeof(a), m), m->description);
+				continue;
+			}
+			if (st[i].s->target == WSS_SUM_TARGET)
+				fprintf(out, "sum,");
+			else
+				fprintf(out, "%u,", st[i].s->target);
+			if (m->integral)
+				fprintf(out, "%s,%" PRIu64 ",%s\n", m->name, m->u64,
+					metric_unit_name(m->unit));
+			else
+				fprintf(out, "%s,%.17g,%s\n", m->name, m->value,
+					metric_unit_name(m->unit));
+		}
+	}
+}
+
 void wss_print_csv(FILE *out, const struct wss_view *v, const struct wss_stats *st, size_t n)
 {
 	/* one series: exactly "percentile,bytes"; several: which one, first */

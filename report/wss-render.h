@@ -47,6 +47,13 @@ struct wss_png {
  */
 void wss_print_table(FILE *out, const struct wss_view *v, const struct session *ses,
 		     const struct wss_stats *st, size_t n);
+/*
+ * wss_print_metrics() - every named metric of each series (the names "diff" compares): as text,
+ * per series its name then "metric  value  description" lines; as CSV (@csv 1),
+ * "target,metric,value,unit" rows with the value exact.
+ */
+void wss_print_metrics(FILE *out, const struct wss_view *v, const struct session *ses,
+		       const struct wss_stats *st, size_t n, int csv);
 /* wss_print_csv() - "percentile,bytes" rows ("target,percentile,bytes" for several series). */
 void wss_print_csv(FILE *out, const struct wss_view *v, const struct wss_stats *st, size_t n);
 /*

@@ -47,47 +47,84 @@ static struct wss_series *series_of(struct wss *w, uint32_t target)
 	return &p[lo];
 }
 
-static int series_push(struct wss_series *s, uint64_t bytes, uint64_t time_ns)
+/* Grow one of a series' arrays to @n elements of @size bytes. */
+static int grow(void *arrayp, size_t n, size_t size)
+{
+	void **a = arrayp, *p = realloc(*a, n * size);
+
+	if (!p)
+		return -ENOMEM;
+	*a = p;
+	return 0;
+}
+
+struct wss_point {
+	uint64_t bytes, time_ns, span_ns, monitored;
+	double accesses;
+};
+
+static int series_push(struct wss_series *s, const struct wss_point *pt)
 {
 	if (s->n == s->alloc) {
 		size_t n = s->alloc ? s->alloc * 2 : 256;
-		uint64_t *b = realloc(s->bytes, n * sizeof(*b)), *t;
 
-		if (!b)
+		if (grow(&s->bytes, n, sizeof(*s->bytes)) ||
+		    grow(&s->time_ns, n, sizeof(*s->time_ns)) ||
+		    grow(&s->span_ns, n, sizeof(*s->span_ns)) ||
+		    grow(&s->monitored, n, sizeof(*s->monitored)) ||
+		    grow(&s->accesses, n, sizeof(*s->accesses)))
 			return -ENOMEM;
-		s->bytes = b;
-		t = realloc(s->time_ns, n * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		s->time_ns = t;
 		s->alloc = n;
 	}
-	s->bytes[s->n] = bytes;
-	s->time_ns[s->n] = time_ns;
+	s->bytes[s->n] = pt->bytes;
+	s->time_ns[s->n] = pt->time_ns;
+	s->span_ns[s->n] = pt->span_ns;
+	s->monitored[s->n] = pt->monitored;
+	s->accesses[s->n] = pt->accesses;
 	s->n++;
 	return 0;
+}
+
+uint64_t wss_snapshot_span_ns(const struct dpf_snapshot *s, uint64_t aggr_us)
+{
+	if (s->end_ns > s->start_ns)
+		return s->end_ns - s->start_ns;
+	return aggr_us ? aggr_us * 1000 : 100000000ull;
 }
 
 struct build {
 	struct wss *w;
 	const struct wss_opts *o;
+	uint64_t aggr_us;
 };
 
 static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 {
 	struct build *b = arg;
+	struct wss_point pt = { .time_ns = s->start_ns,
+				.span_ns = wss_snapshot_span_ns(s, b->aggr_us) };
 	struct wss_series *ser;
 
+	for (uint32_t i = 0; i < s->nr_regions; i++) {
+		const struct dpf_region *r = &s->regions[i];
+		uint64_t len = r->end > r->start ? r->end - r->start : 0;
+
+		pt.monitored += len;
+		if (r->nr_accesses >= b->o->min_accesses && len) {
+			pt.bytes += len;
+			pt.accesses += (double)len * r->nr_accesses;
+		}
+	}
 	ser = series_of(b->w, s->target);
 	if (!ser)
 		return -ENOMEM;
-	return series_push(ser, wss_snapshot_bytes(s, b->o->min_accesses), s->start_ns);
+	return series_push(ser, &pt);
 }
 
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 {
 	static const struct session_tool tool = { .snapshot = on_snapshot };
-	struct build b = { .o = o };
+	struct build b = { .o = o, .aggr_us = session_facts(ses)->aggr_us };
 	uint32_t target;
 	uint64_t nr;
 	int ret;
@@ -114,6 +151,41 @@ int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 	return 0;
 }
 
+/* The sums weighted by time of one target's series: each snapshot counts for its span. */
+static struct wss_weighted series_weighted(const struct wss_series *s)
+{
+	long double secs = 0, wss_bs = 0, mon_bs = 0, accesses = 0;
+	struct wss_weighted w;
+
+	if (s->summed)
+		return s->weighted;
+	/* a series made by hand may leave out what it does not know: it counts as zero */
+	for (size_t i = 0; s->span_ns && i < s->n; i++) {
+		long double t = (long double)s->span_ns[i] / 1e9L;
+
+		secs += t;
+		wss_bs += t * s->bytes[i];
+		mon_bs += s->monitored ? t * s->monitored[i] : 0;
+		accesses += s->accesses ? s->accesses[i] : 0;
+	}
+	w.secs = (double)secs;
+	w.wss_byte_s = (double)wss_bs;
+	w.mon_byte_s = (double)mon_bs;
+	w.accesses = (double)accesses;
+	w.wss_mean = secs > 0 ? (double)(wss_bs / secs) : 0;
+	w.mon_mean = secs > 0 ? (double)(mon_bs / secs) : 0;
+	return w;
+}
+
+static void series_release(struct wss_series *s)
+{
+	free(s->bytes);
+	free(s->time_ns);
+	free(s->span_ns);
+	free(s->monitored);
+	free(s->accesses);
+}
+
 int wss_sum_targets(struct wss *w)
 {
 	struct wss_series sum = { .target = WSS_SUM_TARGET };
@@ -126,9 +198,11 @@ int wss_sum_targets(struct wss *w)
 	}
 	sum.bytes = calloc(n ? n : 1, sizeof(*sum.bytes));
 	sum.time_ns = calloc(n ? n : 1, sizeof(*sum.time_ns));
-	if (!sum.bytes || !sum.time_ns) {
-		free(sum.bytes);
-		free(sum.time_ns);
+	sum.span_ns = calloc(n ? n : 1, sizeof(*sum.span_ns));
+	sum.monitored = calloc(n ? n : 1, sizeof(*sum.monitored));
+	sum.accesses = calloc(n ? n : 1, sizeof(*sum.accesses));
+	if (!sum.bytes || !sum.time_ns || !sum.span_ns || !sum.monitored || !sum.accesses) {
+		series_release(&sum);
 		return -ENOMEM;
 	}
 	sum.n = sum.alloc = n;
@@ -141,21 +215,34 @@ int wss_sum_targets(struct wss *w)
 			if (k >= s->n)
 				continue;
 			sum.bytes[k] += s->bytes[k];
+			sum.monitored[k] += s->monitored[k];
+			sum.accesses[k] += s->accesses[k];
 			if (first || s->time_ns[k] < sum.time_ns[k])
 				sum.time_ns[k] = s->time_ns[k];
+			/* the k-th snapshots of the targets cover the same interval, near enough */
+			if (s->span_ns[k] > sum.span_ns[k])
+				sum.span_ns[k] = s->span_ns[k];
 			first = 0;
 		}
 	}
+	sum.summed = 1;
 	for (size_t i = 0; i < w->nr_series; i++) {
-		free(w->series[i].bytes);
-		free(w->series[i].time_ns);
+		struct wss_weighted part = series_weighted(&w->series[i]);
+
+		if (part.secs > sum.weighted.secs)
+			sum.weighted.secs = part.secs;
+		sum.weighted.wss_byte_s += part.wss_byte_s;
+		sum.weighted.mon_byte_s += part.mon_byte_s;
+		sum.weighted.accesses += part.accesses;
+		sum.weighted.wss_mean += part.wss_mean;
+		sum.weighted.mon_mean += part.mon_mean;
+		series_release(&w->series[i]);
 	}
 	if (!w->nr_series) {
 		struct wss_series *p = realloc(w->series, sizeof(*p));
 
 		if (!p) {
-			free(sum.bytes);
-			free(sum.time_ns);
+			series_release(&sum);
 			return -ENOMEM;
 		}
 		w->series = p;
@@ -169,10 +256,8 @@ void wss_free(struct wss *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->nr_series; i++) {
-		free(w->series[i].bytes);
-		free(w->series[i].time_ns);
-	}
+	for (size_t i = 0; i < w->nr_series; i++)
+		series_release(&w->series[i]);
 	free(w->series);
 	free(w);
 }
@@ -226,6 +311,29 @@ double wss_mean(const struct wss_series *s)
 	return (double)(sum / s->n);
 }
 
+static int add_time_weighted(struct metrics *ms, const struct wss_series *s)
+{
+	struct wss_weighted w = series_weighted(s);
+	int ret;
+
+	ret = metrics_add_double(ms, "wss.time_mean", w.wss_mean, METRIC_BYTES,
+				 "mean working set, each snapshot weighted by its span");
+	if (!ret)
+		ret = metrics_add_double(ms, "wss.byte_seconds", w.wss_byte_s, METRIC_BYTE_SECONDS,
+					 "working-set bytes times the seconds they were held");
+	if (!ret)
+		ret = metrics_add_double(ms, "monitored.time_mean", w.mon_mean, METRIC_BYTES,
+					 "mean monitored bytes, each snapshot weighted by its span");
+	if (!ret)
+		ret = metrics_add_double(ms, "time.seconds", w.secs, METRIC_SECONDS,
+					 "time the snapshots stand for");
+	if (!ret)
+		ret = metrics_add_double(ms, "access.rate_hz",
+					 w.wss_byte_s > 0 ? w.accesses / w.wss_byte_s : 0, METRIC_HZ,
+					 "accesses seen per second per byte of working set");
+	return ret;
+}
+
 static const char *const pct_words = "bytes of working set at this percentile of snapshots "
 				     "(nearest rank)";
 
@@ -257,6 +365,8 @@ int wss_stats_make(struct wss_stats *st, const struct wss_series *s, const doubl
 	if (!ret)
 		ret = metrics_add_u64(ms, "wss.max", n ? st->sorted[n - 1] : 0, METRIC_BYTES,
 				      "largest working set of a snapshot");
+	if (!ret)
+		ret = add_time_weighted(ms, s);
 	if (!ret)
 		ret = metrics_add_u64(ms, "wss.snapshots", n, METRIC_COUNT,
 				      "snapshots summarised");

@@ -33,6 +33,22 @@ struct wss_series {
 	size_t alloc;
 	uint64_t *bytes;	/* one per snapshot, in file (time) order */
 	uint64_t *time_ns;	/* start of each snapshot's interval, absolute */
+	uint64_t *span_ns;	/* its length (the aggregation interval when it records none) */
+	uint64_t *monitored;	/* the bytes its regions cover */
+	double *accesses;	/* sum of bytes x nr_accesses over its working-set regions */
+	/*
+	 * A sum of targets (wss_sum_targets()) keeps the time-weighted sums of its parts: its
+	 * k-th values add snapshots of different lengths, so they cannot be weighted afterwards.
+	 */
+	int summed;
+	struct wss_weighted {
+		double secs;		/* time the snapshots stand for (the longest part's) */
+		double wss_byte_s;	/* working-set bytes x seconds */
+		double mon_byte_s;	/* monitored bytes x seconds */
+		double accesses;	/* bytes x nr_accesses */
+		double wss_mean;	/* time-weighted means (summed over the parts) */
+		double mon_mean;
+	} weighted;
 };
 
 struct wss {
@@ -51,6 +67,11 @@ uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
  * (damage is not an error: the session reports it).
  */
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o);
+/*
+ * wss_snapshot_span_ns() - the time a snapshot stands for: its own interval, or when it records
+ * none (an import without end times), @aggr_us, or 100 ms when that is unknown too.
+ */
+uint64_t wss_snapshot_span_ns(const struct dpf_snapshot *s, uint64_t aggr_us);
 /*
  * wss_sum_targets() - replace the series by one whose i-th value is the sum of every target's
  * i-th value (a target with fewer snapshots adds 0); times are the earliest of each index.
@@ -77,7 +98,11 @@ double wss_mean(const struct wss_series *s);
  * One series summarised as named metrics (metrics.h), the numbers every printer and the plot
  * read: "wss.p0" to "wss.p100" and "wss.pP" for each further percentile asked, by the nearest
  * rank above; "wss.mean", "wss.min", "wss.max" (bytes); "wss.snapshots", "wss.skipped"
- * (count). An empty series has 0 for every byte metric.
+ * (count). Weighted by time, each snapshot by its own span: "wss.time_mean" (bytes),
+ * "wss.byte_seconds", "monitored.time_mean" (bytes), "time.seconds"; and the rate,
+ * "access.rate_hz": accesses seen per second per byte of working set, each snapshot's
+ * nr_accesses scaled by its own span (so a stretched interval does not inflate it). An empty
+ * series has 0 for each of them.
  */
 struct wss_stats {
 	const struct wss_series *s;

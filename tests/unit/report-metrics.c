@@ -50,6 +50,31 @@ static void test_registry_finds_by_name_and_sets_again(void **state)
 	assert_int_equal(ms.nr, 0);
 }
 
+static void test_format_for_people(void **state)
+{
+	struct metric m = { .unit = METRIC_BYTES, .integral = 1, .u64 = 3 << 20 };
+	char buf[64];
+
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "3 MiB");
+	m = (struct metric){ .unit = METRIC_BYTES, .value = 1536.4 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "1.5 KiB");
+	m = (struct metric){ .unit = METRIC_BYTES, .value = -5 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "0 B");
+	m = (struct metric){ .unit = METRIC_SECONDS, .value = 2.5 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "2.5 s");
+	m = (struct metric){ .unit = METRIC_HZ, .value = 24.2424 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "24.2 Hz");
+	m = (struct metric){ .unit = METRIC_BYTE_SECONDS, .value = 2048 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "2 KiB-s");
+	m = (struct metric){ .unit = METRIC_RATIO, .value = 0.25 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "25%");
+	m = (struct metric){ .unit = METRIC_COUNT, .integral = 1, .u64 = 42 };
+	assert_string_equal(metric_format(buf, sizeof(buf), &m), "42");
+	assert_string_equal(metric_unit_name(METRIC_HZ), "Hz");
+	assert_string_equal(metric_unit_name(METRIC_BYTE_SECONDS), "byte-seconds");
+	assert_string_equal(metric_unit_name((enum metric_unit)99), "?");
+}
+
 static void test_percentile_names(void **state)
 {
 	char name[40];
@@ -155,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry_finds_by_name_and_sets_again),
 		cmocka_unit_test(test_percentile_names),
+		cmocka_unit_test(test_format_for_people),
 		cmocka_unit_test(test_wss_metrics_are_damos_nearest_rank),
 		cmocka_unit_test(test_wss_metrics_of_three_and_of_none),
 		cmocka_unit_test(test_wss_metrics_per_series),
