@@ -109,20 +109,38 @@ static int print_json(const struct wss_cmd *wc, const struct session_facts *f,
 	return 0;
 }
 
-/* Every named metric as JSON: per series, {name, value, unit, description}. */
-static int print_metrics_json(const struct wss_cmd *wc, const struct wss_stats *st, size_t n)
+/* The start of a listing in JSON: the input, the threshold and the list named @list opened. */
+static struct json_writer *json_begin(const struct wss_cmd *wc, const char *list)
 {
 	struct json_writer *jw = jsonw_new(stdout);
 
 	if (!jw)
-		return -ENOMEM;
+		return NULL;
 	jsonw_start_object(jw, JSONW_LINES);
 	jsonw_name(jw, "input");
 	jsonw_string(jw, wc->path);
 	jsonw_name(jw, "min_accesses");
 	jsonw_uint(jw, wc->o.min_accesses);
-	jsonw_name(jw, "targets");
+	jsonw_name(jw, list);
 	jsonw_start_array(jw, JSONW_LINES);
+	return jw;
+}
+
+static int json_end(struct json_writer **jw)
+{
+	jsonw_end_array(*jw);
+	jsonw_end_object(*jw);
+	jsonw_destroy(jw);
+	return 0;
+}
+
+/* Every named metric as JSON: per series, {name, value, unit, description}. */
+static int print_metrics_json(const struct wss_cmd *wc, const struct wss_stats *st, size_t n)
+{
+	struct json_writer *jw = json_begin(wc, "targets");
+
+	if (!jw)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct metrics *ms = &st[i].metrics;
 
@@ -148,26 +166,16 @@ static int print_metrics_json(const struct wss_cmd *wc, const struct wss_stats *
 		jsonw_end_array(jw);
 		jsonw_end_object(jw);
 	}
-	jsonw_end_array(jw);
-	jsonw_end_object(jw);
-	jsonw_destroy(&jw);
-	return 0;
+	return json_end(&jw);
 }
 
 /* Every snapshot's WSS as JSON: per series, the times and the bytes. */
 static int print_series_json(const struct wss_cmd *wc, const struct wss *w)
 {
-	struct json_writer *jw = jsonw_new(stdout);
+	struct json_writer *jw = json_begin(wc, "series");
 
 	if (!jw)
 		return -ENOMEM;
-	jsonw_start_object(jw, JSONW_LINES);
-	jsonw_name(jw, "input");
-	jsonw_string(jw, wc->path);
-	jsonw_name(jw, "min_accesses");
-	jsonw_uint(jw, wc->o.min_accesses);
-	jsonw_name(jw, "series");
-	jsonw_start_array(jw, JSONW_LINES);
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];
 
@@ -185,10 +193,7 @@ static int print_series_json(const struct wss_cmd *wc, const struct wss *w)
 		jsonw_end_array(jw);
 		jsonw_end_object(jw);
 	}
-	jsonw_end_array(jw);
-	jsonw_end_object(jw);
-	jsonw_destroy(&jw);
-	return 0;
+	return json_end(&jw);
 }
 
 /* ---- command line ---- */
