@@ -192,6 +192,7 @@ static void *display_main(void *arg);
 /* The recording has started: keep its records, and start the display. */
 static void top_meta(void *arg, const struct dpf_meta *m)
 {
+	static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
 	struct top *t = arg;
 	sigset_t all, old;
 	int ret;
@@ -205,9 +206,15 @@ static void top_meta(void *arg, const struct dpf_meta *m)
 		return;
 	}
 	t->aggr_ns = dpf_meta_get_u64(m, "aggr_us", 100000) * 1000;
-	/* the signals stay with the recorder, which ends the recording on them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/*
+	 * The signals that end a recording stay with the recorder, which ends it on them (a
+	 * fault of the display's own, SIGSEGV say, still reaches the handler that gives the
+	 * terminal back: it is not blocked).
+	 */
+	sigemptyset(&all);
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		sigaddset(&all, held[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (!pthread_create(&t->thread, NULL, display_main, t))
 		t->thread_started = 1;
 	else
@@ -220,8 +227,10 @@ static void top_snapshot(void *arg, const struct dpf_snapshot *s)
 	struct top *t = arg;
 
 	pthread_mutex_lock(&t->lock);
-	if (t->live && live_add_snapshot(t->live, s))
+	if (t->live && live_add_snapshot(t->live, s)) {
 		t->err = -ENOMEM;
+		top_stop = 1;
+	}
 	pthread_mutex_unlock(&t->lock);
 	wake_display(t);
 }
@@ -231,8 +240,10 @@ static void top_maps(void *arg, const struct dpf_maps *m)
 	struct top *t = arg;
 
 	pthread_mutex_lock(&t->lock);
-	if (t->live && live_add_maps(t->live, m))
+	if (t->live && live_add_maps(t->live, m)) {
 		t->err = -ENOMEM;
+		top_stop = 1;
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # "daprof top": the live view. Under tmux (a real terminal: send-keys, capture-pane) the screen
 # shows the working set and a mapping of the workload, p pauses (the frame counter stops), -
-# and + zoom the time axis, q quits with exit 0 and the terminal as it was, and so does SIGTERM;
+# and + zoom the time axis, q quits with exit 0 and the terminal as it was, and so does SIGTERM
+# (SIGQUIT too, before it ends the process as it would);
 # --batch prints N frames to stdout; -o records at the same time; bad options and a missing
 # terminal exit 2 with one line. Always the sampler: no test here reaches kernel DAMON.
 . "$(dirname "$0")/lib.sh"
@@ -96,6 +97,26 @@ test_expect_success 'SIGTERM ends the view with the terminal restored' '
 	test "$(cat rc)" = 0 &&
 	has_flag stty.after icanon && has_flag stty.after echo &&
 	grep -q "^TracerPid:[[:space:]]*0$" /proc/$pid/status
+'
+
+test_expect_success 'SIGQUIT gives the terminal back before its own action' '
+	cat >run <<-EOF &&
+	cd "$PWD"
+	"$DAPROF" top $FAST -p PID -d 60 2>err
+	echo \$? >rc
+	stty -a >stty.after
+	EOF
+	{ "$W/hotcold" 30 truth >/dev/null & pid=$!; } &&
+	test_when_finished "kill $pid; $TM kill-server 2>/dev/null; true" &&
+	wait_file truth &&
+	sed -i "s/-p PID/-p $pid/" run &&
+	start_pane &&
+	wait_screen "^working set " &&
+	top=$(pgrep -f "top $FAST -p $pid" | head -1) && test -n "$top" &&
+	kill -QUIT $top &&
+	wait_file rc &&
+	test "$(cat rc)" = 131 &&
+	has_flag stty.after icanon && has_flag stty.after echo
 '
 fi
 
