@@ -46,6 +46,8 @@
 
 #define TOP_MAX_ZOOM	16	/* snapshots per column, at most */
 #define TOP_MAX_COLUMNS	1000	/* of the heat map */
+#define TOP_HOT_NS	10000000000ULL	/* the hot and cold lists: the last 10 s */
+#define TOP_SYMBOLS_EVERY_NS 1000000000ULL	/* by symbol: a new list each second */
 #define TOP_KEPT	4000	/* snapshots kept: 250 columns at the widest zoom (note 40) */
 #define TOP_HEAD_LINES	6	/* above the map: title, wss, hot, cold, overhead, caveat/note */
 
@@ -149,10 +151,14 @@ struct top {
 	uint64_t max_frames;		/* 0: no limit */
 	int color;
 	int paused;
+	int by_symbol;			/* key s: hot and cold by symbol, not by mapping */
 	unsigned zoom;			/* snapshots per column */
 	uint64_t frames;
 	uint64_t aggr_ns;
 	struct sym_cache *syms;		/* kept from frame to frame */
+	char *hot_lines;		/* the last hot and cold lines, */
+	uint64_t hot_ns;		/*   when they were made, */
+	int hot_cols, hot_by_symbol;	/*   for which width and list */
 	char *last;			/* the last frame's body, redrawn while paused */
 	size_t last_len;
 	uint64_t cpu_t0, cpu_all0, cpu_ui0;	/* for the overhead line */
@@ -371,16 +377,70 @@ static void print_map(FILE *out, struct top *t, struct session *ses, int cols, i
 	heatmap_free(h);
 }
 
+/*
+ * The hot and the cold lines: "report hot --by mapping" (or by symbol, key s) and its --cold
+ * ranking over the last TOP_HOT_NS of snapshots, what is hot now rather than since the start
+ * (and a window short enough for symbols to stay cheap: design note 40).
+ */
+static void print_hot(FILE *out, struct top *t, int cols)
+{
+	struct hot_opts hopt = HOT_OPTS_INIT;
+	struct session *ses = NULL;
+	struct hot *h = NULL;
+	size_t nr = t->aggr_ns ? TOP_HOT_NS / t->aggr_ns : 1;
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ret;
+
+	/*
+	 * By symbol, a list costs some 35 ms whatever its window (each mapping's symbols are
+	 * enumerated anew): it is made once a second, and the frames between show the last one.
+	 */
+	if (t->by_symbol && t->hot_lines && t->hot_by_symbol && t->hot_cols == cols &&
+	    now - t->hot_ns < TOP_SYMBOLS_EVERY_NS) {
+		fputs(t->hot_lines, out);
+		return;
+	}
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return;
+
+	pthread_mutex_lock(&t->lock);
+	ret = live_open_window(t->live, nr ? nr : 1, NULL, &ses);
+	pthread_mutex_unlock(&t->lock);
+	hopt.by = t->by_symbol ? HOT_BY_SYMBOL : HOT_BY_MAPPING;
+	if (!t->syms && sym_cache_new(&t->syms, &hopt.sym))
+		t->syms = NULL;
+	hopt.cache = t->syms;
+	if (!ret && !hot_build(&h, ses, &hopt)) {
+		hot_rank(h, 0);
+		print_objects(m, "hot:", h, 0, cols - 1);
+		hot_rank(h, 1);
+		print_objects(m, "cold:", h, 1, cols - 1);
+		hot_free(h);
+	} else {
+		fprintf(m, "hot:\ncold:\n");
+	}
+	session_close(ses);
+	fclose(m);
+	fputs(buf, out);
+	free(t->hot_lines);
+	t->hot_lines = buf;
+	t->hot_ns = now;
+	t->hot_cols = cols;
+	t->hot_by_symbol = t->by_symbol;
+}
+
 /* One frame into @out: @cols x @rows characters at most (the escapes aside). */
 static void compose(FILE *out, struct top *t, int cols, int rows)
 {
 	struct session_filter f = SESSION_FILTER_INIT;
 	struct session *ses = NULL;
-	struct hot_opts hopt = HOT_OPTS_INIT;
 	struct wss_stats st = { 0 };
 	double pct[] = { 50, 90 };
 	struct dpf_rusage u;
-	struct hot *h = NULL;
 	uint64_t nr = 0, now_wss = 0;
 	int have_u = 0, ret, mapw = cols - HEATMAP_ASCII_LABEL - 1;
 	char a[32], b[32], c[32], d[32];
@@ -424,19 +484,7 @@ static void compose(FILE *out, struct top *t, int cols, int rows)
 	fputc('\n', out);
 	wss_stats_release(&st);
 
-	hopt.by = HOT_BY_MAPPING;
-	if (!t->syms && sym_cache_new(&t->syms, &hopt.sym))
-		t->syms = NULL;
-	hopt.cache = t->syms;
-	if (!hot_build(&h, ses, &hopt)) {
-		hot_rank(h, 0);
-		print_objects(out, "hot:", h, 0, cols - 1);
-		hot_rank(h, 1);
-		print_objects(out, "cold:", h, 1, cols - 1);
-		hot_free(h);
-	} else {
-		fprintf(out, "hot:\ncold:\n");
-	}
+	print_hot(out, t, cols);
 	fprintf(out, "%s\n", facts->source_line);
 	if (hot_common_sees_writes_only(ses))
 		fprintf(out, "caveat: %s\n", TOP_CAVEAT_WRITES_ONLY);
@@ -460,7 +508,7 @@ static void title(FILE *out, struct top *t, int cols)
 	snprintf(line, sizeof(line), "daprof top: frame %llu, %s a column%s | recorder %s CPU, "
 		 "display %s%s", (unsigned long long)t->frames,
 		 units_time(a, sizeof(a), t->aggr_ns * t->zoom), t->paused ? " [paused]" : "",
-		 rec, ui, t->batch ? "" : " | p pause, +/- zoom, q quit");
+		 rec, ui, t->batch ? "" : " | p pause, +/- zoom, s symbols, q quit");
 	fprintf(out, "%s\n", line);
 }
 
@@ -556,7 +604,8 @@ static void draw(struct top *t, int fresh)
 
 /*
  * A key: 1 to quit, else 0, with *@redraw 1 when the title changes and 2 when the frame does.
- * '+' zooms in (fewer intervals a column), '-' out, 'z' steps out and wraps around.
+ * '+' zooms in (fewer intervals a column), '-' out, 'z' steps out and wraps around; 's'
+ * lists by symbol or by mapping.
  */
 static int on_key(struct top *t, int c, int *redraw)
 {
@@ -569,6 +618,9 @@ static int on_key(struct top *t, int c, int *redraw)
 		t->paused = !t->paused;
 		*redraw = 1;
 		return 0;
+	case 's':
+		t->by_symbol = !t->by_symbol;
+		break;
 	case '+':
 	case '=':
 		if (t->zoom > 1)
@@ -584,7 +636,7 @@ static int on_key(struct top *t, int c, int *redraw)
 	default:
 		return 0;
 	}
-	/* a new zoom shows at once, unless paused: a paused frame stays as it is */
+	/* a new zoom or list shows at once, unless paused: a paused frame stays as it is */
 	*redraw = t->paused ? 1 : 2;
 	return 0;
 }
@@ -699,6 +751,8 @@ int cmd_top(int argc, char **argv)
 			     "record to this file as well (default: none)", record_opt_output),
 		RECORD_OPTIONS(&o),
 		OPT_BOOL(0, "batch", &t.batch, "print frames to stdout, no keys (as top -b)"),
+		OPT_BOOL(0, "symbols", &t.by_symbol,
+			 "hot and cold by symbol, not by mapping (key s)"),
 		OPT_CALLBACK(0, "frames", PARSE_OPT_PTR(uint64_t, &t.max_frames), "n",
 			     "stop after this many frames", opt_frames),
 		OPT_END()
@@ -746,6 +800,7 @@ int cmd_top(int argc, char **argv)
 	for (int i = 0; !t.batch && i < t.nr_notes; i++)
 		dp_info("%s", t.notes[i]);
 	free(t.last);
+	free(t.hot_lines);
 	sym_cache_free(t.syms);
 	live_free(t.live);
 	close(t.wake[0]);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # "daprof top": the live view. Under tmux (a real terminal: send-keys, capture-pane) the screen
 # shows the working set and a mapping of the workload, p pauses (the frame counter stops), -
-# and + zoom the time axis, q quits with exit 0 and the terminal as it was, and so does SIGTERM
+# and + zoom the time axis, s lists by symbol, q quits with exit 0 and the terminal as it was, and so does SIGTERM
 # (SIGQUIT too, before it ends the process as it would);
 # --batch prints N frames to stdout; -o records at the same time; bad options and a missing
 # terminal exit 2 with one line. Always the sampler: no test here reaches kernel DAMON.
@@ -69,6 +69,8 @@ test_expect_success 'the screen shows the working set and a mapping; p pauses; q
 	wait_screen "^daprof top: frame [0-9]+, 80 ms a column" &&
 	$TM send-keys + &&
 	wait_screen "^daprof top: frame [0-9]+, 40 ms a column" &&
+	$TM send-keys s &&
+	wait_screen "^hot: .*hot_global" &&
 	$TM send-keys q &&
 	wait_file rc &&
 	test "$(cat rc)" = 0 &&
@@ -131,6 +133,14 @@ test_expect_success '--batch prints N frames, and -o records at the same time' '
 	! grep -q "$(printf "\033")" out &&
 	grep -q "^daprof: wrote [0-9]* snapshots (.*) to .rec.data.$" err &&
 	daprof info -i rec.data >info && grep -q "closed cleanly" info
+'
+
+test_expect_success '--symbols lists hot and cold by symbol' '
+	daprof top --batch --symbols --frames 60 $FAST -- "$W/hotsyms" 30 >out 2>err &&
+	grep "^hot: " out | tail -1 >hot &&
+	grep "^cold: " out | tail -1 >cold &&
+	grep -q "hot_table" hot && ! grep -q "cold_table" hot &&
+	grep -q "cold_table .* idle" cold
 '
 
 test_expect_success '--batch of a running process leaves it untraced' '
