@@ -14,8 +14,8 @@
 #include "cmd/cmd.h"
 #include "cmd/diag.h"
 #include "cmd/parse-options.h"
+#include "cmd/record-options.h"
 #include "format/outfile.h"
-#include "record/prim.h"
 #include "record/record.h"
 #include "report/units.h"
 
@@ -69,82 +69,6 @@ static void ui_note(void *arg, const char *msg)
 	dp_info("%s", msg);
 }
 
-/* ---- the options' callbacks ---- */
-
-static int opt_output(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	if (!*arg)
-		return dp_bad_usage("record", "empty output file name");
-	*(const char **)opt->value = arg;
-	return 0;
-}
-
-static int opt_duration(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	uint64_t *ns = opt->value;
-
-	if (dp_parse_time_ns(arg, 1000000000ULL, ns) || !*ns)
-		return dp_bad_usage("record", "bad duration '%s' (e.g. 10s, 500ms)", arg);
-	return 0;
-}
-
-static int opt_backend(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	if (strcmp(arg, "auto") && strcmp(arg, "sampler") && strcmp(arg, "damon"))
-		return dp_bad_usage("record", "unknown backend '%s' (auto, sampler, damon)", arg);
-	*(const char **)opt->value = arg;
-	return 0;
-}
-
-static int opt_primitive(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	if (strcmp(arg, "auto") && !prim_find(arg))
-		return dp_bad_usage("record", "unknown primitive '%s' (auto, %s)", arg,
-				    prim_names());
-	*(const char **)opt->value = arg;
-	return 0;
-}
-
-/* -s, -a, -u: the interval's name in messages is the option's data */
-static int opt_interval(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	uint64_t ns, *us = opt->value;
-
-	/* a plain number is in microseconds, as DAMON's sysfs files */
-	if (dp_parse_time_ns(arg, 1000, &ns) || ns < 1000 || ns % 1000)
-		return dp_bad_usage("record", "bad %s '%s' (a time of at least 1us, e.g. 5ms)",
-				    (const char *)opt->data, arg);
-	*us = ns / 1000;
-	return 0;
-}
-
-static int opt_count(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	uint32_t *out = opt->value;
-	uint64_t v;
-
-	if (dp_parse_u64(arg, &v) || v > UINT32_MAX)
-		return dp_bad_usage("record", "bad --%s '%s' (a number of regions)", opt->long_name,
-				    arg);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
-{
-	uint64_t v;
-
-	if (dp_parse_u64(arg, &v) || !v || v > 0x7fffffff)
-		return dp_bad_usage("record", "bad pid '%s'", arg);
-	*(pid_t *)opt->value = (pid_t)v;
-	return 0;
-}
-
-#define OPT_INTERVAL(s, l, v, h, what) \
-	{ .type = PARSE_OPT_CALLBACK, .short_name = (s), .long_name = (l), \
-	  .value = PARSE_OPT_PTR(uint64_t, v), .argh = "time", .help = (h), \
-	  .callback = opt_interval, .data = (what) }
-
 static void on_sigpipe(int sig)
 {
 	(void)sig;	/* the write fails with EPIPE instead, and that is reported */
@@ -190,65 +114,25 @@ int cmd_record(int argc, char **argv)
 	struct record_ui ui = { .tty = isatty(STDERR_FILENO) };
 	const struct parse_opt options[] = {
 		OPT_CALLBACK('o', "output", PARSE_OPT_PTR(const char *, &o.output), "file",
-			     "the recording written (default daprof.data)", opt_output),
-		OPT_CALLBACK('d', "duration", PARSE_OPT_PTR(uint64_t, &o.duration_ns), "time",
-			     "stop after this time (default: when the target exits)",
-			     opt_duration),
-		OPT_CALLBACK('b', "backend", PARSE_OPT_PTR(const char *, &o.backend), "backend",
-			     "auto (the default), sampler or damon", opt_backend),
-		OPT_CALLBACK(0, "primitive", PARSE_OPT_PTR(const char *, &o.params.primitive), "p",
-			     "the sampler's access check (default auto)", opt_primitive),
-		OPT_INTERVAL('s', "sample", &o.params.sample_us, "sampling interval (default 5ms)",
-			     "sampling interval"),
-		OPT_INTERVAL('a', "aggr", &o.params.aggr_us,
-			     "aggregation interval (default 100ms)", "aggregation interval"),
-		OPT_INTERVAL('u', "update", &o.params.update_us,
-			     "memory-map update interval (default 1s)", "update interval"),
-		OPT_CALLBACK('n', "min-regions", PARSE_OPT_PTR(uint32_t, &o.params.min_nr_regions),
-			     "n", "minimum number of regions (default 10)", opt_count),
-		OPT_CALLBACK('m', "max-regions", PARSE_OPT_PTR(uint32_t, &o.params.max_nr_regions),
-			     "n", "maximum number of regions (default 1000)", opt_count),
+			     "the recording written (default daprof.data)", record_opt_output),
+		RECORD_OPTIONS(&o),
 		OPT_BOOL('q', "quiet", &ui.quiet, "no status line and no notices"),
-		{ .type = PARSE_OPT_CALLBACK, .short_name = 'p', .long_name = "pid",
-		  .value = PARSE_OPT_PTR(pid_t, &o.params.pid), .argh = "pid",
-		  .help = "record this running process", .callback = opt_pid,
-		  .flags = PARSE_OPT_NO_USAGE_LINE },
-		{ .type = PARSE_OPT_BOOL, .long_name = "paddr", .value = &o.params.paddr,
-		  .help = "record physical memory (kernel DAMON only)",
-		  .flags = PARSE_OPT_NO_USAGE_LINE },
 		OPT_END()
 	};
 	struct rec_result res;
 	char why[1024], a[32];
-	int n, ret, have_pid;
+	int n, ret;
 
-	o.params.sample_us = 5000;
-	o.params.aggr_us = 100000;
-	o.params.update_us = 1000000;
-	o.params.min_nr_regions = 10;
-	o.params.max_nr_regions = 1000;
-	o.params.primitive = "auto";
+	record_opts_defaults(&o);
 	/* options end at the first operand: what follows is the command and its arguments */
 	n = parse_options(argc, argv, options, "record",
-			  "(-p <pid> | --paddr | -- <command> [<arg>...])",
+			  RECORD_TARGET_USAGE,
 			  PARSE_OPT_STOP_AT_OPERAND);
 	if (n < 0)
 		return parse_opt_exit(n);
-	have_pid = o.params.pid != 0;
-	if (n)
-		o.argv = argv;
-	if (have_pid + o.params.paddr + !!o.argv != 1)
-		return dp_bad_usage("record", have_pid + o.params.paddr + !!o.argv ?
-				    "give only one target: -p <pid>, --paddr or -- <command>" :
-				    "nothing to record: give -p <pid>, --paddr or -- <command>");
-	if (o.params.sample_us > o.params.aggr_us)
-		return dp_bad_usage("record", "the sampling interval (%s) exceeds the aggregation "
-				    "interval", units_time(a, sizeof(a), o.params.sample_us * 1000));
-	if (o.params.min_nr_regions < 3)
-		return dp_bad_usage("record", "--min-regions must be at least 3");
-	if (o.params.min_nr_regions > o.params.max_nr_regions)
-		return dp_bad_usage("record", "--min-regions (%u) exceeds --max-regions (%u)",
-				    o.params.min_nr_regions, o.params.max_nr_regions);
+	ret = record_opts_check("record", &o, n, argv);
+	if (ret)
+		return ret;
 
 	install_signals();
 	o.stop = &record_stop;

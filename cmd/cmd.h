@@ -40,6 +40,7 @@ int cmd_report_hot(int argc, char **argv);
 int cmd_report_hints(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 

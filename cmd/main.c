@@ -13,6 +13,7 @@
 
 const struct cmd dp_commands[] = {
 	{ "record",	cmd_record,	"record data accesses of a process or of physical memory" },
+	{ "top",	cmd_top,	"a live view of a process's data accesses as they are recorded" },
 	{ "report",	cmd_report,	"analyse a recording (heatmap, wss, hot, hints, raw)" },
 	{ "info",	cmd_info,	"metadata, time span, counts and integrity of a recording" },
 	{ "convert",	cmd_convert,	"import a damo recording into a daprof recording" },

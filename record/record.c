@@ -297,7 +297,8 @@ struct maps_state {
 };
 
 /* Write the target's maps when they differ from the last ones written. */
-static int capture_maps(struct dpf_writer *w, pid_t pid, struct maps_state *ms)
+static int capture_maps(const struct rec_opts *o, struct dpf_writer *w, pid_t pid,
+			struct maps_state *ms)
 {
 	struct dpf_maps dm = { 0 };
 	struct pm_map m;
@@ -314,6 +315,8 @@ static int capture_maps(struct dpf_writer *w, pid_t pid, struct maps_state *ms)
 		dm.target = 0;
 		dm.time_ns = prim_now_ns();
 		ret = dpf_writer_maps(w, &dm);
+		if (!ret && o->on_maps)
+			o->on_maps(o->cb_arg, &dm);
 	}
 	free(dm.maps);
 	if (ms->have)
@@ -323,7 +326,7 @@ static int capture_maps(struct dpf_writer *w, pid_t pid, struct maps_state *ms)
 	return ret;
 }
 
-static int capture_rusage(struct dpf_writer *w, pid_t pid)
+static int capture_rusage(const struct rec_opts *o, struct dpf_writer *w, pid_t pid)
 {
 	struct dpf_rusage u = { .time_ns = prim_now_ns() };
 	struct rusage ru;
@@ -341,6 +344,8 @@ static int capture_rusage(struct dpf_writer *w, pid_t pid)
 		u.target_stime_ns = p.stime_ns;
 		u.target_rss = p.rss;
 	}
+	if (o->on_rusage)
+		o->on_rusage(o->cb_arg, &u);
 	return dpf_writer_rusage(w, &u);
 }
 
@@ -485,6 +490,8 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 				write_why(o, ret, why, len);
 				break;
 			}
+			if (o->on_snapshot)
+				o->on_snapshot(o->cb_arg, &s);
 			res->nr_snapshots++;
 			regions = s.nr_regions;
 			lag_add(lag, &s);
@@ -501,11 +508,11 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 		}
 		now = prim_now_ns();
 		if (pid && now >= next_maps) {
-			capture_maps(w, pid, ms);
+			capture_maps(o, w, pid, ms);
 			next_maps = now + update_ns;
 		}
 		if (now >= next_flush) {
-			capture_rusage(w, pid);
+			capture_rusage(o, w, pid);
 			dpf_writer_flush(w);
 			next_flush += 1000000000ULL;
 			if (next_flush < now)
@@ -517,7 +524,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 		}
 	}
 	if (res->end != REC_END_TARGET)
-		capture_rusage(w, pid);
+		capture_rusage(o, w, pid);
 	res->elapsed_ns = prim_now_ns() - start;
 	report_status(o, start, res->nr_snapshots, regions, w, lag);
 }
@@ -628,11 +635,13 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 			write_why(o, ret, why, len);
 		goto fail;
 	}
+	if (o->on_meta)
+		o->on_meta(o->cb_arg, &meta);
 	ret = pm_buildids_new(&ms.ids);
 	if (!ret && p.pid)
-		ret = capture_maps(w, p.pid, &ms);
+		ret = capture_maps(o, w, p.pid, &ms);
 	if (!ret)
-		ret = capture_rusage(w, p.pid);
+		ret = capture_rusage(o, w, p.pid);
 	if (!ret)
 		ret = dpf_writer_publish(w, ".old");
 	if (ret) {

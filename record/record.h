@@ -51,6 +51,16 @@ struct rec_opts {
 	void (*status)(void *arg, const struct rec_status *st);
 	/* note() - a one-line notice, e.g. which backend was chosen and why (may be NULL) */
 	void (*note)(void *arg, const char *msg);
+	/*
+	 * on_meta(), on_snapshot(), on_maps(), on_rusage() - each record as it goes into the file,
+	 * in file order (the metadata of the start first), for a live view such as "daprof top";
+	 * any may be NULL. Called from the recording loop with data valid only during the call:
+	 * copy what is kept, and return soon (the sampler's next interval is waiting).
+	 */
+	void (*on_meta)(void *arg, const struct dpf_meta *m);
+	void (*on_snapshot)(void *arg, const struct dpf_snapshot *s);
+	void (*on_maps)(void *arg, const struct dpf_maps *m);
+	void (*on_rusage)(void *arg, const struct dpf_rusage *u);
 	void *cb_arg;
 };
 

@@ -706,7 +706,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	const struct session_facts *f = session_facts(s);
 	struct session_tool tool = { .snapshot = on_snapshot, .maps = on_maps };
 	struct hot_builder b = { .s = s, .o = o ? *o : defaults };
-	int ret;
+	int ret = 0;
 
 	*out = NULL;
 	b.h = calloc(1, sizeof(*b.h));
@@ -714,7 +714,10 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		return -ENOMEM;
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
-	ret = sym_cache_new(&b.cache, &b.o.sym);
+	if (b.o.cache)
+		b.cache = b.o.cache;
+	else
+		ret = sym_cache_new(&b.cache, &b.o.sym);
 	if (!ret)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
@@ -742,7 +745,8 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		free(b.keys[i]);
 	free(b.keys);
 	free(b.slots);
-	sym_cache_free(b.cache);
+	if (b.cache != b.o.cache)
+		sym_cache_free(b.cache);
 	if (ret) {
 		hot_free(b.h);
 		return ret;

@@ -28,6 +28,11 @@ struct hot_opts {
 	uint64_t idle_ns;	/* idle_bytes counts bytes idle at least this long */
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
 	struct sym_opts sym;
+	/*
+	 * A symbol cache to use and keep (a live view builds a list per frame, and loading the
+	 * files again each time would cost more than the rest); NULL: one of its own, from @sym.
+	 */
+	struct sym_cache *cache;
 };
 #define HOT_OPTS_INIT { .by = HOT_BY_SYMBOL, .min_accesses = 1, .idle_ns = 1000000000ull, \
 			.phys_block = 128ull << 20, .sym = SYM_OPTS_INIT }
