@@ -5,7 +5,6 @@
  * diff-output.c's. Exit status as diff(1): 0 every gate passes, 1 one fails, 2 an error.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,7 @@ static int gate_percentiles(struct diff_cmd *dc)
 		if (strncmp(m, "wss.p", 5))
 			continue;
 		p = strtod(m + 5, &end);
-		if (!*end && end != m + 5 && p >= 0 && p <= 100 && p != floor(p))
+		if (!*end && end != m + 5 && p >= 0 && p <= 100)
 			dc->pct[n++] = p;
 	}
 	return n;
@@ -283,7 +282,7 @@ int cmd_diff(int argc, char **argv)
 			char line[1200];
 
 			if (gates[i].failed)
-				dp_info("daprof diff: FAIL %s",
+				dp_info("diff: FAIL %s",
 					diff_gate_line(line, sizeof(line), &gates[i]));
 		}
 		ret = failed ? 1 : 0;

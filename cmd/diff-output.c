@@ -130,7 +130,7 @@ static void text_objects(const struct diff_report *r)
 				 c->in_old && c->in_new &&
 				 (g == 2 ? c->share_new > c->share_old : c->share_new < c->share_old);
 
-			if (!in || (g >= 2 && fabs(c->share_new - c->share_old) < 0.001))
+			if (!in || (g >= 2 && fabs(c->share_new - c->share_old) < 0.01))
 				continue;
 			text_object(groups[g], c);
 			n++;
@@ -138,7 +138,7 @@ static void text_objects(const struct diff_report *r)
 		}
 	}
 	if (!any)
-		printf("  (none: every object's share of the heat moved by less than 0.1%%)\n");
+		printf("  (none: every object's share of the heat moved by less than 1%%)\n");
 }
 
 void diff_print_text(const struct diff_report *r)
@@ -250,7 +250,7 @@ void diff_print_json(const struct diff_report *r)
 	jsonw_name(jw, "samples_new");
 	jsonw_uint(jw, d->slices_new);
 	jsonw_name(jw, "alpha");
-	json_num(jw, d->alpha);
+	jsonw_float_fmt(jw, "%g", d->alpha);
 	jsonw_name(jw, "weak_noise_estimate");
 	jsonw_uint(jw, d->weak);
 	jsonw_name(jw, "metrics");

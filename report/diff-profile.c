@@ -110,10 +110,28 @@ static struct diff_series *add_series(struct diff_profile *p, const char *name,
 	return m;
 }
 
-/* The WSS metrics worth comparing: not the counts (they say how long, not how much). */
-static int comparable(const struct metric *m)
+/*
+ * The WSS metrics worth comparing: not the counts (they say how long, not how much), and of the
+ * percentiles those of "report wss" and those asked for.
+ */
+static int comparable(const struct metric *m, const struct diff_opts *o)
 {
-	return strcmp(m->name, "wss.snapshots") && strcmp(m->name, "wss.skipped");
+	static const double usual[] = { 0, 25, 50, 75, 90, 99, 100 };
+	char *end;
+	double p;
+
+	if (!strcmp(m->name, "wss.snapshots") || !strcmp(m->name, "wss.skipped"))
+		return 0;
+	if (strncmp(m->name, "wss.p", 5))
+		return 1;
+	p = strtod(m->name + 5, &end);
+	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
+		if (p == usual[i])
+			return 1;
+	for (int i = 0; i < o->nr_pct; i++)
+		if (p == o->pct[i])
+			return 1;
+	return 0;
 }
 
 /* ---- the working set, whole and per slice ---- */
@@ -135,7 +153,7 @@ static int wss_part(struct diff_profile *p, const struct wss_series *s, const st
 	for (size_t i = 0; i < st.metrics.nr; i++) {
 		const struct metric *m = &st.metrics.m[i];
 
-		if (!comparable(m))
+		if (!comparable(m, o))
 			continue;
 		if (!add_series(p, m->name, m->unit)) {
 			wss_stats_release(&st);
@@ -455,6 +473,7 @@ static int objects_part(struct diff_profile *p, struct session *ses, const struc
 			break;
 		ret = hot_build(&h, s, &ho);
 		if (!ret) {
+			hot_rank(h, 0);	/* which sets nr_listed: memory outside every mapping last */
 			ret = add_table(&t, h, j);
 			hot_free(h);
 		}
