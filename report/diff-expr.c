@@ -44,7 +44,9 @@ static int check_metric(const char *s, size_t b, size_t e, size_t *col, const ch
 			    "expected a measure of a symbol: rate, hot_share, idle_bytes or bytes");
 	}
 	for (size_t i = b; i < e; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_')
+		if (s[i] == '>' || s[i] == '<')
+			return fail(col, why, i, "one operator only, > or <");
+		else if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_')
 			return fail(col, why, i, "a metric name holds letters, digits, '.' and '_' "
 				    "(or is symbol:NAME.MEASURE)");
 	if (!isalpha((unsigned char)s[b]))
