@@ -16,7 +16,9 @@
 #include "cmd/report-hot-common.h"
 #include "format/dpf.h"
 #include "report/diff.h"
+#include "report/diff-heatmap.h"
 #include "report/session.h"
+#include "viz/canvas.h"
 
 enum diff_format { DIFF_TEXT, DIFF_JSON, DIFF_JUNIT, DIFF_FOLDED };
 
@@ -33,6 +35,7 @@ struct diff_cmd {
 	int no_gate;
 	int format;
 	int top;
+	const char *png;
 	double alpha;
 	double pct[MAX_PCT];
 };
@@ -151,6 +154,34 @@ static int build_profiles(struct diff_cmd *dc, char **paths, size_t n, struct di
 	return 0;
 }
 
+/* -o: the picture of the first recording of each side. Return: 0, or the exit status 2. */
+static int write_picture(const struct diff_cmd *dc, const char *old_path, const char *new_path)
+{
+	struct session *s[2] = { NULL, NULL };
+	struct diff_png png;
+	int ret = 2;
+
+	if (cmd_open_session(old_path, &dc->o.filter, &s[0]) ||
+	    cmd_open_session(new_path, &dc->o.filter, &s[1]))
+		goto out;
+	ret = diff_heatmap_render(&png, s[0], s[1], old_path, new_path);
+	if (!ret) {
+		ret = cmd_write_png(png.canvas, dc->png, png.text, 2);
+		viz_canvas_free(png.canvas);
+	}
+	if (ret) {
+		dp_error(ret, "cannot write '%s'", dc->png);
+		ret = 2;
+	} else {
+		dp_info("wrote %s (%u mapping label%s, %u on both sides)", dc->png, png.nr_labels,
+			png.nr_labels == 1 ? "" : "s", png.nr_matched);
+	}
+out:
+	session_close(s[0]);
+	session_close(s[1]);
+	return ret;
+}
+
 static int judge_all(const struct diff_cmd *dc, const struct diff *d, struct diff_gate *g)
 {
 	for (int i = 0; i < dc->nr_gates; i++) {
@@ -180,6 +211,7 @@ int cmd_diff(int argc, char **argv)
 			     "(repeatable)", opt_fail_on),
 		OPT_BOOL(0, "no-gate", &dc.no_gate, "no default gate: compare only, exit 0"),
 		OPT_FORMAT(&dc.format, diff_formats, "text (the default), json, junit or folded"),
+		OPT_OUTPUT(&dc.png, "file", "also draw the heat maps and their difference (PNG)"),
 		OPT_FILTERS(&dc.sel),
 		OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &dc.o.min_accesses), "n",
 			     "the least nr_accesses that counts as hot (default 1)",
@@ -261,6 +293,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (!ret)
 		ret = judge_all(&dc, d, gates);
+	if (!ret && dc.png)
+		ret = write_picture(&dc, cmd_input_path(argv[0]), cmd_input_path(argv[nr_old]));
 	if (!ret) {
 		struct diff_report r = { .d = d, .old = old, .new = new, .gates = gates,
 					 .nr_gates = (size_t)dc.nr_gates, .top = dc.top, .o = &dc.o,

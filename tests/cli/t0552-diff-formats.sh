@@ -125,4 +125,16 @@ test_expect_success '--no-gate compares only; a gate on a percentile not in the 
 	grep -q "^wss.p95 " out &&
 	grep -q "^  FAIL  wss.p95>+10%" out
 '
+test_expect_success '-o: a PNG of both heat maps and their difference; no file on failure' '
+	rec old.data 200 &&
+	rec big.data 250 &&
+	test_expect_code 1 daprof diff old.data big.data -o d.png >out 2>err &&
+	grep -q "^result: FAIL" out &&
+	grep -q "^daprof: wrote d.png (1 mapping label, 1 on both sides)$" err &&
+	head -c 8 d.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" &&
+	test_expect_code 2 daprof diff old.data big.data -o nosuchdir/d.png >out 2>err &&
+	one_line err &&
+	grep -q "cannot write .nosuchdir/d.png." err &&
+	! test -e nosuchdir
+'
 test_done
