@@ -490,7 +490,8 @@ static int objects_part(struct diff_profile *p, struct session *ses, const struc
 		d->m[DIFF_HOT_SHARE].whole = d->byte_s > 0 ? d->hot_byte_s / d->byte_s : 0;
 		d->heat_share = p->total_heat > 0 ? d->heat / p->total_heat : 0;
 	}
-	qsort(p->obj, p->nr_obj, sizeof(*p->obj), obj_cmp);
+	if (p->nr_obj)
+		qsort(p->obj, p->nr_obj, sizeof(*p->obj), obj_cmp);
 	return 0;
 }
 

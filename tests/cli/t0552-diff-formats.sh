@@ -125,6 +125,17 @@ test_expect_success '--no-gate compares only; a gate on a percentile not in the 
 	grep -q "^wss.p95 " out &&
 	grep -q "^  FAIL  wss.p95>+10%" out
 '
+test_expect_success 'recordings without memory maps: no objects, the metrics still compared' '
+	awk "BEGIN { print \"meta aggr_us 100000\"; for (k = 0; k < 12; k++) {
+		printf \"snap 0 %d %d\\nr 4096 %d 3 0\\n\", k * 1e8, (k + 1) * 1e8, 4096 * (2 + k % 2) } }" |
+		"$MKREC" nomaps.data &&
+	daprof diff nomaps.data nomaps.data >out &&
+	grep -q "^  (none: " out &&
+	grep -q "^wss.p50  *8 KiB  *8 KiB  ~ " out &&
+	grep -q "^wss.time_mean  *6 KiB  *6 KiB  ~ " out &&
+	grep -q "^result: pass$" out
+'
+
 test_expect_success '-o: a PNG of both heat maps and their difference; no file on failure' '
 	rec old.data 200 &&
 	rec big.data 250 &&
