@@ -249,10 +249,9 @@ int cmd_diff(int argc, char **argv)
 	if (split < argc) {
 		nr_old = (size_t)n;
 		nr_new = (size_t)(argc - split - 1);
+		memmove(argv + n, argv + split + 1, nr_new * sizeof(*argv));
 		if (!nr_old && nr_new == 2)	/* "diff -- OLD NEW": "--" only ends the options */
 			nr_old = nr_new = 1;
-		else
-			memmove(argv + n, argv + split + 1, nr_new * sizeof(*argv));
 	} else {
 		if (n != 2)
 			return dp_bad_usage(cmd_name, n < 2 ? "two recordings to compare are needed "

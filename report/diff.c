@@ -287,12 +287,10 @@ static int compare_objects(struct diff *d, struct diff_profile *const *all, size
 		if (!where)
 			return -ENOMEM;
 		for (size_t i = 0; i < nr; i++)
-			d->objs[i].id.heat = (double)i;	/* scratch: the index before sorting */
+			d->objs[i].matched = i;
 		qsort(d->objs, nr, sizeof(*d->objs), change_cmp);
-		for (size_t i = 0; i < nr; i++) {
-			where[(size_t)d->objs[i].id.heat] = i;
-			d->objs[i].id.heat = 0;
-		}
+		for (size_t i = 0; i < nr; i++)
+			where[d->objs[i].matched] = i;
 		for (size_t r = d->nr_global; r < d->nr_rows; r++)
 			d->rows[r].object = (int)where[d->rows[r].object];
 		free(where);

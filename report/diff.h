@@ -103,6 +103,7 @@ struct diff_obj_change {
 	double share_old, share_new;	/* heat share, medians */
 	double rate_old, rate_new;
 	const struct diff_object *old_obj, *new_obj;	/* of the first recording having it */
+	size_t matched;		/* its index before the ordering by change (internal) */
 };
 
 struct diff {

@@ -121,6 +121,10 @@ test_expect_success '--no-gate compares only; a gate on a percentile not in the 
 	rec big.data 250 &&
 	daprof diff old.data big.data --no-gate >out &&
 	grep -q "^no gate" out &&
+	# "--" before the two operands only ends the options
+	test_expect_code 1 daprof diff --fail-on "wss.p90>+10%" -- old.data big.data >out &&
+	grep -q "^old: old.data$" out &&
+	grep -q "^new: big.data$" out &&
 	test_expect_code 1 daprof diff old.data big.data --fail-on "wss.p95>+10%" >out &&
 	grep -q "^wss.p95 " out &&
 	grep -q "^  FAIL  wss.p95>+10%" out
