@@ -32,6 +32,7 @@ struct diff_cmd {
 	struct opt_filters sel;
 	struct diff_expr gates[MAX_GATES];
 	int nr_gates;
+	int default_gates;	/* 1: none was given, the gates are diff_default_gates */
 	int no_gate;
 	int format;
 	int top;
@@ -263,6 +264,7 @@ int cmd_diff(int argc, char **argv)
 	if (!nr_old || !nr_new)
 		return dp_bad_usage(cmd_name, "recordings are needed on both sides of --");
 	if (!dc.nr_gates && !dc.no_gate) {
+		dc.default_gates = 1;
 		for (int i = 0; diff_default_gates[i]; i++) {
 			const char *why;
 			size_t col;
@@ -297,9 +299,7 @@ int cmd_diff(int argc, char **argv)
 	if (!ret) {
 		struct diff_report r = { .d = d, .old = old, .new = new, .gates = gates,
 					 .nr_gates = (size_t)dc.nr_gates, .top = dc.top, .o = &dc.o,
-					 .default_gates = !dc.no_gate && dc.nr_gates &&
-							  !strcmp(dc.gates[0].text,
-								  diff_default_gates[0]) };
+					 .default_gates = dc.default_gates };
 
 		for (int i = 0; i < dc.nr_gates; i++)
 			failed += gates[i].failed;
