@@ -452,6 +452,9 @@ static int objects_part(struct diff_profile *p, struct session *ses, const struc
 	ho.min_accesses = o->min_accesses;
 	ho.idle_ns = o->idle_ns;
 	ho.sym = o->sym;
+	ret = sym_cache_new(&ho.cache, &o->sym);	/* one for every slice: each file read once */
+	if (ret)
+		return ret;
 	session_rec_start_ns(ses, &rec0);
 	for (size_t j = 0; j < sl->k && !ret; j++) {
 		struct session_filter f = o->filter;
@@ -479,6 +482,7 @@ static int objects_part(struct diff_profile *p, struct session *ses, const struc
 		}
 		session_close(s);
 	}
+	sym_cache_free(ho.cache);
 	free(t.cur);
 	free(t.slots);
 	if (ret)

@@ -714,7 +714,9 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		return -ENOMEM;
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
-	ret = sym_cache_new(&b.cache, &b.o.sym);
+	ret = b.o.cache ? 0 : sym_cache_new(&b.cache, &b.o.sym);
+	if (b.o.cache)
+		b.cache = b.o.cache;
 	if (!ret)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
@@ -742,7 +744,8 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		free(b.keys[i]);
 	free(b.keys);
 	free(b.slots);
-	sym_cache_free(b.cache);
+	if (!b.o.cache)
+		sym_cache_free(b.cache);
 	if (ret) {
 		hot_free(b.h);
 		return ret;

@@ -28,6 +28,8 @@ struct hot_opts {
 	uint64_t idle_ns;	/* idle_bytes counts bytes idle at least this long */
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
 	struct sym_opts sym;
+	struct sym_cache *cache;	/* a symbolizer to use and keep (diff builds one table
+					 * per time slice), or NULL: one of @sym for this build */
 };
 #define HOT_OPTS_INIT { .by = HOT_BY_SYMBOL, .min_accesses = 1, .idle_ns = 1000000000ull, \
 			.phys_block = 128ull << 20, .sym = SYM_OPTS_INIT }
