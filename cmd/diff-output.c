@@ -412,9 +412,9 @@ static void folded_frame(const char *s)
 		putchar(*s == ';' || *s == ' ' || *s == '\t' || *s == '\n' ? '_' : *s);
 }
 
-static uint64_t heat_of(const struct diff_object *o)
+static uint64_t count_of(double heat)
 {
-	return o && o->heat > 0 ? (uint64_t)llround(o->heat) : 0;
+	return heat > 0 ? (uint64_t)llround(heat) : 0;
 }
 
 void diff_print_folded(const struct diff_report *r)
@@ -423,7 +423,7 @@ void diff_print_folded(const struct diff_report *r)
 
 	for (size_t i = 0; i < d->nr_objs; i++) {
 		const struct diff_obj_change *c = &d->objs[i];
-		uint64_t a = heat_of(c->old_obj), b = heat_of(c->new_obj);
+		uint64_t a = count_of(c->heat_old), b = count_of(c->heat_new);
 
 		if (!a && !b)
 			continue;

@@ -157,10 +157,14 @@ static int match_objects(struct diff_profile *const *all, size_t np, const struc
 	return 0;
 }
 
-static double median_of(const struct diff_object *const *objs, size_t n, int share, double *tmp)
+enum { MEDIAN_SHARE, MEDIAN_RATE, MEDIAN_HEAT };
+
+/* The median over recordings of an object's heat share, rate or heat (0 where it is absent). */
+static double median_of(const struct diff_object *const *objs, size_t n, int what, double *tmp)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = !objs[i] ? 0 : share ? objs[i]->heat_share : objs[i]->m[DIFF_RATE].whole;
+		tmp[i] = !objs[i] ? 0 : what == MEDIAN_SHARE ? objs[i]->heat_share :
+			 what == MEDIAN_RATE ? objs[i]->m[DIFF_RATE].whole : objs[i]->heat;
 	return diff_median(tmp, n);
 }
 
@@ -241,10 +245,12 @@ static int compare_objects(struct diff *d, struct diff_profile *const *all, size
 		c->rebuilt = c->old_obj && c->new_obj && c->old_obj->build_id[0] &&
 			     c->new_obj->build_id[0] &&
 			     strcmp(c->old_obj->build_id, c->new_obj->build_id);
-		c->share_old = median_of(row, nr_old, 1, tmp);
-		c->share_new = median_of(row + nr_old, nr_new, 1, tmp);
-		c->rate_old = median_of(row, nr_old, 0, tmp);
-		c->rate_new = median_of(row + nr_old, nr_new, 0, tmp);
+		c->share_old = median_of(row, nr_old, MEDIAN_SHARE, tmp);
+		c->share_new = median_of(row + nr_old, nr_new, MEDIAN_SHARE, tmp);
+		c->rate_old = median_of(row, nr_old, MEDIAN_RATE, tmp);
+		c->rate_new = median_of(row + nr_old, nr_new, MEDIAN_RATE, tmp);
+		c->heat_old = median_of(row, nr_old, MEDIAN_HEAT, tmp);
+		c->heat_new = median_of(row + nr_old, nr_new, MEDIAN_HEAT, tmp);
 	}
 	d->nr_objs = nr;
 	if (!ret)

@@ -102,6 +102,7 @@ struct diff_obj_change {
 	int rebuilt;		/* build-ids recorded on both sides, and different */
 	double share_old, share_new;	/* heat share, medians */
 	double rate_old, rate_new;
+	double heat_old, heat_new;	/* bytes x accesses, medians */
 	const struct diff_object *old_obj, *new_obj;	/* of the first recording having it */
 	size_t matched;		/* its index before the ordering by change (internal) */
 };

@@ -7,13 +7,14 @@
 MKREC="$DAPROF_BUILD/tests/tools/mkrec"
 XSD="$DAPROF_TOP/tests/data/junit/junit.xsd"
 
-# rec FILE HOT_PAGES: 40 snapshots of a [heap] of 1024 pages, the first HOT_PAGES (+0..2) hot
+# rec FILE HOT_PAGES [MAPPING]: 40 snapshots of a [heap] (or MAPPING) of 1024 pages, the first
+# HOT_PAGES (+0..2) hot
 rec() {
-	awk -v hot="$2" 'BEGIN {
+	awk -v hot="$2" -v path="${3:-[heap]}" 'BEGIN {
 		base = 1099511627776
 		print "meta backend sampler"
 		print "meta aggr_us 100000"
-		printf "map 0 0 %.0f %.0f 0 rw-p [heap]\n", base, base + 1024 * 4096
+		printf "map 0 0 %.0f %.0f 0 rw-p %s\n", base, base + 1024 * 4096, path
 		for (k = 0; k < 40; k++) {
 			h = hot + k % 3
 			printf "snap 0 %.0f %.0f\n", k * 100000000, (k + 1) * 100000000
@@ -76,8 +77,25 @@ test_expect_success 'folded: "frames old new" lines for a differential flame gra
 	daprof diff old.data big.data --format folded --no-gate >f &&
 	test_line_count = 1 f &&
 	grep -q "^\[heap\];heap;\[heap\] [1-9][0-9]* [1-9][0-9]*$" f &&
+	# heat = bytes x nr_accesses summed: (40 x 200 + 13 x (0 + 1 + 2)) pages x 4096 x 5
+	grep -qx "\[heap\];heap;\[heap\] 164638720 [0-9]*" f &&
 	# the new count is larger: 250 hot pages against 200
 	awk "{ exit !(\$3 > \$2) }" f
+'
+
+test_expect_success 'an object only in the new recording appeared, one only in the old vanished' '
+	rec old.data 200 &&
+	rec new.data 200 "[stack]" &&
+	daprof diff old.data new.data --no-gate >out &&
+	grep -q "^  appeared  \[stack\]  *\[stack\]  *stack  *heat   0.0% -> 100.0%" out &&
+	grep -q "^  vanished  \[heap\]  *\[heap\]  *heap  *heat 100.0% ->   0.0%" out &&
+	daprof diff old.data new.data --no-gate --format folded >f &&
+	grep -qx "\[heap\];heap;\[heap\] 164638720 0" f &&
+	grep -qx "\[stack\];stack;\[stack\] 0 164638720" f &&
+	# several a side: the median heat of each side
+	rec big.data 250 &&
+	daprof diff --no-gate --format folded big.data old.data old.data -- new.data >f &&
+	grep -qx "\[heap\];heap;\[heap\] 164638720 0" f
 '
 
 test_expect_success 'bad expressions: exit 2, one line that marks the bad part' '
