@@ -134,6 +134,20 @@ test_expect_success 'unknown metric, wrong unit, bad operands: exit 2 with one l
 	grep -q "nosuch.data" err
 '
 
+test_expect_success 'damaged recordings: a truncated one is compared with a warning, garbage is exit 2' '
+	rec old.data 200 &&
+	size=$(stat -c %s old.data) &&
+	head -c $((size - 40)) old.data >cut.data &&
+	daprof diff old.data cut.data >out 2>err &&
+	grep -q "^daprof: warning: .cut.data.: " err &&
+	grep -q "^result: pass$" out &&
+	echo "not a recording" >junk.data &&
+	test_expect_code 2 daprof diff old.data junk.data >out 2>err &&
+	one_line err &&
+	grep -q "junk.data" err &&
+	test_line_count = 0 out
+'
+
 test_expect_success '--no-gate compares only; a gate on a percentile not in the table' '
 	rec old.data 200 &&
 	rec big.data 250 &&
