@@ -140,6 +140,8 @@ test_expect_success 'damaged recordings: a truncated one is compared with a warn
 	head -c $((size - 40)) old.data >cut.data &&
 	daprof diff old.data cut.data >out 2>err &&
 	grep -q "^daprof: warning: .cut.data.: " err &&
+	# once, although the file is read once per slice as well
+	one_line err &&
 	grep -q "^result: pass$" out &&
 	echo "not a recording" >junk.data &&
 	test_expect_code 2 daprof diff old.data junk.data >out 2>err &&
