@@ -29,8 +29,9 @@ struct hot_opts {
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
 	struct sym_opts sym;
 	/*
-	 * A symbol cache to use and keep (a live view builds a list per frame, and loading the
-	 * files again each time would cost more than the rest); NULL: one of its own, from @sym.
+	 * A symbol cache to use and keep (a live view builds a list per frame, diff one table
+	 * per time slice: loading the files each time would cost more than the rest); NULL:
+	 * one of its own, from @sym.
 	 */
 	struct sym_cache *cache;
 };
