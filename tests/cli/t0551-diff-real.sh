@@ -51,6 +51,7 @@ assert d[\"result\"] == \"pass\"
 
 test_expect_success 'a hot set 25 % larger fails the default gate' '
 	test_expect_code 1 daprof diff "$R/base1.data" "$R/grown.data" >out &&
+	{ cat out >&2; true; } &&
 	grep -q "^  FAIL  wss.p90>+10%: [0-9.]* MiB -> [0-9.]* MiB (+[1-9][0-9]*\.[0-9]%, p=.*, significant)$" out &&
 	grep -q "^result: FAIL" out
 '
