@@ -183,6 +183,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		sampler_stop(b);
 		return rec_why(why, len, ret, "bad intervals or region bounds");
 	}
+	b->ctx.cut_wide_gaps = 1;	/* design note 22 */
 	b->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (b->pidfd < 0) {
 		ret = -errno;
