@@ -144,11 +144,28 @@ static int is_file(const struct dpf_mapping *m)
 	return m->path && m->path[0] && m->path[0] != '[';
 }
 
+/*
+ * The mapping an object found in @m belongs to: @m, or for a symbol or section in the anonymous
+ * tail of a file's image (the .bss past the file's last page) the file mapping before it, so
+ * that an object across both (a library's .bss starting on its .data page) is one object.
+ */
+static const struct dpf_mapping *home_of(const struct sym_result *r, const struct dpf_mapping *m,
+					 const struct dpf_mapping *maps, uint32_t nr)
+{
+	const struct dpf_mapping *image = NULL;
+
+	for (uint32_t k = 0; k < nr && &maps[k] < m; k++)	/* the file m follows, if any */
+		image = is_file(&maps[k]) ? &maps[k] : image;
+	if (!is_file(m) && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
+			    r->kind == SYM_SECTION) && image)
+		return image;
+	return m;
+}
+
 /* Fill the names of a new object from the symbolizer's answer and the mapping holding it. */
 static void name_object(struct hot_object *o, uint32_t target, const struct sym_result *r,
 			const struct dpf_mapping *m, const struct dpf_mapping *maps, uint32_t nr)
 {
-	const struct dpf_mapping *image = NULL;
 	uint64_t base;
 
 	o->target = target;
@@ -160,11 +177,7 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 	o->size = r->size;
 	if (!m)
 		return;
-	for (uint32_t k = 0; k < nr && &maps[k] < m; k++)	/* the file m follows, if any */
-		image = is_file(&maps[k]) ? &maps[k] : image;
-	if (!is_file(m) && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
-			    r->kind == SYM_SECTION) && image)
-		m = image;	/* the .bss tail: an object of the file, not of the anonymous mapping */
+	m = home_of(r, m, maps, nr);
 	o->file_backed = is_file(m);
 	/* the load base: where the file's first page is mapped (its offset from there is the
 	 * same in every run of the same build); anonymous memory: the mapping's start */
@@ -217,7 +230,7 @@ static int add_run(struct collect *c, uint64_t lo, uint64_t hi, uint32_t obj)
 static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, void *arg)
 {
 	struct collect *c = arg;
-	const struct dpf_mapping *m = c->m;
+	const struct dpf_mapping *m = home_of(r, c->m, c->maps, c->nr_maps);
 	uint64_t off = 0;
 	char key[700];
 	int64_t i;
@@ -233,7 +246,7 @@ static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, 
 	if (i < 0)
 		return (int)i;
 	if (added)
-		name_object(&c->b->h->obj[i], c->target, r, m, c->maps, c->nr_maps);
+		name_object(&c->b->h->obj[i], c->target, r, c->m, c->maps, c->nr_maps);
 	return add_run(c, lo, hi, (uint32_t)i);
 }
 
