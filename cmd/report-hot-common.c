@@ -53,6 +53,13 @@ int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
 		f.addr_lo = c->addr.lo;
 		f.addr_hi = c->addr.hi;
 	}
+	if (c->debug_dir) {
+		c->debug_dirs[0] = c->debug_dir;
+		c->debug_dirs[1] = "/usr/lib/debug";
+		c->debug_dirs[2] = NULL;
+		c->o.sym.debug_dirs = c->debug_dirs;
+	}
+	c->o.sym.debuginfod_cache = c->debuginfod_cache;
 	if (cmd_open_session(c->path, &f, s))
 		return 1;
 	ret = hot_build(h, *s, &c->o);
