@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report/hot.h"
+#include "report/physmap.h"
 #include "report/session.h"
 
 /* A run of addresses of one mapping that resolves to one object (an index into hot->obj). */
@@ -63,6 +64,7 @@ struct hot_builder {
 	uint64_t seq;
 	uint64_t held_regions;
 	uint64_t fallback_ns;
+	struct physmap phys;	/* a --paddr recording's node layout (or none) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -426,7 +428,8 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf_region *r,
 			uint64_t dt_ns)
 {
-	uint64_t blk = b->o.phys_block ? b->o.phys_block : 1;
+	uint64_t blk = b->phys.block_size ? b->phys.block_size :
+		       b->o.phys_block ? b->o.phys_block : 1;
 
 	for (uint64_t a = r->start; a < r->end;) {
 		uint64_t base = a - a % blk, hi = base + blk < r->end && base + blk > base ?
@@ -435,7 +438,13 @@ static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf
 		int64_t i;
 
 		snprintf(key, sizeof(key), "%" PRIu32 "|p%" PRIx64, target, base);
-		snprintf(name, sizeof(name), "0x%" PRIx64 "-0x%" PRIx64, base, base + blk);
+		int64_t node = b->phys.block_size ? physmap_node(&b->phys, base / blk) : -1;
+
+		if (node >= 0)
+			snprintf(name, sizeof(name), "node %" PRId64 ", memory block %" PRIu64,
+				 node, base / blk);
+		else
+			snprintf(name, sizeof(name), "0x%" PRIx64 "-0x%" PRIx64, base, base + blk);
 		i = plain_object(b, target, key, name, "physical", base, blk);
 		if (i < 0)
 			return (int)i;
@@ -719,15 +728,21 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	const struct session_facts *f = session_facts(s);
 	struct session_tool tool = { .snapshot = on_snapshot, .maps = on_maps };
 	struct hot_builder b = { .s = s, .o = o ? *o : defaults };
-	int ret;
+	int ret = 0;
 
 	*out = NULL;
 	b.h = calloc(1, sizeof(*b.h));
 	if (!b.h)
 		return -ENOMEM;
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
+	if (b.h->physical)
+		ret = physmap_read(session_meta(s), &b.phys);
+	if (!ret)
+		b.h->phys_block = b.phys.block_size ? b.phys.block_size : b.o.phys_block;
+	b.h->phys_nodes = b.phys.nr > 0;
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
-	ret = sym_cache_new(&b.cache, &b.o.sym);
+	if (!ret)
+		ret = sym_cache_new(&b.cache, &b.o.sym);
 	if (!ret)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
@@ -741,6 +756,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		release_maps(&b.tg[i]);
 	}
 	free(b.tg);
+	physmap_free(&b.phys);
 	for (unsigned k = 0; k < NR_BUCKETS; k++) {
 		while (b.runs[k]) {
 			struct map_runs *mr = b.runs[k];

@@ -82,6 +82,9 @@ struct hot {
 	uint64_t nr_pieces;
 	uint64_t start_ns, end_ns;	/* the span of the snapshots added */
 	int physical;		/* a --paddr recording, listed by physical range */
+	uint64_t phys_block;	/* its unit of listing: the recorded memory block size, else
+				 * opts.phys_block */
+	int phys_nodes;		/* 1: rows are named "node N, memory block M" */
 	struct sym_stats sym;	/* what the symbolizer loaded */
 };
 
