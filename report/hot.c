@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report/hot.h"
+#include "report/hot-defer.h"
 #include "report/physmap.h"
 #include "report/session.h"
 
@@ -43,6 +44,7 @@ struct target_state {
 	struct dpf_snapshot *held;
 	size_t nr_held, alloc_held;
 	uint32_t unmapped;	/* its "[unmapped]" object, + 1 (0: none yet) */
+	struct hot_spans spans;	/* its regions that stay (report/hot-defer.h) */
 };
 
 #define NR_BUCKETS 4096u
@@ -65,6 +67,8 @@ struct hot_builder {
 	uint64_t held_regions;
 	uint64_t fallback_ns;
 	struct physmap phys;	/* a --paddr recording's node layout (or none) */
+	struct hot_piece *pieces;	/* what the region being split covers */
+	size_t nr_pieces, alloc_pieces;
 };
 
 static uint64_t hash_str(const char *s)
@@ -247,8 +251,11 @@ static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, 
 	i = find_object(c->b, key, &added);
 	if (i < 0)
 		return (int)i;
-	if (added)
+	if (added) {
 		name_object(&c->b->h->obj[i], c->target, r, c->m, c->maps, c->nr_maps);
+		c->b->h->obj[i].extent = r->size && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
+						     r->kind == SYM_SECTION || r->kind == SYM_FILE);
+	}
 	return add_run(c, lo, hi, (uint32_t)i);
 }
 
@@ -347,45 +354,7 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 static void add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
 		      const struct dpf_region *r, uint64_t dt_ns)
 {
-	struct hot_object *o = &b->h->obj[i];
-	double byte_s = (double)bytes * (double)dt_ns / 1e9;
-	uint64_t len = r->end - r->start;
-
-	if (o->seq != b->seq) {
-		o->seq = b->seq;
-		o->cur_bytes = 0;
-		o->cur_idle_bytes = 0;
-		o->cur_idle_ns = UINT64_MAX;
-		o->cur_idle_part = 0;
-		o->observed_ns += dt_ns;
-	}
-	o->byte_s += byte_s;
-	o->heat += (double)bytes * r->nr_accesses;	/* bytes x time x (accesses / time) */
-	if (r->nr_accesses >= b->o.min_accesses)
-		o->hot_byte_s += byte_s;
-	if (len < o->min_region)
-		o->min_region = len;
-	o->cur_bytes += bytes;
-	if (o->cur_bytes > o->bytes)
-		o->bytes = o->cur_bytes;
-	if (!r->nr_accesses) {
-		uint64_t age_ns = (uint64_t)r->age * dt_ns;
-
-		o->idle_byte_s += byte_s;
-		if (age_ns < o->cur_idle_ns)
-			o->cur_idle_ns = age_ns;
-		if (age_ns >= b->o.idle_ns)
-			o->cur_idle_bytes += bytes;
-	}
-	o->idle_bytes = o->cur_idle_bytes;
-	if (!r->nr_accesses)
-		o->cur_idle_part += bytes;
-	/* idle when most of its bytes are: a region shared with a busy neighbour does not count */
-	o->idle_ns = 2 * o->cur_idle_part > o->cur_bytes && o->cur_idle_ns != UINT64_MAX ?
-		     o->cur_idle_ns : 0;
-	b->h->total_byte_s += byte_s;
-	b->h->total_heat += (double)bytes * r->nr_accesses;
-	b->h->nr_pieces++;
+	hot_add_piece(b->h, &b->o, b->seq, i, bytes, r, dt_ns);
 }
 
 /* An object named by @key that the symbolizer is not asked about: a range, a gap. */
@@ -407,8 +376,23 @@ static int64_t plain_object(struct hot_builder *b, uint32_t target, const char *
 	return i;
 }
 
-static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t lo, uint64_t hi,
-			const struct dpf_region *r, uint64_t dt_ns)
+/* One more piece of the region being split (add_snapshot()). */
+static int push_piece(struct hot_builder *b, uint32_t obj, uint64_t bytes, int whole)
+{
+	if (b->nr_pieces == b->alloc_pieces) {
+		size_t n = b->alloc_pieces ? b->alloc_pieces * 2 : 256;
+		void *p = realloc(b->pieces, n * sizeof(*b->pieces));
+
+		if (!p)
+			return -ENOMEM;
+		b->pieces = p;
+		b->alloc_pieces = n;
+	}
+	b->pieces[b->nr_pieces++] = (struct hot_piece){ obj, (uint32_t)whole, bytes };
+	return 0;
+}
+
+static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t lo, uint64_t hi)
 {
 	if (!t->unmapped) {
 		char key[64];
@@ -421,8 +405,7 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 		t->unmapped = (uint32_t)i + 1;
 		b->h->obj[i].unmapped = 1;
 	}
-	add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
-	return 0;
+	return push_piece(b, t->unmapped - 1, hi - lo, 0);
 }
 
 static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf_region *r,
@@ -499,8 +482,11 @@ static uint32_t first_map_after(const struct target_state *t, uint64_t a)
 	return lo;
 }
 
-static int add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
-		       uint64_t dt_ns)
+/*
+ * The pieces of region @r: each run of an object it covers, flagged whole when the object lies
+ * wholly inside the region (then no other region of the snapshot has a part of it).
+ */
+static int collect_pieces(struct hot_builder *b, struct target_state *t, const struct dpf_region *r)
 {
 	uint64_t a = r->start;
 	uint32_t k = first_map_after(t, a);
@@ -508,14 +494,15 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 
 	while (a < r->end) {
 		const struct dpf_mapping *m = k < t->nr_maps ? &t->maps[k] : NULL;
+		const struct hot_object *o;
 		struct map_runs *mr;
 		uint64_t hi;
 		size_t lo, top;
 
 		if (!m || m->start >= r->end)
-			return add_unmapped(b, t, a, r->end, r, dt_ns);
+			return add_unmapped(b, t, a, r->end);
 		if (m->start > a) {
-			ret = add_unmapped(b, t, a, m->start, r, dt_ns);
+			ret = add_unmapped(b, t, a, m->start);
 			if (ret)
 				return ret;
 			a = m->start;
@@ -537,24 +524,62 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 			uint64_t e = run->hi < hi ? run->hi : hi;
 
 			if (run->lo > a) {	/* not covered by a run: never, but stay safe */
-				ret = add_unmapped(b, t, a, run->lo < hi ? run->lo : hi, r, dt_ns);
+				ret = add_unmapped(b, t, a, run->lo < hi ? run->lo : hi);
 				if (ret)
 					return ret;
 				a = run->lo < hi ? run->lo : hi;
 				if (a >= hi)
 					break;
 			}
-			add_piece(b, run->obj, e - a, r, dt_ns);
+			o = &b->h->obj[run->obj];
+			ret = push_piece(b, run->obj, e - a, o->extent && a <= o->addr &&
+					 o->addr < e && o->size <= e - o->addr);
+			if (ret)
+				return ret;
 			a = e;
 		}
 		if (a < hi) {
-			ret = add_unmapped(b, t, a, hi, r, dt_ns);
+			ret = add_unmapped(b, t, a, hi);
 			if (ret)
 				return ret;
 		}
 		a = hi;
 		k++;
 	}
+	return 0;
+}
+
+/*
+ * Region @r split across what it covers: the objects wholly inside it wait in its span for as
+ * long as it stays (report/hot-defer.h), the others get this snapshot's share now.
+ */
+static int add_span(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+		    uint64_t dt_ns)
+{
+	struct hot_span *sp = hot_span_find(&t->spans, r->start, r->end);
+
+	if (!sp) {
+		struct hot_piece *copy;
+		int ret;
+
+		b->nr_pieces = 0;
+		ret = collect_pieces(b, t, r);
+		if (ret)
+			return ret;
+		copy = malloc((b->nr_pieces ? b->nr_pieces : 1) * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, b->pieces, b->nr_pieces * sizeof(*copy));
+		sp = hot_span_add(&t->spans, r->start, r->end, copy, b->nr_pieces);
+		if (!sp) {
+			free(copy);
+			return -ENOMEM;
+		}
+	}
+	hot_span_account(sp, &b->o, r, dt_ns, b->seq);
+	for (size_t k = 0; k < sp->nr; k++)
+		if (!sp->pieces[k].whole)
+			add_piece(b, sp->pieces[k].obj, sp->pieces[k].bytes, r, dt_ns);
 	return 0;
 }
 
@@ -580,8 +605,11 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 		else if (b->o.by == HOT_BY_REGION)
 			ret = add_region_object(b, t, r, dt_ns);
 		else
-			ret = add_symbols(b, t, r, dt_ns);
+			ret = add_span(b, t, r, dt_ns);
 	}
+	/* the regions of the last snapshot that this one does not have are gone */
+	if (!ret && !h->physical && b->o.by != HOT_BY_REGION)
+		hot_spans_flush(&t->spans, h, &b->o, b->seq, 0);
 	return ret;
 }
 
@@ -643,6 +671,8 @@ static int on_maps(void *arg, const struct dpf_maps *m)
 
 	if (!t)
 		return -ENOMEM;
+	/* the objects of the spans are those of the old map */
+	hot_spans_flush(&t->spans, b->h, &b->o, 0, 1);
 	release_maps(t);
 	t->maps = calloc(m->nr ? m->nr : 1, sizeof(*t->maps));
 	if (!t->maps)
@@ -747,6 +777,8 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
 		ret = flush_held(&b, &b.tg[i]);
+	for (size_t i = 0; i < b.nr_tg && !ret; i++)
+		hot_spans_flush(&b.tg[i].spans, b.h, &b.o, 0, 1);
 	if (b.cache)
 		sym_cache_stats(b.cache, &b.h->sym);
 	for (size_t i = 0; i < b.nr_tg; i++) {
@@ -754,8 +786,10 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 			free(b.tg[i].held[k].regions);
 		free(b.tg[i].held);
 		release_maps(&b.tg[i]);
+		hot_spans_free(&b.tg[i].spans);
 	}
 	free(b.tg);
+	free(b.pieces);
 	physmap_free(&b.phys);
 	for (unsigned k = 0; k < NR_BUCKETS; k++) {
 		while (b.runs[k]) {

@@ -49,6 +49,9 @@ struct hot_object {
 				 * page is mapped; the same in every run of that build), or from
 				 * its mapping's start (anonymous memory) */
 	int file_backed;
+	int extent;		/* 1: one contiguous extent [addr, addr + size) of one file's image
+				 * (a symbol, a section gap, a file offset), never a label over
+				 * several mappings */
 	int unmapped;		/* the target's memory outside every mapping (not listed) */
 
 	/* the measurements (design note 20) */

@@ -58,7 +58,7 @@ awk -v n="$HOURS_SNAPS" -v prim=$prim 'BEGIN { FS = "," }
 "$B/tests/tools/mkrec" "$TMP/hour.data" <"$TMP/hour.txt"
 regions=$(grep -c "^r " "$TMP/hour.txt")
 echo "# input: one hour, $HOURS_SNAPS snapshots, $regions regions ($((regions / HOURS_SNAPS)) a snapshot)," \
-	"$(grep -c "^map " "$TMP/hour.txt") mappings, $(stat -c %s "$TMP/hour.data") bytes; primitive $prim;" \
+	"$(grep -c "^map" "$TMP/hour.txt") mappings, $(stat -c %s "$TMP/hour.data") bytes; primitive $prim;" \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
