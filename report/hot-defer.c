@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A region that stays the same from one snapshot to the next (most of a long recording: cold
- * libraries, big tables) covers the same objects each time, and every object wholly inside it
- * gets the same kind of update: its byte-time, heat, hot and idle byte-time grow by its bytes
- * times the region's interval, accesses, and so on. Those are sums, so they can wait: a span
- * (report/hot-defer.h) adds up the region's side per snapshot in O(1) and hands each whole
- * object its share when the region goes or changes, with the last snapshot's state as "now".
- * Objects that a region only partly covers are updated per snapshot as before. The numbers are
- * those of the per-snapshot arithmetic (design note 20) up to floating-point rounding; note 25.
+ * A region over a library's text covers thousands of functions, and a per-snapshot update of
+ * each made report hot of a one-hour recording take seconds. An object that a region covers
+ * wholly is covered by no other region of that snapshot, and what it gains is a sum: its bytes
+ * times the region's interval, accesses, hot and idle time. So the region adds its side once,
+ * as +x at its first whole run and -x past its last (a difference array over the mapping's
+ * runs), and the runs get their totals by a prefix sum when their map is replaced or the pass
+ * ends. An object's state "now" (idle time, idle bytes) is that of the last region that covered
+ * it: a paint of the regions, address by address, keeps it. Runs that are not their object's
+ * whole extent, and regions that cut a run, take the per-snapshot path as before. The numbers
+ * are those of the per-snapshot arithmetic (design note 20) up to floating-point rounding.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,158 +61,205 @@ void hot_add_piece(struct hot *h, const struct hot_opts *opt, uint64_t seq, uint
 	h->nr_pieces++;
 }
 
-static size_t slot_of(const struct hot_spans *sp, uint64_t start, uint64_t end)
+int runs_prepare(struct map_runs *mr, const struct hot *h)
 {
-	uint64_t x = (start ^ (end * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	size_t nr_odd = 0;
 
-	return (size_t)(x ^ (x >> 29)) & (sp->nr_slots - 1);
-}
+	mr->prepared = 1;
+	mr->contiguous = mr->nr > 0 && mr->runs[0].lo == mr->start && mr->runs[mr->nr - 1].hi == mr->end;
+	for (size_t k = 0; k < mr->nr; k++) {
+		struct run *run = &mr->runs[k];
+		const struct hot_object *o = &h->obj[run->obj];
 
-static void index_spans(struct hot_spans *sp)
-{
-	memset(sp->slots, 0, sp->nr_slots * sizeof(*sp->slots));
-	for (size_t i = 0; i < sp->nr; i++) {
-		size_t k = slot_of(sp, sp->s[i].start, sp->s[i].end);
-
-		while (sp->slots[k])
-			k = (k + 1) & (sp->nr_slots - 1);
-		sp->slots[k] = (uint32_t)i + 1;
+		if (k && run->lo != mr->runs[k - 1].hi)
+			mr->contiguous = 0;
+		run->odd = !(o->extent && run->lo <= o->addr && o->addr < run->hi &&
+			     o->size <= run->hi - o->addr);
+		nr_odd += run->odd;
 	}
+	mr->odd = malloc((nr_odd ? nr_odd : 1) * sizeof(*mr->odd));
+	if (!mr->odd)
+		return -ENOMEM;
+	for (size_t k = 0; k < mr->nr; k++)
+		if (mr->runs[k].odd)
+			mr->odd[mr->nr_odd++] = (uint32_t)k;
+	return 0;
 }
 
-struct hot_span *hot_span_find(struct hot_spans *sp, uint64_t start, uint64_t end)
+size_t runs_first_odd(const struct map_runs *mr, size_t k)
 {
-	if (!sp->nr)
-		return NULL;
-	for (size_t k = slot_of(sp, start, end); sp->slots[k]; k = (k + 1) & (sp->nr_slots - 1)) {
-		struct hot_span *s = &sp->s[sp->slots[k] - 1];
+	size_t lo = 0, hi = mr->nr_odd;
 
-		if (s->start == start && s->end == end)
-			return s;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mr->odd[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < mr->nr_odd ? mr->odd[lo] : mr->nr;
 }
 
-struct hot_span *hot_span_add(struct hot_spans *sp, uint64_t start, uint64_t end,
-			      struct hot_piece *pieces, size_t nr)
+int runs_defer(struct map_runs *mr, size_t k1, size_t k2, const struct dpf_region *r,
+	       uint64_t dt_ns, const struct hot_opts *o)
 {
-	struct hot_span *s;
+	int64_t dt = (int64_t)dt_ns;
+	struct run_sums x = { dt, r->nr_accesses >= o->min_accesses ? dt : 0, r->nr_accesses ? 0 : dt,
+			      (int64_t)r->nr_accesses, 1 };
 
-	if (sp->nr == sp->alloc) {
-		size_t n = sp->alloc ? sp->alloc * 2 : 64;
-		void *p = n < UINT32_MAX / 4 ? realloc(sp->s, n * sizeof(*sp->s)) : NULL;
-		uint32_t *slots;
+	if (!mr->diff && !(mr->diff = calloc(mr->nr + 1, sizeof(*mr->diff))))
+		return -ENOMEM;
+	mr->diff[k1].dt_ns += x.dt_ns;
+	mr->diff[k1].hot_ns += x.hot_ns;
+	mr->diff[k1].idle_ns += x.idle_ns;
+	mr->diff[k1].accesses += x.accesses;
+	mr->diff[k1].count += x.count;
+	mr->diff[k2].dt_ns -= x.dt_ns;
+	mr->diff[k2].hot_ns -= x.hot_ns;
+	mr->diff[k2].idle_ns -= x.idle_ns;
+	mr->diff[k2].accesses -= x.accesses;
+	mr->diff[k2].count -= x.count;
+	return 0;
+}
 
-		if (!p)
-			return NULL;
-		sp->s = p;
-		slots = calloc(2 * n, sizeof(*slots));
-		if (!slots)
-			return NULL;
-		sp->alloc = n;
-		free(sp->slots);
-		sp->slots = slots;
-		sp->nr_slots = 2 * n;
-		index_spans(sp);
+/* The cell of @p that holds @a, or NULL. */
+static const struct paint_cell *paint_at(const struct paint *p, uint64_t a)
+{
+	size_t lo = 0, hi = p->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->c[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	s = &sp->s[sp->nr++];
-	memset(s, 0, sizeof(*s));
-	s->start = start;
-	s->end = end;
-	s->pieces = pieces;
-	s->nr = nr;
-	{
-		size_t k = slot_of(sp, start, end);
-
-		while (sp->slots[k])
-			k = (k + 1) & (sp->nr_slots - 1);
-		sp->slots[k] = (uint32_t)sp->nr;
-	}
-	return s;
+	return lo < p->nr && p->c[lo].start <= a ? &p->c[lo] : NULL;
 }
 
-void hot_span_account(struct hot_span *s, const struct hot_opts *o, const struct dpf_region *r,
-		      uint64_t dt_ns, uint64_t seq)
+void runs_settle(struct map_runs *mr, struct hot *h, const struct hot_opts *opt,
+		 const struct paint *p)
 {
-	double sec = (double)dt_ns / 1e9;
+	struct run_sums acc = { 0 };
 
-	s->dt_ns += dt_ns;
-	s->seconds += sec;
-	s->accesses += r->nr_accesses;
-	if (r->nr_accesses >= o->min_accesses)
-		s->hot_seconds += sec;
-	if (!r->nr_accesses)
-		s->idle_seconds += sec;
-	s->count++;
-	s->last = *r;
-	s->last_dt_ns = dt_ns;
-	s->last_seq = seq;
-}
-
-/* Each whole piece of @s gets the span's sums; its state "now" is the last snapshot's. */
-static void give(const struct hot_span *s, struct hot *h, const struct hot_opts *opt)
-{
-	uint64_t len = s->end - s->start, age_ns = (uint64_t)s->last.age * s->last_dt_ns;
-	int idle = !s->last.nr_accesses;
-
-	if (!s->count)
+	if (!mr->diff)
 		return;
-	for (size_t k = 0; k < s->nr; k++) {
-		const struct hot_piece *p = &s->pieces[k];
-		struct hot_object *o = &h->obj[p->obj];
-		double b = (double)p->bytes;
+	for (size_t k = 0; k < mr->nr; k++) {
+		const struct run *run = &mr->runs[k];
+		struct hot_object *o = &h->obj[run->obj];
+		const struct paint_cell *c;
+		uint64_t bytes = run->hi - run->lo;
+		double b = (double)bytes;
 
-		if (!p->whole)
+		acc.dt_ns += mr->diff[k].dt_ns;
+		acc.hot_ns += mr->diff[k].hot_ns;
+		acc.idle_ns += mr->diff[k].idle_ns;
+		acc.accesses += mr->diff[k].accesses;
+		acc.count += mr->diff[k].count;
+		if (acc.count <= 0 || run->odd)
 			continue;
-		o->observed_ns += s->dt_ns;
-		o->byte_s += b * s->seconds;
-		o->heat += b * s->accesses;
-		o->hot_byte_s += b * s->hot_seconds;
-		o->idle_byte_s += b * s->idle_seconds;
-		if (len < o->min_region)
-			o->min_region = len;
-		if (p->bytes > o->bytes)
-			o->bytes = p->bytes;
-		h->total_byte_s += b * s->seconds;
-		h->total_heat += b * s->accesses;
-		h->nr_pieces += s->count;
-		/* a later snapshot that saw it (through another region) has the say on "now" */
-		if (o->seq != UINT64_MAX && o->seq > s->last_seq)
+		o->observed_ns += (uint64_t)acc.dt_ns;
+		o->byte_s += b * (double)acc.dt_ns / 1e9;
+		o->heat += b * (double)acc.accesses;
+		o->hot_byte_s += b * (double)acc.hot_ns / 1e9;
+		o->idle_byte_s += b * (double)acc.idle_ns / 1e9;
+		/* the regions were larger than the run (else it took the per-snapshot path) */
+		if (bytes + 1 < o->min_region)
+			o->min_region = bytes + 1;
+		if (bytes > o->bytes)
+			o->bytes = bytes;
+		h->total_byte_s += b * (double)acc.dt_ns / 1e9;
+		h->total_heat += b * (double)acc.accesses;
+		h->nr_pieces += (uint64_t)acc.count;
+		/* its state now: the last region over it, unless a later snapshot cut it */
+		c = paint_at(p, run->lo);
+		if (!c || c->end < run->hi || (o->seq != UINT64_MAX && o->seq >= c->seq))
 			continue;
-		o->seq = s->last_seq;
-		o->cur_bytes = p->bytes;
-		o->cur_idle_ns = idle ? age_ns : UINT64_MAX;
-		o->cur_idle_part = idle ? p->bytes : 0;
-		o->cur_idle_bytes = idle && age_ns >= opt->idle_ns ? p->bytes : 0;
+		o->seq = c->seq;
+		o->cur_bytes = bytes;
+		o->cur_idle_ns = c->nr_accesses ? UINT64_MAX : (uint64_t)c->age * c->dt_ns;
+		o->cur_idle_part = c->nr_accesses ? 0 : bytes;
+		o->cur_idle_bytes = !c->nr_accesses && o->cur_idle_ns >= opt->idle_ns ? bytes : 0;
 		o->idle_bytes = o->cur_idle_bytes;
-		o->idle_ns = idle ? age_ns : 0;
+		o->idle_ns = c->nr_accesses ? 0 : o->cur_idle_ns;
 	}
+	memset(mr->diff, 0, (mr->nr + 1) * sizeof(*mr->diff));
 }
 
-void hot_spans_flush(struct hot_spans *sp, struct hot *h, const struct hot_opts *o, uint64_t seq,
-		     int all)
+void runs_free(struct map_runs *mr)
 {
-	size_t out = 0;
+	free(mr->runs);
+	free(mr->diff);
+	free(mr->odd);
+	free(mr->path);
+	free(mr);
+}
 
-	for (size_t i = 0; i < sp->nr; i++) {
-		if (!all && sp->s[i].last_seq == seq) {
-			sp->s[out++] = sp->s[i];
+static int reserve(struct paint_cell **c, size_t *alloc, size_t n)
+{
+	void *p;
+
+	if (n <= *alloc)
+		return 0;
+	n = n < 64 ? 64 : 2 * n;
+	p = realloc(*c, n * sizeof(**c));
+	if (!p)
+		return -ENOMEM;
+	*c = p;
+	*alloc = n;
+	return 0;
+}
+
+int paint_snapshot(struct paint *p, const struct dpf_snapshot *s, uint64_t dt_ns, uint64_t seq)
+{
+	size_t n = 0, i = 0;
+	struct paint_cell *swap;
+	size_t swap_alloc;
+
+	/* at most: every old cell, and per region itself and the front of a cell it cuts */
+	if (reserve(&p->tmp, &p->tmp_alloc, p->nr + 2 * (size_t)s->nr_regions + 1))
+		return -ENOMEM;
+	for (uint32_t k = 0; k < s->nr_regions; k++) {
+		const struct dpf_region *r = &s->regions[k];
+
+		if (r->end <= r->start)
 			continue;
+		/* the old cells before the region, the part of one that sticks out in front */
+		for (; i < p->nr && p->c[i].start < r->start; i++) {
+			p->tmp[n] = p->c[i];
+			if (p->tmp[n].end > r->start) {
+				p->tmp[n].end = r->start;
+				n++;
+				break;
+			}
+			n++;
 		}
-		give(&sp->s[i], h, o);
-		free(sp->s[i].pieces);
+		p->tmp[n++] = (struct paint_cell){ r->start, r->end, seq, dt_ns, r->nr_accesses,
+						   r->age };
+		/* the old cells under the region go; the part of one past its end stays */
+		while (i < p->nr && p->c[i].end <= r->end)
+			i++;
+		if (i < p->nr && p->c[i].start < r->end) {
+			p->c[i].start = r->end;	/* cut in place: it is past every region so far */
+		}
 	}
-	if (out != sp->nr) {
-		sp->nr = out;
-		index_spans(sp);
-	}
+	for (; i < p->nr; i++)
+		p->tmp[n++] = p->c[i];
+	swap = p->c;
+	swap_alloc = p->alloc;
+	p->c = p->tmp;
+	p->alloc = p->tmp_alloc;
+	p->tmp = swap;
+	p->tmp_alloc = swap_alloc;
+	p->nr = n;
+	return 0;
 }
 
-void hot_spans_free(struct hot_spans *sp)
+void paint_free(struct paint *p)
 {
-	for (size_t i = 0; i < sp->nr; i++)
-		free(sp->s[i].pieces);
-	free(sp->s);
-	free(sp->slots);
-	memset(sp, 0, sizeof(*sp));
+	free(p->c);
+	free(p->tmp);
+	memset(p, 0, sizeof(*p));
 }

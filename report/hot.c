@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +17,6 @@
 #include "report/hot-defer.h"
 #include "report/physmap.h"
 #include "report/session.h"
-
-/* A run of addresses of one mapping that resolves to one object (an index into hot->obj). */
-struct run {
-	uint64_t lo, hi;
-	uint32_t obj;
-};
-
-/* The runs of one mapping, kept by its identity so that a later map holding it reuses them. */
-struct map_runs {
-	struct map_runs *next;
-	uint32_t target;
-	uint64_t start, end, offset;
-	char *path;
-	uint8_t build_id_len;
-	uint8_t build_id[32];
-	struct run *runs;
-	size_t nr;
-};
 
 /* A target's memory map live now, and its snapshots held back until its first map arrives. */
 struct target_state {
@@ -44,7 +27,7 @@ struct target_state {
 	struct dpf_snapshot *held;
 	size_t nr_held, alloc_held;
 	uint32_t unmapped;	/* its "[unmapped]" object, + 1 (0: none yet) */
-	struct hot_spans spans;	/* its regions that stay (report/hot-defer.h) */
+	struct paint paint;	/* the last region over each address (report/hot-defer.h) */
 };
 
 #define NR_BUCKETS 4096u
@@ -67,8 +50,7 @@ struct hot_builder {
 	uint64_t held_regions;
 	uint64_t fallback_ns;
 	struct physmap phys;	/* a --paddr recording's node layout (or none) */
-	struct hot_piece *pieces;	/* what the region being split covers */
-	size_t nr_pieces, alloc_pieces;
+	int defer;		/* this snapshot's whole runs go to the deferred sums */
 };
 
 static uint64_t hash_str(const char *s)
@@ -229,7 +211,7 @@ static int add_run(struct collect *c, uint64_t lo, uint64_t hi, uint32_t obj)
 		mr->runs = p;
 		c->alloc = n;
 	}
-	mr->runs[mr->nr++] = (struct run){ lo, hi, obj };
+	mr->runs[mr->nr++] = (struct run){ lo, hi, obj, 1 };
 	return 0;
 }
 
@@ -303,6 +285,15 @@ static int same_mapping(const struct map_runs *mr, uint32_t target, const struct
 	       !strcmp(mr->path, m->path ? m->path : "");
 }
 
+/* The runs kept for mapping @m of target @target, or NULL. */
+static struct map_runs *find_runs(struct hot_builder *b, uint32_t target, const struct dpf_mapping *m)
+{
+	for (struct map_runs *mr = b->runs[map_hash(target, m)]; mr; mr = mr->next)
+		if (same_mapping(mr, target, m))
+			return mr;
+	return NULL;
+}
+
 /* The runs of mapping @m of @t's live map: kept ones, or asked of the symbolizer now. */
 static int runs_for(struct hot_builder *b, const struct target_state *t,
 		    const struct dpf_mapping *m, struct map_runs **out)
@@ -313,11 +304,11 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 	struct map_runs *mr;
 	int ret;
 
-	for (mr = b->runs[k]; mr; mr = mr->next)
-		if (same_mapping(mr, t->id, m)) {
-			*out = mr;
-			return 0;
-		}
+	mr = find_runs(b, t->id, m);
+	if (mr) {
+		*out = mr;
+		return 0;
+	}
 	mr = calloc(1, sizeof(*mr));
 	if (!mr)
 		return -ENOMEM;
@@ -376,23 +367,8 @@ static int64_t plain_object(struct hot_builder *b, uint32_t target, const char *
 	return i;
 }
 
-/* One more piece of the region being split (add_snapshot()). */
-static int push_piece(struct hot_builder *b, uint32_t obj, uint64_t bytes, int whole)
-{
-	if (b->nr_pieces == b->alloc_pieces) {
-		size_t n = b->alloc_pieces ? b->alloc_pieces * 2 : 256;
-		void *p = realloc(b->pieces, n * sizeof(*b->pieces));
-
-		if (!p)
-			return -ENOMEM;
-		b->pieces = p;
-		b->alloc_pieces = n;
-	}
-	b->pieces[b->nr_pieces++] = (struct hot_piece){ obj, (uint32_t)whole, bytes };
-	return 0;
-}
-
-static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t lo, uint64_t hi)
+static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t lo, uint64_t hi,
+			const struct dpf_region *r, uint64_t dt_ns)
 {
 	if (!t->unmapped) {
 		char key[64];
@@ -405,7 +381,8 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 		t->unmapped = (uint32_t)i + 1;
 		b->h->obj[i].unmapped = 1;
 	}
-	return push_piece(b, t->unmapped - 1, hi - lo, 0);
+	add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
+	return 0;
 }
 
 static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf_region *r,
@@ -482,11 +459,59 @@ static uint32_t first_map_after(const struct target_state *t, uint64_t a)
 	return lo;
 }
 
+/* The first run of @mr from @k on that ends above @a. */
+static size_t first_run_ending_above(const struct map_runs *mr, size_t k, uint64_t a)
+{
+	size_t top = mr->nr;
+
+	while (k < top) {
+		size_t mid = k + (top - k) / 2;
+
+		if (mr->runs[mid].hi <= a)
+			k = mid + 1;
+		else
+			top = mid;
+	}
+	return k;
+}
+
 /*
- * The pieces of region @r: each run of an object it covers, flagged whole when the object lies
- * wholly inside the region (then no other region of the snapshot has a part of it).
+ * The runs of @mr that region @r covers wholly, from *@a up to @hi, go to the deferred sums
+ * (report/hot-defer.h); a run the region starts inside of, and the odd runs, get their share
+ * now. *@a and *@lo move past them; what is left (a run the region ends inside of) is the
+ * caller's.
  */
-static int collect_pieces(struct hot_builder *b, struct target_state *t, const struct dpf_region *r)
+static int add_whole_runs(struct hot_builder *b, struct map_runs *mr, const struct dpf_region *r,
+			  uint64_t dt_ns, uint64_t *a, uint64_t hi, size_t *lo)
+{
+	size_t k1 = *lo, k2;
+	int ret;
+
+	if (mr->runs[k1].lo < *a) {
+		uint64_t e = mr->runs[k1].hi < hi ? mr->runs[k1].hi : hi;
+
+		add_piece(b, mr->runs[k1].obj, e - *a, r, dt_ns);
+		*a = e;
+		k1++;
+	}
+	k2 = first_run_ending_above(mr, k1, hi);
+	/* a region that is exactly one run: the per-snapshot path knows its region's size */
+	if (k2 <= k1 || (k2 - k1 == 1 && mr->runs[k1].lo == r->start && mr->runs[k1].hi == r->end)) {
+		*lo = k1;
+		return 0;
+	}
+	ret = runs_defer(mr, k1, k2, r, dt_ns, &b->o);
+	if (ret)
+		return ret;
+	for (size_t q = runs_first_odd(mr, k1); q < k2; q = runs_first_odd(mr, q + 1))
+		add_piece(b, mr->runs[q].obj, mr->runs[q].hi - mr->runs[q].lo, r, dt_ns);
+	*a = mr->runs[k2 - 1].hi;
+	*lo = k2;
+	return 0;
+}
+
+static int add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+		       uint64_t dt_ns)
 {
 	uint64_t a = r->start;
 	uint32_t k = first_map_after(t, a);
@@ -494,92 +519,53 @@ static int collect_pieces(struct hot_builder *b, struct target_state *t, const s
 
 	while (a < r->end) {
 		const struct dpf_mapping *m = k < t->nr_maps ? &t->maps[k] : NULL;
-		const struct hot_object *o;
 		struct map_runs *mr;
 		uint64_t hi;
-		size_t lo, top;
+		size_t lo;
 
 		if (!m || m->start >= r->end)
-			return add_unmapped(b, t, a, r->end);
+			return add_unmapped(b, t, a, r->end, r, dt_ns);
 		if (m->start > a) {
-			ret = add_unmapped(b, t, a, m->start);
+			ret = add_unmapped(b, t, a, m->start, r, dt_ns);
 			if (ret)
 				return ret;
 			a = m->start;
 		}
 		ret = runs_for(b, t, m, &mr);
+		if (!ret && !mr->prepared)
+			ret = runs_prepare(mr, b->h);
 		if (ret)
 			return ret;
 		hi = m->end < r->end ? m->end : r->end;
-		for (lo = 0, top = mr->nr; lo < top;) {	/* the first run ending above a */
-			size_t mid = lo + (top - lo) / 2;
-
-			if (mr->runs[mid].hi <= a)
-				lo = mid + 1;
-			else
-				top = mid;
+		lo = first_run_ending_above(mr, 0, a);
+		if (b->defer && mr->contiguous && lo < mr->nr) {
+			ret = add_whole_runs(b, mr, r, dt_ns, &a, hi, &lo);
+			if (ret)
+				return ret;
 		}
 		for (; lo < mr->nr && a < hi; lo++) {
 			const struct run *run = &mr->runs[lo];
 			uint64_t e = run->hi < hi ? run->hi : hi;
 
 			if (run->lo > a) {	/* not covered by a run: never, but stay safe */
-				ret = add_unmapped(b, t, a, run->lo < hi ? run->lo : hi);
+				ret = add_unmapped(b, t, a, run->lo < hi ? run->lo : hi, r, dt_ns);
 				if (ret)
 					return ret;
 				a = run->lo < hi ? run->lo : hi;
 				if (a >= hi)
 					break;
 			}
-			o = &b->h->obj[run->obj];
-			ret = push_piece(b, run->obj, e - a, o->extent && a <= o->addr &&
-					 o->addr < e && o->size <= e - o->addr);
-			if (ret)
-				return ret;
+			add_piece(b, run->obj, e - a, r, dt_ns);
 			a = e;
 		}
 		if (a < hi) {
-			ret = add_unmapped(b, t, a, hi);
+			ret = add_unmapped(b, t, a, hi, r, dt_ns);
 			if (ret)
 				return ret;
 		}
 		a = hi;
 		k++;
 	}
-	return 0;
-}
-
-/*
- * Region @r split across what it covers: the objects wholly inside it wait in its span for as
- * long as it stays (report/hot-defer.h), the others get this snapshot's share now.
- */
-static int add_span(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
-		    uint64_t dt_ns)
-{
-	struct hot_span *sp = hot_span_find(&t->spans, r->start, r->end);
-
-	if (!sp) {
-		struct hot_piece *copy;
-		int ret;
-
-		b->nr_pieces = 0;
-		ret = collect_pieces(b, t, r);
-		if (ret)
-			return ret;
-		copy = malloc((b->nr_pieces ? b->nr_pieces : 1) * sizeof(*copy));
-		if (!copy)
-			return -ENOMEM;
-		memcpy(copy, b->pieces, b->nr_pieces * sizeof(*copy));
-		sp = hot_span_add(&t->spans, r->start, r->end, copy, b->nr_pieces);
-		if (!sp) {
-			free(copy);
-			return -ENOMEM;
-		}
-	}
-	hot_span_account(sp, &b->o, r, dt_ns, b->seq);
-	for (size_t k = 0; k < sp->nr; k++)
-		if (!sp->pieces[k].whole)
-			add_piece(b, sp->pieces[k].obj, sp->pieces[k].bytes, r, dt_ns);
 	return 0;
 }
 
@@ -595,6 +581,13 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 		h->start_ns = s->start_ns;
 	if (s->start_ns + dt_ns > h->end_ns)
 		h->end_ns = s->start_ns + dt_ns;
+	/* deferred sums need the paint, which needs regions in order (as every backend writes) */
+	b->defer = !h->physical && b->o.by == HOT_BY_SYMBOL && !b->o.no_defer;
+	for (uint32_t i = 1; i < s->nr_regions && b->defer; i++)
+		b->defer = s->regions[i].start >= s->regions[i - 1].end &&
+			   s->regions[i - 1].end >= s->regions[i - 1].start;
+	if (b->defer)
+		ret = paint_snapshot(&t->paint, s, dt_ns, b->seq);
 	for (uint32_t i = 0; i < s->nr_regions && !ret; i++) {
 		const struct dpf_region *r = &s->regions[i];
 
@@ -605,11 +598,8 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 		else if (b->o.by == HOT_BY_REGION)
 			ret = add_region_object(b, t, r, dt_ns);
 		else
-			ret = add_span(b, t, r, dt_ns);
+			ret = add_symbols(b, t, r, dt_ns);
 	}
-	/* the regions of the last snapshot that this one does not have are gone */
-	if (!ret && !h->physical && b->o.by != HOT_BY_REGION)
-		hot_spans_flush(&t->spans, h, &b->o, b->seq, 0);
 	return ret;
 }
 
@@ -663,6 +653,17 @@ static int flush_held(struct hot_builder *b, struct target_state *t)
 	return ret;
 }
 
+/* Give the runs of @t's live map their deferred sums (report/hot-defer.h). */
+static void settle(struct hot_builder *b, struct target_state *t)
+{
+	for (uint32_t i = 0; i < t->nr_maps; i++) {
+		struct map_runs *mr = find_runs(b, t->id, &t->maps[i]);
+
+		if (mr)
+			runs_settle(mr, b->h, &b->o, &t->paint);
+	}
+}
+
 static int on_maps(void *arg, const struct dpf_maps *m)
 {
 	struct hot_builder *b = arg;
@@ -671,8 +672,7 @@ static int on_maps(void *arg, const struct dpf_maps *m)
 
 	if (!t)
 		return -ENOMEM;
-	/* the objects of the spans are those of the old map */
-	hot_spans_flush(&t->spans, b->h, &b->o, 0, 1);
+	settle(b, t);	/* the deferred sums of the old map's runs */
 	release_maps(t);
 	t->maps = calloc(m->nr ? m->nr : 1, sizeof(*t->maps));
 	if (!t->maps)
@@ -778,7 +778,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
 		ret = flush_held(&b, &b.tg[i]);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
-		hot_spans_flush(&b.tg[i].spans, b.h, &b.o, 0, 1);
+		settle(&b, &b.tg[i]);
 	if (b.cache)
 		sym_cache_stats(b.cache, &b.h->sym);
 	for (size_t i = 0; i < b.nr_tg; i++) {
@@ -786,19 +786,16 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 			free(b.tg[i].held[k].regions);
 		free(b.tg[i].held);
 		release_maps(&b.tg[i]);
-		hot_spans_free(&b.tg[i].spans);
+		paint_free(&b.tg[i].paint);
 	}
 	free(b.tg);
-	free(b.pieces);
 	physmap_free(&b.phys);
 	for (unsigned k = 0; k < NR_BUCKETS; k++) {
 		while (b.runs[k]) {
 			struct map_runs *mr = b.runs[k];
 
 			b.runs[k] = mr->next;
-			free(mr->runs);
-			free(mr->path);
-			free(mr);
+			runs_free(mr);
 		}
 	}
 	for (size_t i = 0; i < b.h->nr; i++)
@@ -833,9 +830,14 @@ double hot_share(const struct hot_object *o)
 	return o->byte_s > 0 ? o->hot_byte_s / o->byte_s : 0;
 }
 
+/* Descending; values within a billionth of each other tie (sums in another order differ so). */
 static int cmp_double_desc(double a, double b)
 {
-	return a > b ? -1 : a < b;
+	double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+
+	if (fabs(a - b) <= 1e-9 * m)
+		return 0;
+	return a > b ? -1 : 1;
 }
 
 static int by_heat(const void *pa, const void *pb)
