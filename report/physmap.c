@@ -75,11 +75,13 @@ static int parse(const char *p, struct physmap *pm)
 		else if (*p)
 			return -EINVAL;
 	}
+	if (!pm->nr)
+		return -EINVAL;
 	qsort(pm->spans, pm->nr, sizeof(*pm->spans), by_first);
 	for (size_t i = 1; i < pm->nr; i++)
 		if (pm->spans[i].first <= pm->spans[i - 1].last)
 			return -EINVAL;		/* a block in two nodes */
-	return pm->nr ? 0 : -EINVAL;
+	return 0;
 }
 
 int physmap_read(const struct dpf_meta *m, struct physmap *pm)
