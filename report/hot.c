@@ -286,7 +286,8 @@ static int same_mapping(const struct map_runs *mr, uint32_t target, const struct
 }
 
 /* The runs kept for mapping @m of target @target, or NULL. */
-static struct map_runs *find_runs(struct hot_builder *b, uint32_t target, const struct dpf_mapping *m)
+static struct map_runs *find_runs(struct hot_builder *b, uint32_t target,
+				   const struct dpf_mapping *m)
 {
 	for (struct map_runs *mr = b->runs[map_hash(target, m)]; mr; mr = mr->next)
 		if (same_mapping(mr, target, m))

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential g++ pkg-config libelf-dev libdw-dev zlib1g-dev libpng-dev libcmocka-dev \
 libyajl-dev clang libclang-rt-14-dev man-db util-linux time"
-# g++ builds the C++ workload of tests/cli/t0534 (class-qualified statics); build-essential has it.
+# g++ builds the C++ workload of tests/cli/t0534-report-hot-cxx.sh; build-essential has it too.
 # The real-kernel tests (tests/kernel/) add what they need themselves.
 
 missing=""

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of report/hot-defer.c: the deferred sums give every object the numbers of the
- * per-snapshot arithmetic. Snapshots over the symbols fixture (tests/symbols/prog-pie, whose
- * text holds several functions) are measured with the deferred sums and without them
- * (hot_opts.no_defer); every object's numbers must agree, including its state "now" after whole,
- * cut and whole covers.
+ * per-snapshot arithmetic. Snapshots over the symbols fixture prog-pie (tests/symbols/prog.c,
+ * whose text holds several functions) are measured with the deferred sums and without them
+ * (hot_opts.no_defer); every object's numbers must agree, including its state "now" after
+ * whole, cut and whole covers.
  */
 #include <libgen.h>
 #include <limits.h>
