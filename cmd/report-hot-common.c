@@ -40,6 +40,13 @@ int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
 	int ret;
 
 	c->path = cmd_input_path(c->path);
+	if (c->debug_dir) {
+		c->debug_dirs[0] = c->debug_dir;
+		c->debug_dirs[1] = "/usr/lib/debug";
+		c->debug_dirs[2] = NULL;
+		c->o.sym.debug_dirs = c->debug_dirs;
+	}
+	c->o.sym.debuginfod_cache = c->debuginfod_cache;
 	if (cmd_open_filtered(c->path, &c->sel, s))
 		return 1;
 	ret = hot_build(h, *s, &c->o);
@@ -90,9 +97,12 @@ void hot_common_text_header(const struct hot_common *c, const struct session *s,
 	else if (f->primitive_sees && strstr(f->primitive_sees, "mapping"))
 		printf("note: this primitive sees whole mappings, not pages: objects of one mapping "
 		       "share its heat\n");
-	if (h->physical)
-		printf("physical addresses, listed by %" PRIu64 " MiB block (not by NUMA node)\n",
-		       c->o.phys_block >> 20);
+	if (h->physical && h->phys_nodes)
+		printf("physical addresses, listed by %" PRIu64 " MiB memory block and NUMA node "
+		       "(the layout recorded with it)\n", h->phys_block >> 20);
+	else if (h->physical)
+		printf("physical addresses, listed by %" PRIu64 " MiB block (no NUMA node layout "
+		       "was recorded)\n", h->phys_block >> 20);
 	printf("by %s, %" PRIu64 " snapshot%s over %s\n", by_name(c->o.by), h->nr_snapshots,
 	       h->nr_snapshots == 1 ? "" : "s", units_time(a, sizeof(a), h->end_ns - h->start_ns));
 }

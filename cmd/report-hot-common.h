@@ -17,6 +17,9 @@ struct hot_common {
 	const char *path;
 	struct hot_opts o;
 	struct opt_filters sel;
+	const char *debug_dir;		/* --debug-dir, searched before /usr/lib/debug */
+	const char *debuginfod_cache;	/* --debuginfod-cache */
+	const char *debug_dirs[3];	/* what the symbolizer gets */
 };
 #define HOT_COMMON_INIT { .path = "daprof.data", .o = HOT_OPTS_INIT, .sel = OPT_FILTERS_INIT }
 
@@ -30,7 +33,11 @@ int hot_common_opt_time(const struct parse_opt *opt, const char *arg, struct par
 	OPT_FILTERS(&(c)->sel), \
 	OPT_CALLBACK(0, "min-accesses", PARSE_OPT_PTR(uint32_t, &(c)->o.min_accesses), "n", \
 		     "the least nr_accesses that counts as hot (default 1)", \
-		     hot_common_opt_min_accesses)
+		     hot_common_opt_min_accesses), \
+	OPT_STRING(0, "debug-dir", &(c)->debug_dir, "dir", \
+		   "split debug info by build-id here first (dir/.build-id/xx/yyyy.debug)"), \
+	OPT_STRING(0, "debuginfod-cache", &(c)->debuginfod_cache, "dir", \
+		   "a debuginfod client's cache (dir/BUILDID/debuginfo)")
 
 #define HOT_COMMON_OPTIONS(c) \
 	HOT_COMMON_SELECT_OPTIONS(c), \

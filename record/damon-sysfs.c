@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
+#include "record/nodes.h"
 #include "record/why.h"
 
 #define BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
@@ -918,8 +919,18 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 	SET("damon.avail_operations", *d->avail ? d->avail : "unknown");
 	SET("damon.features", d->features);
 	SETF("damon.kdamond_pid", "%d", (int)d->kpid);
-	if (d->paddr)
+	if (d->paddr) {
+		uint64_t block_size;
+		char *layout;
+
 		SETF("damon.paddr_ranges", "%zu", d->nr_ranges);
+		/* the node layout, for report hot's labels (design note 29); none: no labels */
+		if (!rec_node_layout(getenv(REC_SYS_ROOT_ENV), &block_size, &layout)) {
+			SETF("phys.memory_block_size", "%llu", (unsigned long long)block_size);
+			SET("phys.node_blocks", layout);
+			free(layout);
+		}
+	}
 	SET("damon.snapshot_source", d->src == SRC_TRACE ? "tracepoint" : "tried_regions");
 	SET("damon.snapshot_source_note", d->src_note);
 	if (d->src == SRC_TRACE)

@@ -458,7 +458,9 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 {
 	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
 	uint64_t next_flush = start + 1000000000ULL, next_status = start + 500000000ULL;
-	uint64_t next_maps = start + update_ns;
+	/* the first map again after one window: a launched program maps its libraries at once */
+	uint64_t next_maps = start + (o->params.aggr_us * 1000 < update_ns ?
+				      o->params.aggr_us * 1000 : update_ns);
 	uint32_t regions = 0;
 
 	for (;;) {

@@ -167,6 +167,49 @@ int dr_three_regions(const struct dr_range *vmas, size_t n, uint64_t align, stru
 	return 0;
 }
 
+int dr_monitor_ranges(const struct dr_range *vmas, size_t n, uint64_t align, uint64_t cap,
+		      struct dr_range *out)
+{
+	struct dr_range three[3];
+	size_t nr = 0, k = 0;
+	int ret = dr_three_regions(vmas, n, align, three);
+
+	if (ret)
+		return ret;
+	if (!cap) {
+		memcpy(out, three, sizeof(three));
+		return 3;
+	}
+	out[0].start = three[0].start;
+	for (size_t i = 1; i < n; i++) {
+		uint64_t end = align_up(vmas[i - 1].end, align), next = align_up(vmas[i].start, align);
+		int cut = k < 2 && end >= three[k].end && next >= three[k + 1].start;
+
+		if (!cut && next - end <= cap)
+			continue;
+		if (end > out[nr].start)
+			out[nr++].end = end;
+		out[nr].start = cut ? three[++k].start : next;
+	}
+	out[nr].end = three[2].end;
+	if (out[nr].end > out[nr].start)
+		nr++;
+	return (int)nr;
+}
+
+/* The cap of dr_monitor_ranges(): the mapped bytes of @vmas per min_nr_regions, or 0 (off). */
+static uint64_t gap_cap(const struct dr_ctx *c, const struct dr_range *vmas, size_t n)
+{
+	uint64_t mapped = 0;
+
+	if (!c->cut_wide_gaps)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		mapped += vmas[i].end - vmas[i].start;
+	mapped /= c->attrs.min_nr_regions;
+	return mapped > c->min_region_sz ? mapped : c->min_region_sz;
+}
+
 int dr_evenly_split_region(struct dr_ctx *c, size_t idx, unsigned int nr_pieces)
 {
 	uint64_t sz_orig, sz_piece, orig_end, start;
@@ -210,31 +253,35 @@ uint64_t dr_region_sz_limit(const struct dr_ctx *c)
 
 int dr_init_regions(struct dr_ctx *c, const struct dr_range *vmas, size_t n)
 {
-	struct dr_range three[3];
+	struct dr_range *three = malloc((n + 3) * sizeof(*three));
 	uint64_t sz = 0;
-	int ret;
+	int ret, nr;
 
 	c->nr = 0;
-	ret = dr_three_regions(vmas, n, c->min_region_sz, three);
-	if (ret)
-		return ret;
-	for (int i = 0; i < 3; i++)
+	if (!three)
+		return -ENOMEM;
+	nr = dr_monitor_ranges(vmas, n, c->min_region_sz, gap_cap(c, vmas, n), three);
+	ret = nr < 0 ? nr : 0;
+	for (int i = 0; i < nr; i++)
 		sz += three[i].end - three[i].start;
 	if (c->attrs.min_nr_regions)
 		sz /= c->attrs.min_nr_regions;
 	if (sz < c->min_region_sz)
 		sz = c->min_region_sz;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nr && !ret; i++) {
 		size_t idx = c->nr;
 
 		ret = dr_add_region(c, three[i].start, three[i].end);
 		if (ret)
-			return ret;
+			break;
 		/* an error here leaves the region whole, as the kernel does */
 		ret = dr_evenly_split_region(c, idx, (three[i].end - three[i].start) / sz);
-		if (ret == -ENOMEM)
-			return ret;
+		if (ret != -ENOMEM)
+			ret = 0;
 	}
+	free(three);
+	if (ret)
+		return ret;
 	c->sz_limit = dr_region_sz_limit(c);
 	return 0;
 }
@@ -459,11 +506,15 @@ int dr_set_regions(struct dr_ctx *c, const struct dr_range *ranges, size_t n)
 
 int dr_update(struct dr_ctx *c, const struct dr_range *vmas, size_t n)
 {
-	struct dr_range three[3];
-	int ret = 0;
+	struct dr_range *ranges = malloc((n + 3) * sizeof(*ranges));
+	int ret = 0, nr;
 
-	if (!dr_three_regions(vmas, n, c->min_region_sz, three))
-		ret = dr_set_regions(c, three, 3);
+	if (!ranges)
+		return -ENOMEM;
+	nr = dr_monitor_ranges(vmas, n, c->min_region_sz, gap_cap(c, vmas, n), ranges);
+	if (nr > 0)
+		ret = dr_set_regions(c, ranges, (size_t)nr);
+	free(ranges);
 	c->sz_limit = dr_region_sz_limit(c);
 	return ret;
 }

@@ -65,6 +65,11 @@ struct dr_ctx {
 	uint64_t passed_sample_intervals;
 	uint64_t next_aggregation_sis;
 	uint64_t next_ops_update_sis;
+	/*
+	 * Not DAMON's: also leave out of the regions every gap between mappings wider than the
+	 * mapped bytes / min_nr_regions (design note 28). 0 after dr_ctx_init(), as the kernel.
+	 */
+	int cut_wide_gaps;
 };
 
 enum dr_event {
@@ -90,8 +95,17 @@ uint64_t dr_rand(struct dr_ctx *c, uint64_t l, uint64_t r);
 int dr_three_regions(const struct dr_range *vmas, size_t n, uint64_t align, struct dr_range out[3]);
 
 /*
- * dr_init_regions() - __damon_va_init_regions(): three regions of @vmas, each split evenly so
- * that there are about min_nr_regions, and the initial size limit. Replaces any regions.
+ * dr_monitor_ranges() - what is monitored of @vmas: the three regions, each cut again at every
+ * gap between mappings wider than @cap (0: the three regions as they are). @out holds n + 3.
+ * Return: the number of ranges, or -EINVAL as dr_three_regions().
+ */
+int dr_monitor_ranges(const struct dr_range *vmas, size_t n, uint64_t align, uint64_t cap,
+		      struct dr_range *out);
+
+/*
+ * dr_init_regions() - __damon_va_init_regions(): three regions of @vmas (dr_monitor_ranges()
+ * with cut_wide_gaps), each split evenly so that there are about min_nr_regions, and the
+ * initial size limit. Replaces any regions.
  * Return: 0, -EINVAL when three regions cannot be found (no regions then; they come with the
  * first dr_update()), -ENOMEM.
  */
@@ -143,7 +157,8 @@ int dr_sample_check(struct dr_ctx *c, const struct dr_prim *p, unsigned int *eve
 int dr_aggregation_done(struct dr_ctx *c);
 /*
  * dr_update() - damon_va_update() with the target's current @vmas: set the regions to its three
- * regions (kept as they are when three cannot be found) and recompute the size limit.
+ * regions (dr_monitor_ranges() with cut_wide_gaps; kept as they are when three cannot be
+ * found) and recompute the size limit.
  * Return: 0 or -ENOMEM.
  */
 int dr_update(struct dr_ctx *c, const struct dr_range *vmas, size_t n);

@@ -38,6 +38,7 @@ struct rec_backend {
 	char caveat[256];		/* of a primitive closed at an exec */
 	char why[320];			/* why monitoring had to stop, for why() */
 	unsigned int nr_execs;		/* exec calls of the target followed */
+	int first_window_done;		/* the map was read again after the first window */
 };
 
 static uint64_t now_ns(void)
@@ -183,6 +184,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		sampler_stop(b);
 		return rec_why(why, len, ret, "bad intervals or region bounds");
 	}
+	b->ctx.cut_wide_gaps = 1;	/* design note 28 */
 	b->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (b->pidfd < 0) {
 		ret = -errno;
@@ -374,6 +376,15 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 			if (ret)
 				return ret;
 			got = 1;
+		}
+		/*
+		 * A launched program maps its libraries, heap and what it dlopens at once, after
+		 * the map was first read (at its exec): read it again after the first window
+		 * rather than a whole update interval later (design note 28).
+		 */
+		if ((ev & DR_EV_AGGREGATED) && !b->first_window_done) {
+			b->first_window_done = 1;
+			ev |= DR_EV_UPDATE_DUE;
 		}
 		if (ev & DR_EV_UPDATE_DUE) {
 			ret = update_map(b);

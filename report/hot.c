@@ -8,30 +8,15 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/hot.h"
+#include "report/hot-defer.h"
+#include "report/physmap.h"
 #include "report/session.h"
-
-/* A run of addresses of one mapping that resolves to one object (an index into hot->obj). */
-struct run {
-	uint64_t lo, hi;
-	uint32_t obj;
-};
-
-/* The runs of one mapping, kept by its identity so that a later map holding it reuses them. */
-struct map_runs {
-	struct map_runs *next;
-	uint32_t target;
-	uint64_t start, end, offset;
-	char *path;
-	uint8_t build_id_len;
-	uint8_t build_id[32];
-	struct run *runs;
-	size_t nr;
-};
 
 /* A target's memory map live now, and its snapshots held back until its first map arrives. */
 struct target_state {
@@ -42,6 +27,7 @@ struct target_state {
 	struct dpf_snapshot *held;
 	size_t nr_held, alloc_held;
 	uint32_t unmapped;	/* its "[unmapped]" object, + 1 (0: none yet) */
+	struct paint paint;	/* the last region over each address (report/hot-defer.h) */
 };
 
 #define NR_BUCKETS 4096u
@@ -63,6 +49,8 @@ struct hot_builder {
 	uint64_t seq;
 	uint64_t held_regions;
 	uint64_t fallback_ns;
+	struct physmap phys;	/* a --paddr recording's node layout (or none) */
+	int defer;		/* this snapshot's whole runs go to the deferred sums */
 };
 
 static uint64_t hash_str(const char *s)
@@ -144,11 +132,28 @@ static int is_file(const struct dpf_mapping *m)
 	return m->path && m->path[0] && m->path[0] != '[';
 }
 
+/*
+ * The mapping an object found in @m belongs to: @m, or for a symbol or section in the anonymous
+ * tail of a file's image (the .bss past the file's last page) the file mapping before it, so
+ * that an object across both (a library's .bss starting on its .data page) is one object.
+ */
+static const struct dpf_mapping *home_of(const struct sym_result *r, const struct dpf_mapping *m,
+					 const struct dpf_mapping *maps, uint32_t nr)
+{
+	const struct dpf_mapping *image = NULL;
+
+	for (uint32_t k = 0; k < nr && &maps[k] < m; k++)	/* the file m follows, if any */
+		image = is_file(&maps[k]) ? &maps[k] : image;
+	if (!is_file(m) && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
+			    r->kind == SYM_SECTION) && image)
+		return image;
+	return m;
+}
+
 /* Fill the names of a new object from the symbolizer's answer and the mapping holding it. */
 static void name_object(struct hot_object *o, uint32_t target, const struct sym_result *r,
 			const struct dpf_mapping *m, const struct dpf_mapping *maps, uint32_t nr)
 {
-	const struct dpf_mapping *image = NULL;
 	uint64_t base;
 
 	o->target = target;
@@ -160,11 +165,7 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 	o->size = r->size;
 	if (!m)
 		return;
-	for (uint32_t k = 0; k < nr && &maps[k] < m; k++)	/* the file m follows, if any */
-		image = is_file(&maps[k]) ? &maps[k] : image;
-	if (!is_file(m) && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
-			    r->kind == SYM_SECTION) && image)
-		m = image;	/* the .bss tail: an object of the file, not of the anonymous mapping */
+	m = home_of(r, m, maps, nr);
 	o->file_backed = is_file(m);
 	/* the load base: where the file's first page is mapped (its offset from there is the
 	 * same in every run of the same build); anonymous memory: the mapping's start */
@@ -210,14 +211,14 @@ static int add_run(struct collect *c, uint64_t lo, uint64_t hi, uint32_t obj)
 		mr->runs = p;
 		c->alloc = n;
 	}
-	mr->runs[mr->nr++] = (struct run){ lo, hi, obj };
+	mr->runs[mr->nr++] = (struct run){ lo, hi, obj, 1 };
 	return 0;
 }
 
 static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, void *arg)
 {
 	struct collect *c = arg;
-	const struct dpf_mapping *m = c->m;
+	const struct dpf_mapping *m = home_of(r, c->m, c->maps, c->nr_maps);
 	uint64_t off = 0;
 	char key[700];
 	int64_t i;
@@ -232,8 +233,11 @@ static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, 
 	i = find_object(c->b, key, &added);
 	if (i < 0)
 		return (int)i;
-	if (added)
-		name_object(&c->b->h->obj[i], c->target, r, m, c->maps, c->nr_maps);
+	if (added) {
+		name_object(&c->b->h->obj[i], c->target, r, c->m, c->maps, c->nr_maps);
+		c->b->h->obj[i].extent = r->size && (r->kind == SYM_FUNCTION || r->kind == SYM_OBJECT ||
+						     r->kind == SYM_SECTION || r->kind == SYM_FILE);
+	}
 	return add_run(c, lo, hi, (uint32_t)i);
 }
 
@@ -281,6 +285,16 @@ static int same_mapping(const struct map_runs *mr, uint32_t target, const struct
 	       !strcmp(mr->path, m->path ? m->path : "");
 }
 
+/* The runs kept for mapping @m of target @target, or NULL. */
+static struct map_runs *find_runs(struct hot_builder *b, uint32_t target,
+				   const struct dpf_mapping *m)
+{
+	for (struct map_runs *mr = b->runs[map_hash(target, m)]; mr; mr = mr->next)
+		if (same_mapping(mr, target, m))
+			return mr;
+	return NULL;
+}
+
 /* The runs of mapping @m of @t's live map: kept ones, or asked of the symbolizer now. */
 static int runs_for(struct hot_builder *b, const struct target_state *t,
 		    const struct dpf_mapping *m, struct map_runs **out)
@@ -291,11 +305,11 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 	struct map_runs *mr;
 	int ret;
 
-	for (mr = b->runs[k]; mr; mr = mr->next)
-		if (same_mapping(mr, t->id, m)) {
-			*out = mr;
-			return 0;
-		}
+	mr = find_runs(b, t->id, m);
+	if (mr) {
+		*out = mr;
+		return 0;
+	}
 	mr = calloc(1, sizeof(*mr));
 	if (!mr)
 		return -ENOMEM;
@@ -332,45 +346,7 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 static void add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
 		      const struct dpf_region *r, uint64_t dt_ns)
 {
-	struct hot_object *o = &b->h->obj[i];
-	double byte_s = (double)bytes * (double)dt_ns / 1e9;
-	uint64_t len = r->end - r->start;
-
-	if (o->seq != b->seq) {
-		o->seq = b->seq;
-		o->cur_bytes = 0;
-		o->cur_idle_bytes = 0;
-		o->cur_idle_ns = UINT64_MAX;
-		o->cur_idle_part = 0;
-		o->observed_ns += dt_ns;
-	}
-	o->byte_s += byte_s;
-	o->heat += (double)bytes * r->nr_accesses;	/* bytes x time x (accesses / time) */
-	if (r->nr_accesses >= b->o.min_accesses)
-		o->hot_byte_s += byte_s;
-	if (len < o->min_region)
-		o->min_region = len;
-	o->cur_bytes += bytes;
-	if (o->cur_bytes > o->bytes)
-		o->bytes = o->cur_bytes;
-	if (!r->nr_accesses) {
-		uint64_t age_ns = (uint64_t)r->age * dt_ns;
-
-		o->idle_byte_s += byte_s;
-		if (age_ns < o->cur_idle_ns)
-			o->cur_idle_ns = age_ns;
-		if (age_ns >= b->o.idle_ns)
-			o->cur_idle_bytes += bytes;
-	}
-	o->idle_bytes = o->cur_idle_bytes;
-	if (!r->nr_accesses)
-		o->cur_idle_part += bytes;
-	/* idle when most of its bytes are: a region shared with a busy neighbour does not count */
-	o->idle_ns = 2 * o->cur_idle_part > o->cur_bytes && o->cur_idle_ns != UINT64_MAX ?
-		     o->cur_idle_ns : 0;
-	b->h->total_byte_s += byte_s;
-	b->h->total_heat += (double)bytes * r->nr_accesses;
-	b->h->nr_pieces++;
+	hot_add_piece(b->h, &b->o, b->seq, i, bytes, r, dt_ns);
 }
 
 /* An object named by @key that the symbolizer is not asked about: a range, a gap. */
@@ -413,7 +389,8 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf_region *r,
 			uint64_t dt_ns)
 {
-	uint64_t blk = b->o.phys_block ? b->o.phys_block : 1;
+	uint64_t blk = b->phys.block_size ? b->phys.block_size :
+		       b->o.phys_block ? b->o.phys_block : 1;
 
 	for (uint64_t a = r->start; a < r->end;) {
 		uint64_t base = a - a % blk, hi = base + blk < r->end && base + blk > base ?
@@ -422,7 +399,13 @@ static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf
 		int64_t i;
 
 		snprintf(key, sizeof(key), "%" PRIu32 "|p%" PRIx64, target, base);
-		snprintf(name, sizeof(name), "0x%" PRIx64 "-0x%" PRIx64, base, base + blk);
+		int64_t node = b->phys.block_size ? physmap_node(&b->phys, base / blk) : -1;
+
+		if (node >= 0)
+			snprintf(name, sizeof(name), "node %" PRId64 ", memory block %" PRIu64,
+				 node, base / blk);
+		else
+			snprintf(name, sizeof(name), "0x%" PRIx64 "-0x%" PRIx64, base, base + blk);
 		i = plain_object(b, target, key, name, "physical", base, blk);
 		if (i < 0)
 			return (int)i;
@@ -477,6 +460,57 @@ static uint32_t first_map_after(const struct target_state *t, uint64_t a)
 	return lo;
 }
 
+/* The first run of @mr from @k on that ends above @a. */
+static size_t first_run_ending_above(const struct map_runs *mr, size_t k, uint64_t a)
+{
+	size_t top = mr->nr;
+
+	while (k < top) {
+		size_t mid = k + (top - k) / 2;
+
+		if (mr->runs[mid].hi <= a)
+			k = mid + 1;
+		else
+			top = mid;
+	}
+	return k;
+}
+
+/*
+ * The runs of @mr that region @r covers wholly, from *@a up to @hi, go to the deferred sums
+ * (report/hot-defer.h); a run the region starts inside of, and the odd runs, get their share
+ * now. *@a and *@lo move past them; what is left (a run the region ends inside of) is the
+ * caller's.
+ */
+static int add_whole_runs(struct hot_builder *b, struct map_runs *mr, const struct dpf_region *r,
+			  uint64_t dt_ns, uint64_t *a, uint64_t hi, size_t *lo)
+{
+	size_t k1 = *lo, k2;
+	int ret;
+
+	if (mr->runs[k1].lo < *a) {
+		uint64_t e = mr->runs[k1].hi < hi ? mr->runs[k1].hi : hi;
+
+		add_piece(b, mr->runs[k1].obj, e - *a, r, dt_ns);
+		*a = e;
+		k1++;
+	}
+	k2 = first_run_ending_above(mr, k1, hi);
+	/* a region that is exactly one run: the per-snapshot path knows its region's size */
+	if (k2 <= k1 || (k2 - k1 == 1 && mr->runs[k1].lo == r->start && mr->runs[k1].hi == r->end)) {
+		*lo = k1;
+		return 0;
+	}
+	ret = runs_defer(mr, k1, k2, r, dt_ns, &b->o);
+	if (ret)
+		return ret;
+	for (size_t q = runs_first_odd(mr, k1); q < k2; q = runs_first_odd(mr, q + 1))
+		add_piece(b, mr->runs[q].obj, mr->runs[q].hi - mr->runs[q].lo, r, dt_ns);
+	*a = mr->runs[k2 - 1].hi;
+	*lo = k2;
+	return 0;
+}
+
 static int add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
 		       uint64_t dt_ns)
 {
@@ -488,7 +522,7 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 		const struct dpf_mapping *m = k < t->nr_maps ? &t->maps[k] : NULL;
 		struct map_runs *mr;
 		uint64_t hi;
-		size_t lo, top;
+		size_t lo;
 
 		if (!m || m->start >= r->end)
 			return add_unmapped(b, t, a, r->end, r, dt_ns);
@@ -499,16 +533,16 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 			a = m->start;
 		}
 		ret = runs_for(b, t, m, &mr);
+		if (!ret && !mr->prepared)
+			ret = runs_prepare(mr, b->h);
 		if (ret)
 			return ret;
 		hi = m->end < r->end ? m->end : r->end;
-		for (lo = 0, top = mr->nr; lo < top;) {	/* the first run ending above a */
-			size_t mid = lo + (top - lo) / 2;
-
-			if (mr->runs[mid].hi <= a)
-				lo = mid + 1;
-			else
-				top = mid;
+		lo = first_run_ending_above(mr, 0, a);
+		if (b->defer && mr->contiguous && lo < mr->nr) {
+			ret = add_whole_runs(b, mr, r, dt_ns, &a, hi, &lo);
+			if (ret)
+				return ret;
 		}
 		for (; lo < mr->nr && a < hi; lo++) {
 			const struct run *run = &mr->runs[lo];
@@ -548,6 +582,13 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 		h->start_ns = s->start_ns;
 	if (s->start_ns + dt_ns > h->end_ns)
 		h->end_ns = s->start_ns + dt_ns;
+	/* deferred sums need the paint, which needs regions in order (as every backend writes) */
+	b->defer = !h->physical && b->o.by == HOT_BY_SYMBOL && !b->o.no_defer;
+	for (uint32_t i = 1; i < s->nr_regions && b->defer; i++)
+		b->defer = s->regions[i].start >= s->regions[i - 1].end &&
+			   s->regions[i - 1].end >= s->regions[i - 1].start;
+	if (b->defer)
+		ret = paint_snapshot(&t->paint, s, dt_ns, b->seq);
 	for (uint32_t i = 0; i < s->nr_regions && !ret; i++) {
 		const struct dpf_region *r = &s->regions[i];
 
@@ -613,6 +654,17 @@ static int flush_held(struct hot_builder *b, struct target_state *t)
 	return ret;
 }
 
+/* Give the runs of @t's live map their deferred sums (report/hot-defer.h). */
+static void settle(struct hot_builder *b, struct target_state *t)
+{
+	for (uint32_t i = 0; i < t->nr_maps; i++) {
+		struct map_runs *mr = find_runs(b, t->id, &t->maps[i]);
+
+		if (mr)
+			runs_settle(mr, b->h, &b->o, &t->paint);
+	}
+}
+
 static int on_maps(void *arg, const struct dpf_maps *m)
 {
 	struct hot_builder *b = arg;
@@ -621,6 +673,7 @@ static int on_maps(void *arg, const struct dpf_maps *m)
 
 	if (!t)
 		return -ENOMEM;
+	settle(b, t);	/* the deferred sums of the old map's runs */
 	release_maps(t);
 	t->maps = calloc(m->nr ? m->nr : 1, sizeof(*t->maps));
 	if (!t->maps)
@@ -713,15 +766,22 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	if (!b.h)
 		return -ENOMEM;
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
+	if (b.h->physical)
+		ret = physmap_read(session_meta(s), &b.phys);
+	if (!ret)
+		b.h->phys_block = b.phys.block_size ? b.phys.block_size : b.o.phys_block;
+	b.h->phys_nodes = b.phys.nr > 0;
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
-	if (b.o.cache)
+	if (!ret && b.o.cache)
 		b.cache = b.o.cache;
-	else
+	else if (!ret)
 		ret = sym_cache_new(&b.cache, &b.o.sym);
 	if (!ret)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
 		ret = flush_held(&b, &b.tg[i]);
+	for (size_t i = 0; i < b.nr_tg && !ret; i++)
+		settle(&b, &b.tg[i]);
 	if (b.cache)
 		sym_cache_stats(b.cache, &b.h->sym);
 	for (size_t i = 0; i < b.nr_tg; i++) {
@@ -729,16 +789,16 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 			free(b.tg[i].held[k].regions);
 		free(b.tg[i].held);
 		release_maps(&b.tg[i]);
+		paint_free(&b.tg[i].paint);
 	}
 	free(b.tg);
+	physmap_free(&b.phys);
 	for (unsigned k = 0; k < NR_BUCKETS; k++) {
 		while (b.runs[k]) {
 			struct map_runs *mr = b.runs[k];
 
 			b.runs[k] = mr->next;
-			free(mr->runs);
-			free(mr->path);
-			free(mr);
+			runs_free(mr);
 		}
 	}
 	for (size_t i = 0; i < b.h->nr; i++)
@@ -774,9 +834,14 @@ double hot_share(const struct hot_object *o)
 	return o->byte_s > 0 ? o->hot_byte_s / o->byte_s : 0;
 }
 
+/* Descending; values within a billionth of each other tie (sums in another order differ so). */
 static int cmp_double_desc(double a, double b)
 {
-	return a > b ? -1 : a < b;
+	double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+
+	if (fabs(a - b) <= 1e-9 * m)
+		return 0;
+	return a > b ? -1 : 1;
 }
 
 static int by_heat(const void *pa, const void *pb)

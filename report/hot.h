@@ -27,6 +27,8 @@ struct hot_opts {
 	uint32_t min_accesses;	/* a piece is hot in a snapshot with nr_accesses >= this */
 	uint64_t idle_ns;	/* idle_bytes counts bytes idle at least this long */
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
+	int no_defer;		/* 1: every object updated per snapshot, no deferred sums (tests:
+				 * report/hot-defer.c must give the same numbers) */
 	struct sym_opts sym;
 	/*
 	 * A symbol cache to use and keep (a live view builds a list per frame, diff one table
@@ -55,6 +57,9 @@ struct hot_object {
 				 * page is mapped; the same in every run of that build), or from
 				 * its mapping's start (anonymous memory) */
 	int file_backed;
+	int extent;		/* 1: one contiguous extent [addr, addr + size) of one file's image
+				 * (a symbol, a section gap, a file offset), never a label over
+				 * several mappings */
 	int unmapped;		/* the target's memory outside every mapping (not listed) */
 
 	/* the measurements (design note 20) */
@@ -88,6 +93,9 @@ struct hot {
 	uint64_t nr_pieces;
 	uint64_t start_ns, end_ns;	/* the span of the snapshots added */
 	int physical;		/* a --paddr recording, listed by physical range */
+	uint64_t phys_block;	/* its unit of listing: the recorded memory block size, else
+				 * opts.phys_block */
+	int phys_nodes;		/* 1: rows are named "node N, memory block M" */
 	struct sym_stats sym;	/* what the symbolizer loaded */
 };
 

@@ -188,8 +188,49 @@ static int static_address(Dwarf_Die *die, Dwarf_Addr *addr)
 	return -1;
 }
 
+/*
+ * The C++ scope of a definition made outside its declaration's scope: a static data member
+ * ("char Cache::slots[...]"), a namespace's variable or a member function, whose DIE at the
+ * top of the CU points with DW_AT_specification (or DW_AT_abstract_origin) at the declaration
+ * inside its namespaces and classes. Writes "ns::Class" into @buf; 0, or -1 when there is none.
+ */
+static int declared_scope(Dwarf_Die *die, char *buf, size_t len)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die decl, *scopes = NULL;
+	int n;
+
+	buf[0] = '\0';
+	if (!(dwarf_attr(die, DW_AT_specification, &a) || dwarf_attr(die, DW_AT_abstract_origin, &a)) ||
+	    !dwarf_formref_die(&a, &decl))
+		return -1;
+	n = dwarf_getscopes_die(&decl, &scopes);
+	/* scopes[0] is the declaration itself, scopes[n - 1] its compilation unit */
+	for (int i = n - 2; i >= 1 && i < MAX_DIE_DEPTH; i--) {
+		const char *name;
+
+		switch (dwarf_tag(&scopes[i])) {
+		case DW_TAG_namespace:
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+		case DW_TAG_subprogram:
+			name = dwarf_diename(&scopes[i]);
+			if (buf[0])
+				append(buf, len, "::");
+			append(buf, len, name ? name : dwarf_tag(&scopes[i]) == DW_TAG_namespace ?
+			       "(anonymous namespace)" : "?");
+			break;
+		}
+	}
+	free(scopes);
+	return buf[0] ? 0 : -1;
+}
+
 static void add_var(struct var_walk *w, Dwarf_Die *die, const char *scope)
 {
+	char declared[256];
+
 	Dwarf_Attribute a;
 	Dwarf_Addr addr;
 	Dwarf_Die type;
@@ -211,6 +252,8 @@ static void add_var(struct var_walk *w, Dwarf_Die *die, const char *scope)
 	}
 	if (w->e->nr_vars >= MAX_VARS)
 		return;
+	if (!scope && !declared_scope(die, declared, sizeof(declared)))
+		scope = declared;
 	if (w->e->nr_vars == w->alloc) {
 		size_t na = w->alloc ? w->alloc * 2 : 256;
 
@@ -264,8 +307,14 @@ static void walk(struct var_walk *w, Dwarf_Die *parent, const char *scope, int d
 				name = dwarf_attr_integrate(&child, DW_AT_name, &a) ?
 				       dwarf_formstring(&a) : NULL;
 			}
-			snprintf(inner, sizeof(inner), "%s%s%s", scope ? scope : "",
-				 scope ? "::" : "", name ? name : "?");
+			if (!scope && dwarf_tag(&child) == DW_TAG_subprogram &&
+			    !declared_scope(&child, inner, sizeof(inner))) {
+				append(inner, sizeof(inner), "::");	/* Class::function */
+				append(inner, sizeof(inner), name ? name : "?");
+			} else {
+				snprintf(inner, sizeof(inner), "%s%s%s", scope ? scope : "",
+					 scope ? "::" : "", name ? name : "?");
+			}
 			walk(w, &child, inner, depth + 1, budget);
 			break;
 		case DW_TAG_lexical_block:

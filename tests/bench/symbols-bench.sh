@@ -1,7 +1,9 @@
 #!/bin/bash
 # Symbolization figures (report/symbols.c): the symbols fixture (a program linked against libc
-# that dlopens a library of its own) and a generated program with 100,000 global variables and
-# their DWARF. Times the first lookup per file (the load), random lookups, and a walk.
+# that dlopens a library of its own), python3 with a few extension modules loaded (libc, libm,
+# libz, libssl, libpython and some 25 shared objects: a program with many libraries, mostly
+# without DWARF) and a generated program with 100,000 global variables and their DWARF. Times
+# the first lookup per file (the load), random lookups, and a walk.
 set -u
 cd "$(dirname "$0")/../.."
 B=build/plain
@@ -23,5 +25,10 @@ if [ ! -x "$W/big" ]; then
 fi
 echo "# symbols: fixture program + libc + dlopen'ed library"
 taskset -c 0 "$B/tests/bench/symbols-bench" 1000000 "$B/tests/symbols/prog-pie" "$PWD/$B/tests/symbols/libsym.so" || exit 1
+if command -v python3 >/dev/null; then
+	echo "# symbols: python3 with zlib, ssl, ctypes, sqlite3, json loaded"
+	taskset -c 0 "$B/tests/bench/symbols-bench" 1000000 python3 -c \
+		'import zlib, ssl, ctypes, sqlite3, json; print("maps"); print(open("/proc/self/maps").read(), end="")'
+fi
 echo "# symbols: program with 100,000 globals"
 taskset -c 0 "$B/tests/bench/symbols-bench" 1000000 "$W/big"

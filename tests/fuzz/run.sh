@@ -58,6 +58,7 @@ for t in $targets; do
 		extra="report/symbols*.c $(pkg-config --cflags --libs libelf libdw)"
 		symbols_seeds "$out/corpus-$name" || fail=1
 	fi
+	[ "$name" = physmap ] && extra="report/physmap.c"	# a --paddr recording's node layout
 	if ! $CLANG $flags -o "$bin" "$t" format/*.c $extra $libs 2>"$out/$name.build.log"; then
 		echo "fuzz-$name: build failed"; cat "$out/$name.build.log"; fail=1; continue
 	fi

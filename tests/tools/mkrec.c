@@ -11,6 +11,7 @@
  *       snap TARGET START_NS END_NS
  *       r START END NR_ACCESSES AGE   a region of the last snap (decimal or 0x hex)
  *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
+ *       map+ START END OFFSET PERMS PATH   one more entry of the last map line's memory map
  *       rusage TIME SELF_UTIME SELF_STIME SELF_MAXRSS TGT_UTIME TGT_STIME TGT_RSS
  *       flush                      cut a chunk here
  *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]   a moving-hot-window recording (bench
@@ -37,6 +38,41 @@ static int die(const char *what, int err)
 {
 	fprintf(stderr, "mkrec: %s: %s\n", what, err ? strerror(-err) : "bad input");
 	return 1;
+}
+
+/* The memory map being built by map and map+ lines; written at the next other line. */
+static struct dpf_maps pending;
+static size_t pending_alloc;
+
+static int add_entry(const char *p, struct dpf_maps *m)
+{
+	char perms[8], path[3000];
+	struct dpf_mapping mp = { 0 };
+
+	if (sscanf(p, "%" SCNi64 " %" SCNi64 " %" SCNi64 " %7s %2999s", &mp.start, &mp.end,
+		   &mp.offset, perms, path) != 5)
+		return -EINVAL;
+	mp.perms = (perms[0] == 'r' ? DPF_MAP_READ : 0) | (perms[1] == 'w' ? DPF_MAP_WRITE : 0) |
+		   (perms[2] == 'x' ? DPF_MAP_EXEC : 0) | (perms[3] == 's' ? DPF_MAP_SHARED : 0);
+	mp.path = strdup(strcmp(path, "-") ? path : "");
+	if (m->nr == pending_alloc) {
+		pending_alloc = pending_alloc ? pending_alloc * 2 : 64;
+		m->maps = realloc(m->maps, pending_alloc * sizeof(*m->maps));
+	}
+	if (!mp.path || !m->maps)
+		return -ENOMEM;
+	m->maps[m->nr++] = mp;
+	return 0;
+}
+
+static int flush_maps(struct dpf_writer *w)
+{
+	int ret = pending.nr ? dpf_writer_maps(w, &pending) : 0;
+
+	for (size_t i = 0; i < pending.nr; i++)
+		free((char *)pending.maps[i].path);
+	pending.nr = 0;
+	return ret;
 }
 
 static int flush_snap(struct dpf_writer *w, struct dpf_snapshot *s, int *have)
@@ -93,6 +129,8 @@ static int from_text(const char *out)
 			if (ret)
 				return die(out, ret);
 		}
+		if (strncmp(p, "map+ ", 5) && (ret = flush_maps(w)))
+			return die("maps", ret);
 		if (!strncmp(p, "latemeta ", 9)) {
 			struct dpf_meta late;
 
@@ -126,23 +164,16 @@ static int from_text(const char *out)
 			}
 			s.regions[s.nr_regions++] = r;
 		} else if (!strncmp(p, "map ", 4)) {
-			struct dpf_mapping mp = { 0 };
-			struct dpf_maps m = { .nr = 1, .maps = &mp };
-			char perms[8], path[3000];
+			int n = 0;
 
 			if ((ret = flush_snap(w, &s, &have)))
 				return die("snapshot", ret);
-			if (sscanf(p, "map %" SCNu32 " %" SCNu64 " %" SCNi64 " %" SCNi64 " %" SCNi64
-				   " %7s %2999s", &m.target, &m.time_ns, &mp.start, &mp.end, &mp.offset,
-				   perms, path) != 7)
+			if (sscanf(p, "map %" SCNu32 " %" SCNu64 " %n", &pending.target,
+				   &pending.time_ns, &n) != 2 || !n || add_entry(p + n, &pending))
 				return die(p, 0);
-			mp.perms = (perms[0] == 'r' ? DPF_MAP_READ : 0) |
-				   (perms[1] == 'w' ? DPF_MAP_WRITE : 0) |
-				   (perms[2] == 'x' ? DPF_MAP_EXEC : 0) |
-				   (perms[3] == 's' ? DPF_MAP_SHARED : 0);
-			mp.path = strcmp(path, "-") ? path : "";
-			if ((ret = dpf_writer_maps(w, &m)))
-				return die("maps", ret);
+		} else if (!strncmp(p, "map+ ", 5)) {
+			if (!pending.nr || add_entry(p + 5, &pending))
+				return die(p, 0);
 		} else if (!strncmp(p, "rusage ", 7)) {
 			struct dpf_rusage u;
 
@@ -162,6 +193,8 @@ static int from_text(const char *out)
 	}
 	if (!w && (ret = dpf_writer_open(&w, out, &o, &meta)))
 		return die(out, ret);
+	if (w && (ret = flush_maps(w)))
+		return die("maps", ret);
 	if ((ret = flush_snap(w, &s, &have)))
 		return die("snapshot", ret);
 	ret = dpf_writer_close(w);

@@ -91,6 +91,61 @@ static void test_three_regions_round_up_to_pages(void **state)
 	assert_int_equal(out[2].end, 0x21000);
 }
 
+/*
+ * Not DAMON's (design note 28): the sampler also leaves out gaps wider than the mapped bytes per
+ * min_nr_regions, such as the up to 1 GiB that brk randomization puts between .bss and [heap],
+ * which would otherwise set the size limit of every region to a tenth of it.
+ */
+static void test_monitor_ranges_cut_wide_gaps(void **state)
+{
+	const struct dr_range vmas[] = {
+		{ 0x400000, 0x480000 }, { 0x480000, 0x500000 },		/* program, 1 MiB */
+		{ 0x40000000, 0x40100000 },				/* [heap], 1 GiB on */
+		{ 0x7f0000000000, 0x7f0000200000 },			/* libc, 2 MiB */
+		{ 0x7f0000201000, 0x7f0000202000 },			/* a guard page on */
+		{ 0x7f0000300000, 0x7f0000310000 },			/* a library, 1 MiB on */
+		{ 0x7ffff0000000, 0x7ffff0100000 },			/* [stack] */
+	};
+	const uint64_t cut[] = {
+		0x400000, 0x500000, 0x40000000, 0x40100000, 0x7f0000000000, 0x7f0000202000,
+		0x7f0000300000, 0x7f0000310000, 0x7ffff0000000, 0x7ffff0100000,
+	};
+	struct dr_attrs a = { .sample_us = 5000, .aggr_us = 100000, .update_us = 1000000,
+			      .min_nr_regions = 10, .max_nr_regions = 1000 };
+	struct dr_range out[7 + 3];
+	struct dr_ctx c;
+	int nr;
+
+	(void)state;
+	/* without a cap: DAMON's three regions, the 1 GiB gap inside the first */
+	assert_int_equal(dr_monitor_ranges(vmas, 7, PAGE, 0, out), 3);
+	assert_int_equal(out[0].end, 0x40100000);
+	/* a cap of 512 KiB: the 1 GiB and the 1 MiB gaps go, the guard page stays */
+	nr = dr_monitor_ranges(vmas, 7, PAGE, 512 << 10, out);
+	assert_int_equal(nr, 5);
+	for (int i = 0; i < nr; i++) {
+		assert_int_equal(out[i].start, cut[2 * i]);
+		assert_int_equal(out[i].end, cut[2 * i + 1]);
+	}
+	/* the context computes that cap (5.06 MiB mapped / 10) and sizes regions by mapped bytes */
+	assert_int_equal(dr_ctx_init(&c, &a, PAGE, 1), 0);
+	c.cut_wide_gaps = 1;
+	assert_int_equal(dr_init_regions(&c, vmas, 7), 0);
+	assert_int_equal(c.r[0].start, 0x400000);
+	assert_int_equal(c.r[c.nr - 1].end, 0x7ffff0100000);
+	for (size_t i = 0; i < c.nr; i++)
+		assert_true(c.r[i].end - c.r[i].start <= 1 << 20);
+	assert_true(c.sz_limit < 1 << 20);
+	assert_int_equal(dr_update(&c, vmas, 7), 0);
+	assert_true(c.sz_limit < 1 << 20);
+	dr_ctx_release(&c);
+	/* off (the kernel's way): the first region spans the 1 GiB gap */
+	assert_int_equal(dr_ctx_init(&c, &a, PAGE, 1), 0);
+	assert_int_equal(dr_init_regions(&c, vmas, 7), 0);
+	assert_true(c.sz_limit > 64 << 20);
+	dr_ctx_release(&c);
+}
+
 static void split_evenly_succ(uint64_t start, uint64_t end, unsigned int nr)
 {
 	uint64_t width = (end - start) / nr;
@@ -866,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_three_regions_drop_the_two_largest_gaps),
 		cmocka_unit_test(test_three_regions_need_three_areas),
 		cmocka_unit_test(test_three_regions_round_up_to_pages),
+		cmocka_unit_test(test_monitor_ranges_cut_wide_gaps),
 		cmocka_unit_test(test_split_evenly_kunit_vectors),
 		cmocka_unit_test(test_split_at_keeps_left_and_inherits_right),
 		cmocka_unit_test(test_merge_two_weights_by_size),

@@ -5,8 +5,8 @@
  * again; warm_table (256 KiB, .data) every eighth pass; cold_table (1 MiB, .bss) once at the start
  * and never again; the function-scope static tick::scratch (64 KiB) every pass; hot_function() is
  * the code that does it (uffd-wp sees writes only, so code shows as cold). With a library path as
- * the third argument it dlopens it (at whatever base ASLR gives) and writes its lib_table every
- * pass (tests/symbols/lib.c).
+ * the third argument it dlopens it (at whatever base ASLR gives) and calls its lib_tick(pass)
+ * every pass (tests/symbols/libhot.c).
  *
  *   hotsyms SECONDS [LIBRARY]          prints "hotsyms: N passes" at the end
  */
@@ -38,19 +38,19 @@ static void tick(unsigned pass)
 	memset(scratch, (int)pass, sizeof(scratch));
 }
 
-void hot_function(unsigned pass, char *lib_table, size_t lib_size)
+void hot_function(unsigned pass, void (*lib_tick)(unsigned))
 {
 	memset(hot_table, (int)pass, sizeof(hot_table));
 	if (pass % 8 == 0)
 		memset(warm_table, (int)pass, sizeof(warm_table));
 	tick(pass);
-	if (lib_table)
-		memset(lib_table, (int)pass, lib_size);
+	if (lib_tick)
+		lib_tick(pass);
 }
 
 int main(int argc, char **argv)
 {
-	char *lib_table = NULL;
+	void (*lib_tick)(unsigned) = NULL;
 	double end;
 	unsigned pass = 0;
 
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	if (argc > 2) {
 		void *lib = dlopen(argv[2], RTLD_NOW);
 
-		if (!lib || !(lib_table = dlsym(lib, "lib_table"))) {
+		if (!lib || !(*(void **)&lib_tick = dlsym(lib, "lib_tick"))) {
 			fprintf(stderr, "hotsyms: %s\n", dlerror());
 			return 1;
 		}
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	memset(cold_table, 7, sizeof(cold_table));
 	end = now_s() + atof(argv[1]);
 	while (now_s() < end) {
-		hot_function(pass++, lib_table, lib_table ? 16000 : 0);
+		hot_function(pass++, lib_tick);
 		nanosleep(&pause, NULL);
 	}
 	printf("hotsyms: %u passes\n", pass);
