@@ -186,4 +186,18 @@ test_expect_success '-o: a PNG of both heat maps and their difference; no file o
 	grep -q "cannot write .nosuchdir/d.png." err &&
 	! test -e nosuchdir
 '
+# The README's CI job, run as written there on recordings made here: its diff command line
+# (options before the recordings) must parse and give valid JUnit.
+test_expect_success 'the README CI example runs as written' '
+	mkdir -p baseline &&
+	for i in 1 2 3; do rec baseline/base$i.data 200 && rec new$i.data 200 || return 1; done &&
+	sed -n "/^    - daprof diff --fail-on/,/>daprof-diff.xml/p" "$DAPROF_TOP/README.md" >cmd &&
+	test_line_count = 4 cmd &&
+	sed "s/^    - //" cmd | tr "\n" " " >cmd.sh &&
+	PATH="$(dirname "$DAPROF"):$PATH" sh cmd.sh &&
+	xmllint --noout --schema "$XSD" daprof-diff.xml &&
+	grep -q "failures=\"0\"" daprof-diff.xml &&
+	test -s diff.png
+'
+
 test_done
