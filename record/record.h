@@ -74,6 +74,7 @@ struct rec_result {
 	uint64_t aggr_median_ns;
 	uint64_t aggr_max_ns;
 	uint64_t nr_late;	/* snapshots that spanned more than REC_LATE_PCT of the interval */
+	int caveat_noted;	/* the primitive's caveat was given to note() */
 };
 
 /*

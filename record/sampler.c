@@ -409,6 +409,16 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 	return ret;
 }
 
+static int sampler_caveat(struct rec_backend *b, char *buf, size_t len)
+{
+	if (b->prim && b->ops->caveat && b->ops->caveat(b->prim, buf, len))
+		return 1;
+	if (!b->caveat[0])
+		return 0;
+	snprintf(buf, len, "%s", b->caveat);
+	return 1;
+}
+
 static const char *sampler_why(struct rec_backend *b)
 {
 	return b->why[0] ? b->why : NULL;
@@ -421,5 +431,6 @@ const struct rec_backend_ops sampler_backend_ops = {
 	.next_snapshot = sampler_next_snapshot,
 	.why = sampler_why,
 	.describe = sampler_describe,
+	.caveat = sampler_caveat,
 	.stop = sampler_stop,
 };

@@ -312,7 +312,7 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 			 const struct session *ses, const struct heatmap_scale *s)
 {
 	int color = view->color;
-	char line[512], a[32], cell[32];
+	char line[512], a[32], cell[32], lo[UNITS_BUF], hi[UNITS_BUF];
 	struct viz_ticks t;
 	int last;
 	double tlo = (double)(h->t_start_ns - h->rec_start_ns);
@@ -402,9 +402,10 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 			putc('0' + k, out);
 		}
 	}
-	fprintf(out, "%s %g to %g %s (%s%s); blank: not monitored\n", color ? VIZ_TERM_RESET : "",
-	       s->log ? s->lo : 0.0, s->hi, s->unit, s->log ? "log" : "linear",
-	       s->log ? "" : ", in tenths");
+	fprintf(out, "%s %s to %s %s (%s%s); blank: not monitored\n", color ? VIZ_TERM_RESET : "",
+		units_number(lo, sizeof(lo), s->log ? s->lo : 0.0),
+		units_number(hi, sizeof(hi), s->hi), s->unit, s->log ? "log" : "linear",
+		s->log ? "" : ", in tenths");
 }
 
 /* ---- TSV ---- */
