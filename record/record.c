@@ -669,6 +669,8 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 		if (pnote)
 			note(o, "primitive %s chosen because %s", prim ? prim : "?", pnote);
 		note_caveat(o, ops, b, &res->caveat_noted);
+		if (o->started)
+			o->started(o->cb_arg, ops->name, sees);
 	}
 	if (child)
 		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */

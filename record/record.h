@@ -51,6 +51,12 @@ struct rec_opts {
 	void (*status)(void *arg, const struct rec_status *st);
 	/* note() - a one-line notice, e.g. which backend was chosen and why (may be NULL) */
 	void (*note)(void *arg, const char *msg);
+	/*
+	 * started() - the recording has started with a backend whose primitive sees
+	 * @primitive_sees ("writes, page"; NULL when not said), after the notes that name them
+	 * (may be NULL): the caller says what that cannot see, in its one wording.
+	 */
+	void (*started)(void *arg, const char *backend, const char *primitive_sees);
 	void *cb_arg;
 };
 

@@ -78,8 +78,10 @@ void wss_print_table(FILE *out, const struct wss_view *v, const struct session *
 	putc('\n', out);
 	report_text_fputs(out, session_facts(ses)->source_line);
 	putc('\n', out);
-	fprintf(out, "working set: bytes of regions with nr_accesses >= %u, per snapshot",
-		v->min_accesses);
+	if (session_facts(ses)->sees_caveat)
+		fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
+	fprintf(out, "%s: bytes of regions with nr_accesses >= %u, per snapshot",
+		sees_wss_label(session_facts(ses)->sees), v->min_accesses);
 	if (v->skip)
 		fprintf(out, " (first %" PRIu64 " snapshots of each target skipped)", v->skip);
 	fprintf(out, "\n");
