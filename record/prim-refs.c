@@ -2,10 +2,15 @@
 /*
  * The "refs" primitive: `echo 1 > /proc/PID/clear_refs` clears the accessed bits of every page
  * of the target, and a later read of /proc/PID/smaps says, per mapping, how many bytes were
- * referenced since. It works on any Linux but sees nothing finer than a mapping, so a sample
- * address counts as accessed with the probability that a page of its mapping was referenced
- * (Referenced / Size): the expected answer of a page-exact check if accesses were spread evenly
- * over the mapping. Both the clear and the read walk every page of the target, so rounds are
+ * referenced since (Referenced:) and how many are resident (Rss:). It works on any Linux but
+ * knows nothing finer than a mapping, and no more than that is claimed: a page that is not
+ * resident (its pagemap entry says so) was not touched, and a resident sample page counts as
+ * accessed with the probability Referenced / Rss of its mapping. Summed over a mapping's
+ * regions, a region's size times its share of accessed samples is then Referenced in
+ * expectation, never more than Rss: the exact bytes touched, placed evenly over the mapping's
+ * resident pages (report wss sums it so for a per-mapping recording). The old rule, Referenced
+ * / Size over every page, made a half-resident mapping look wholly accessed.
+ * Both the clear and the read walk every page of the target, so rounds are
  * spaced to bound their cost (struct prim_rounds); samples between rounds reuse the last round.
  * Clearing does not flush the TLB (Linux flushes only for soft-dirty since 5.x), so pages that
  * stay in a CPU's TLB keep their accessed bits clear however hot they are: on some machines a
@@ -25,13 +30,16 @@
 struct refs_vma {
 	uint64_t start;
 	uint64_t end;
-	uint32_t ppm;		/* referenced share of the mapping, parts per million */
+	uint64_t rss;		/* resident bytes */
+	uint32_t ppm;		/* referenced share of the resident bytes, parts per million */
+	int partly;		/* some of it is not resident: ask the pagemap per sample */
 };
 
 struct refs {
 	struct prim base;
 	pid_t pid;
 	int clear_fd;
+	int pagemap_fd;		/* -1: not readable; then a partly resident mapping is spread over */
 	struct prim_rounds rounds;
 	int flush;		/* follow each clear with "4": a TLB flush and nothing else here */
 	struct refs_vma *v;
@@ -84,6 +92,8 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 		free(r);
 		return rec_why(why, len, ret, "cannot open %s: %s", path, strerror(-ret));
 	}
+	pm_path(path, sizeof(path), t->pid, "pagemap");
+	r->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);	/* the present bit needs no root */
 	*out = &r->base;
 	return 0;
 }
@@ -102,6 +112,8 @@ static int add_vma(struct refs *r, uint64_t start, uint64_t end)
 	r->v[r->nr].start = start;
 	r->v[r->nr].end = end;
 	r->v[r->nr].ppm = 0;
+	r->v[r->nr].rss = 0;
+	r->v[r->nr].partly = 0;
 	r->nr++;
 	return 0;
 }
@@ -120,13 +132,25 @@ static int parse_smaps(struct refs *r, char *text)
 		if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) {
 			if (sscanf(line, "%llx-%llx", &s, &e) == 2 && add_vma(r, s, e))
 				return -ENOMEM;
+		} else if (r->nr && !strncmp(line, "Rss:", 4) &&
+			   sscanf(line + 4, "%llu", &kb) == 1) {
+			struct refs_vma *v = &r->v[r->nr - 1];
+
+			v->rss = kb * 1024;
+			v->partly = v->rss < v->end - v->start;
 		} else if (r->nr && !strncmp(line, "Referenced:", 11) &&
 			   sscanf(line + 11, "%llu", &kb) == 1) {
 			struct refs_vma *v = &r->v[r->nr - 1];
-			uint64_t size = v->end - v->start;
-			uint64_t ppm = size ? kb * 1024 * 1000000 / size : 0;
+			/* Rss comes first in smaps; without it (never seen) the mapping's size */
+			uint64_t base = v->rss ? v->rss : v->end - v->start;
+			uint64_t ppm = base ? kb * 1024 * 1000000 / base : 0;
 
 			v->ppm = ppm > 1000000 ? 1000000 : (uint32_t)ppm;
+			if (r->pagemap_fd < 0 && v->rss) {	/* no pagemap: spread over the mapping */
+				ppm = kb * 1024 * 1000000 / (v->end - v->start);
+				v->ppm = ppm > 1000000 ? 1000000 : (uint32_t)ppm;
+				v->partly = 0;
+			}
 		}
 		if (!nl)
 			break;
@@ -184,6 +208,17 @@ static int refs_prepare(struct prim *p, const uint64_t *addrs, size_t n)
 	return 0;
 }
 
+/* Is the page of @addr resident? Bit 63 of its pagemap entry (readable without root). */
+static int resident(struct refs *r, uint64_t addr)
+{
+	uint64_t e;
+
+	if (pread(r->pagemap_fd, &e, sizeof(e), (off_t)(addr / prim_page_size() * sizeof(e))) !=
+	    (ssize_t)sizeof(e))
+		return 1;	/* unknown: as if resident (the old spread) */
+	return !!(e >> 63);
+}
+
 static int refs_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *accessed)
 {
 	struct refs *r = (struct refs *)p;
@@ -198,6 +233,8 @@ static int refs_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 			break;
 		if (addrs[i] < r->v[k].start || !r->v[k].ppm)
 			continue;
+		if (r->v[k].partly && !resident(r, addrs[i]))
+			continue;	/* not resident: not touched since the clear */
 		accessed[i] = prim_rand(&r->rng) % 1000000 < r->v[k].ppm;
 	}
 	return 0;
@@ -208,6 +245,8 @@ static void refs_close(struct prim *p)
 	struct refs *r = (struct refs *)p;
 
 	close(r->clear_fd);
+	if (r->pagemap_fd >= 0)
+		close(r->pagemap_fd);
 	free(r->v);
 	free(r);
 }

@@ -1,0 +1,43 @@
+#!/bin/bash
+# refs measures with smaps' Rss and Referenced and the pagemap's present bit: on a buffer of which
+# half was never touched (not resident) and a tenth is read over and over, the working set is
+# about the hot bytes and never above the resident ones, and the never-touched half is not
+# called accessed (the old rule, Referenced / Size over the whole mapping, called most of it
+# accessed and gave a working set of most of the buffer).
+. "$(dirname "$0")/lib.sh"
+W=$DAPROF_BUILD/tests/workloads
+
+wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+range_bytes() { awk -v n="$2" '$1 == n { print $3 - $2 }' "$1"; }
+# share RECORDING_CSV TRUTH NAME: of NAME's bytes x snapshots (after the first 10), the share in
+# regions with nr_accesses > 0
+share() {
+	awk -F, -v truth="$2" -v name="$3" '
+	BEGIN { while ((getline l < truth) > 0) { split(l, f, " "); if (f[1] == name) { s = f[2] + 0; e = f[3] + 0 } } }
+	NR > 1 && $1 >= 10 {
+		lo = $5 + 0 > s ? $5 + 0 : s; hi = $6 + 0 < e ? $6 + 0 : e
+		if (hi > lo) { tot += hi - lo; if ($7 > 0) acc += hi - lo }
+	}
+	END { printf "%.3f\n", tot ? acc / tot : 0 }' "$1"
+}
+
+# 64 MiB: the first 32 MiB resident, of which the first 6.4 MiB read over and over
+test_expect_success 'refs: the working set is the bytes read, never the untouched half' '
+	{ "$W/readhot" 64 10 50 3.5 truth >out & pid=$!; } &&
+	wait_file truth &&
+	daprof record -q -b sampler --primitive refs -s 2ms -a 40ms -o rec.data -d 2.5 -p $pid &&
+	wait $pid &&
+	hot=$(range_bytes truth hot) && res=$(( $(range_bytes truth hot) + $(range_bytes truth cold) )) &&
+	wss=$(daprof report wss -i rec.data --skip-snapshots 10 --format csv |
+		awk -F, "\$1 == 50 { print \$2 }") &&
+	echo "wss p50 $wss, hot $hot, resident $res" &&
+	test "$wss" -le "$res" &&
+	test "$wss" -ge $((hot / 2)) &&
+	test "$wss" -le $((hot * 2)) &&
+	daprof report raw -i rec.data --format csv >csv &&
+	u=$(share csv truth untouched) && h=$(share csv truth hot) &&
+	echo "called accessed: hot $h, untouched $u" &&
+	awk -v u="$u" -v h="$h" "BEGIN { exit !(u < 0.2 && h > 0.5) }"
+'
+
+test_done
