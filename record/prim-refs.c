@@ -4,7 +4,8 @@
  * of the target, and a later read of /proc/PID/smaps says, per mapping, how many bytes were
  * referenced since (Referenced:) and how many are resident (Rss:). It works on any Linux but
  * knows nothing finer than a mapping, and no more than that is claimed: a page that is not
- * resident (its pagemap entry says so) was not touched, and a resident sample page counts as
+ * resident (PAGEMAP_SCAN's present ranges, read with each round; on kernels before 6.7 the
+ * sample's own pagemap entry) was not touched, and a resident sample page counts as
  * accessed with the probability Referenced / Rss of its mapping. Summed over a mapping's
  * regions, a region's size times its share of accessed samples is then Referenced in
  * expectation, never more than Rss: the exact bytes touched, placed evenly over the mapping's
@@ -23,8 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "record/pagemap-scan.h"
 #include "record/prim.h"
 
 struct refs_vma {
@@ -33,6 +36,7 @@ struct refs_vma {
 	uint64_t rss;		/* resident bytes */
 	uint32_t ppm;		/* referenced share of the resident bytes, parts per million */
 	int partly;		/* some of it is not resident: ask the pagemap per sample */
+	size_t present, nr_present;	/* its resident ranges in refs.present, when scanned */
 };
 
 struct refs {
@@ -45,6 +49,9 @@ struct refs {
 	struct refs_vma *v;
 	size_t nr;
 	size_t alloc;
+	int scan;		/* 1: PAGEMAP_SCAN works (resident ranges per round), 0: no, -1: untried */
+	struct dr_range *present;	/* resident ranges of the partly resident mappings */
+	size_t nr_present, alloc_present;
 	uint64_t rng;
 };
 
@@ -83,7 +90,8 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 	r->base.ops = &prim_refs;
 	r->pid = t->pid;
 	r->rng = prim_now_ns() ^ (uint64_t)t->pid << 32;
-	r->rounds.min_period_ns = t->sample_us * 1000;
+	/* a round's Referenced is what was touched from its clear to its read: at least a window */
+	r->rounds.min_period_ns = (t->aggr_us > t->sample_us ? t->aggr_us : t->sample_us) * 1000;
 	r->flush = prim_soft_dirty_works() == 0;
 		pm_path(path, sizeof(path), t->pid, "clear_refs");
 	r->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -94,6 +102,7 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 	}
 	pm_path(path, sizeof(path), t->pid, "pagemap");
 	r->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);	/* the present bit needs no root */
+	r->scan = r->pagemap_fd >= 0 ? -1 : 0;
 	*out = &r->base;
 	return 0;
 }
@@ -114,6 +123,7 @@ static int add_vma(struct refs *r, uint64_t start, uint64_t end)
 	r->v[r->nr].ppm = 0;
 	r->v[r->nr].rss = 0;
 	r->v[r->nr].partly = 0;
+	r->v[r->nr].nr_present = 0;
 	r->nr++;
 	return 0;
 }
@@ -159,7 +169,60 @@ static int parse_smaps(struct refs *r, char *text)
 	return 0;
 }
 
-/* Read smaps: the referenced share of each mapping since the last clear. */
+static int add_present(struct refs *r, uint64_t start, uint64_t end)
+{
+	if (r->nr_present && r->present[r->nr_present - 1].end == start) {
+		r->present[r->nr_present - 1].end = end;
+		return 0;
+	}
+	if (r->nr_present == r->alloc_present) {
+		size_t alloc = r->alloc_present ? r->alloc_present * 2 : 256;
+		struct dr_range *n = realloc(r->present, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->present = n;
+		r->alloc_present = alloc;
+	}
+	r->present[r->nr_present].start = start;
+	r->present[r->nr_present].end = end;
+	r->nr_present++;
+	return 0;
+}
+
+/*
+ * The resident ranges of @v, from PAGEMAP_SCAN (cost in proportion to its page tables, counted
+ * in the round's cost like the smaps read). Return: 0, -ENOTTY/-EINVAL when the kernel has no
+ * PAGEMAP_SCAN, -errno.
+ */
+static int scan_present(struct refs *r, struct refs_vma *v)
+{
+	struct page_region vec[256];
+	uint64_t start = v->start;
+
+	v->present = r->nr_present;
+	while (start < v->end) {
+		struct pm_scan_arg a = {
+			.size = sizeof(a), .start = start, .end = v->end,
+			.vec = (uint64_t)(uintptr_t)vec, .vec_len = 256,
+			.category_mask = PAGE_IS_PRESENT, .return_mask = PAGE_IS_PRESENT,
+		};
+		int n = ioctl(r->pagemap_fd, PAGEMAP_SCAN, &a);
+
+		if (n < 0)
+			return -errno;
+		for (int i = 0; i < n; i++)
+			if (add_present(r, vec[i].start, vec[i].end))
+				return -ENOMEM;
+		if (a.walk_end <= start)
+			break;
+		start = a.walk_end;
+	}
+	v->nr_present = r->nr_present - v->present;
+	return 0;
+}
+
+/* Read smaps: the referenced share of each mapping since the last clear, and where it is resident. */
 static int read_round(struct refs *r)
 {
 	char path[64], *text;
@@ -172,6 +235,20 @@ static int read_round(struct refs *r)
 		return ret == -ENOENT ? -ESRCH : ret;
 	ret = parse_smaps(r, text);
 	free(text);
+	r->nr_present = 0;
+	for (size_t i = 0; !ret && r->scan && i < r->nr; i++) {
+		if (!r->v[i].partly || !r->v[i].ppm)
+			continue;
+		ret = scan_present(r, &r->v[i]);
+		if (ret == -ENOTTY || ret == -EINVAL) {
+			r->scan = 0;	/* before 6.7: the pagemap entry per sample */
+			ret = 0;
+		} else if (ret == -ENOENT || ret == -ESRCH) {
+			ret = -ESRCH;
+		} else if (!ret) {
+			r->scan = 1;
+		}
+	}
 	return ret;
 }
 
@@ -208,10 +285,27 @@ static int refs_prepare(struct prim *p, const uint64_t *addrs, size_t n)
 	return 0;
 }
 
-/* Is the page of @addr resident? Bit 63 of its pagemap entry (readable without root). */
-static int resident(struct refs *r, uint64_t addr)
+/*
+ * Is the page of @addr (in @v) resident? From the round's ranges, else bit 63 of its pagemap
+ * entry (readable without root).
+ */
+static int resident(struct refs *r, const struct refs_vma *v, uint64_t addr)
 {
 	uint64_t e;
+
+	if (r->scan == 1) {
+		size_t lo = v->present, hi = v->present + v->nr_present;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (r->present[mid].end <= addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < v->present + v->nr_present && r->present[lo].start <= addr;
+	}
 
 	if (pread(r->pagemap_fd, &e, sizeof(e), (off_t)(addr / prim_page_size() * sizeof(e))) !=
 	    (ssize_t)sizeof(e))
@@ -233,7 +327,7 @@ static int refs_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 			break;
 		if (addrs[i] < r->v[k].start || !r->v[k].ppm)
 			continue;
-		if (r->v[k].partly && !resident(r, addrs[i]))
+		if (r->v[k].partly && !resident(r, &r->v[k], addrs[i]))
 			continue;	/* not resident: not touched since the clear */
 		accessed[i] = prim_rand(&r->rng) % 1000000 < r->v[k].ppm;
 	}
@@ -247,6 +341,7 @@ static void refs_close(struct prim *p)
 	close(r->clear_fd);
 	if (r->pagemap_fd >= 0)
 		close(r->pagemap_fd);
+	free(r->present);
 	free(r->v);
 	free(r);
 }

@@ -20,6 +20,7 @@ struct prim_target {
 	pid_t pid;
 	int launched;		/* stopped at its exec, traced by this process */
 	uint64_t sample_us;
+	uint64_t aggr_us;	/* 0: not known */
 	const struct pm_map *maps;	/* the map when monitoring starts */
 };
 

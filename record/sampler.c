@@ -189,7 +189,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		.sample_us = p->sample_us, .aggr_us = p->aggr_us, .update_us = p->update_us,
 		.min_nr_regions = p->min_nr_regions, .max_nr_regions = p->max_nr_regions,
 	};
-	struct prim_target t = { .pid = p->pid, .launched = p->launched,
+	struct prim_target t = { .pid = p->pid, .launched = p->launched, .aggr_us = p->aggr_us,
 				 .sample_us = p->sample_us };
 	struct rec_backend *b;
 	struct dr_range *ranges = NULL;
@@ -366,7 +366,8 @@ static int early_map(struct rec_backend *b, uint64_t now)
  */
 static int follow_exec(struct rec_backend *b, int err)
 {
-	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us };
+	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us,
+				 .aggr_us = b->p.aggr_us };
 	struct pm_map m;
 	char why[256] = "";
 	int ret;
