@@ -103,20 +103,25 @@ static void ptrace_words(char *buf, size_t len)
  */
 static void rank_lines(int damon_ok)
 {
-	int nr = 0;
+	const struct prim_ops *choices[16];
+	int nr = 0, nr_choices = 0;
 
-	for (int rank = 1; rank <= 4; rank++) {
+	/* the table, and the combined primitive that auto does not try */
+	for (int i = 0; prim_all[i] && nr_choices < 15; i++)
+		choices[nr_choices++] = prim_all[i];
+	choices[nr_choices++] = &prim_uffd_refs;
+
+	for (int rank = 1; rank <= 5; rank++) {
 		if (rank == sees_rank(SEES_PAGES))
 			printf("rank %-15d kernel DAMON (vaddr): %s; %s\n", ++nr,
 			       sees_words(SEES_PAGES), damon_ok ? "available" : "unavailable");
-		for (int i = 0; prim_all[i]; i++) {
-			enum sees_kind k = sees_kind(prim_all[i]->sees);
+		for (int i = 0; i < nr_choices; i++) {
+			enum sees_kind k = sees_kind(choices[i]->sees);
 
-			if (sees_rank(k) != rank)
-				continue;
-			printf("rank %-15d sampler, primitive %s: %s; %s\n", ++nr, prim_all[i]->name,
-			       sees_words(k), prim_all[i]->probe(0, NULL, 0) ? "unavailable" :
-			       "available");
+			if (sees_rank(k) == rank)
+				printf("rank %-15d sampler, primitive %s: %s; %s\n", ++nr,
+				       choices[i]->name, sees_words(k),
+				       choices[i]->probe(0, NULL, 0) ? "unavailable" : "available");
 		}
 	}
 }

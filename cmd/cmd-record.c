@@ -81,7 +81,7 @@ static void ui_started(void *arg, const char *backend, const char *primitive_see
 	enum sees_kind k = sees_kind(primitive_sees);
 	char advice[512], why[256];
 
-	if (k != SEES_WRITES && k != SEES_MAPPINGS)
+	if (!sees_caveat(k))
 		return;
 	if (sees_advice(advice, sizeof(advice), k, damon && !damon->probe(&vp, why, sizeof(why))))
 		ui_note(arg, advice);

@@ -11,6 +11,10 @@
  * expectation, never more than Rss: the exact bytes touched, placed evenly over the mapping's
  * resident pages (report wss sums it so for a per-mapping recording). The old rule, Referenced
  * / Size over every page, made a half-resident mapping look wholly accessed.
+ * uffd-wp+refs combines it with uffd-wp: a sample page written since it was protected is
+ * accessed (page-exact); the rest of a mapping's Referenced bytes, less the W bytes uffd-wp saw
+ * written there in the round (prim_uffd_take_written(), which protects them again for the next),
+ * is spread over its resident pages with the probability (Referenced - W) / (Rss - W).
  * Both the clear and the read walk every page of the target, so rounds are
  * spaced to bound their cost (struct prim_rounds); samples between rounds reuse the last round.
  * Clearing does not flush the TLB (Linux flushes only for soft-dirty since 5.x), so pages that
@@ -34,6 +38,7 @@ struct refs_vma {
 	uint64_t start;
 	uint64_t end;
 	uint64_t rss;		/* resident bytes */
+	uint64_t ref;		/* referenced bytes */
 	uint32_t ppm;		/* referenced share of the resident bytes, parts per million */
 	int partly;		/* some of it is not resident: ask the pagemap per sample */
 	size_t present, nr_present;	/* its resident ranges in refs.present, when scanned */
@@ -50,6 +55,7 @@ struct refs {
 	size_t nr;
 	size_t alloc;
 	int scan;		/* 1: PAGEMAP_SCAN works (resident ranges per round), 0: no, -1: untried */
+	struct prim *wp;	/* uffd-wp+refs: the uffd-wp primitive; else NULL */
 	struct dr_range *present;	/* resident ranges of the partly resident mappings */
 	size_t nr_present, alloc_present;
 	uint64_t rng;
@@ -122,6 +128,7 @@ static int add_vma(struct refs *r, uint64_t start, uint64_t end)
 	r->v[r->nr].end = end;
 	r->v[r->nr].ppm = 0;
 	r->v[r->nr].rss = 0;
+	r->v[r->nr].ref = 0;
 	r->v[r->nr].partly = 0;
 	r->v[r->nr].nr_present = 0;
 	r->nr++;
@@ -155,6 +162,7 @@ static int parse_smaps(struct refs *r, char *text)
 			uint64_t base = v->rss ? v->rss : v->end - v->start;
 			uint64_t ppm = base ? kb * 1024 * 1000000 / base : 0;
 
+			v->ref = kb * 1024;
 			v->ppm = ppm > 1000000 ? 1000000 : (uint32_t)ppm;
 			if (r->pagemap_fd < 0 && v->rss) {	/* no pagemap: spread over the mapping */
 				ppm = kb * 1024 * 1000000 / (v->end - v->start);
@@ -222,6 +230,26 @@ static int scan_present(struct refs *r, struct refs_vma *v)
 	return 0;
 }
 
+/*
+ * uffd-wp+refs: the bytes of @v that uffd-wp saw written in the round are known page by page;
+ * what is left to spread is the rest of Referenced over the rest of Rss.
+ */
+static int take_written(struct refs *r, struct refs_vma *v)
+{
+	int64_t w = v->rss ? prim_uffd_take_written(r->wp, v->start, v->end) : 0;
+	uint64_t ppm;
+
+	if (w < 0)
+		return (int)w;
+	if ((uint64_t)w >= v->rss || (uint64_t)w >= v->ref) {
+		v->ppm = 0;	/* every referenced byte was written, and seen so */
+		return 0;
+	}
+	ppm = (v->ref - (uint64_t)w) * 1000000 / (v->rss - (uint64_t)w);
+	v->ppm = ppm > 1000000 ? 1000000 : (uint32_t)ppm;
+	return 0;
+}
+
 /* Read smaps: the referenced share of each mapping since the last clear, and where it is resident. */
 static int read_round(struct refs *r)
 {
@@ -235,6 +263,8 @@ static int read_round(struct refs *r)
 		return ret == -ENOENT ? -ESRCH : ret;
 	ret = parse_smaps(r, text);
 	free(text);
+	for (size_t i = 0; !ret && r->wp && i < r->nr; i++)
+		ret = take_written(r, &r->v[i]);
 	r->nr_present = 0;
 	for (size_t i = 0; !ret && r->scan && i < r->nr; i++) {
 		if (!r->v[i].partly || !r->v[i].ppm)
@@ -318,9 +348,17 @@ static int refs_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 	struct refs *r = (struct refs *)p;
 	size_t k = 0;
 
+	if (r->wp) {
+		int ret = r->wp->ops->check(r->wp, addrs, n, accessed);
+
+		if (ret)
+			return ret;
+	}
 	if (!r->rounds.have_result)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
+		if (accessed[i])
+			continue;	/* written: seen page-exact */
 		while (k < r->nr && r->v[k].end <= addrs[i])
 			k++;
 		if (k == r->nr)
@@ -338,6 +376,8 @@ static void refs_close(struct prim *p)
 {
 	struct refs *r = (struct refs *)p;
 
+	if (r->wp)
+		r->wp->ops->close(r->wp);
 	close(r->clear_fd);
 	if (r->pagemap_fd >= 0)
 		close(r->pagemap_fd);
@@ -353,5 +393,67 @@ const struct prim_ops prim_refs = {
 	.open = refs_open,
 	.prepare = refs_prepare,
 	.check = refs_check,
+	.close = refs_close,
+};
+
+/* ---- uffd-wp+refs ---- */
+
+static int uffd_refs_probe(pid_t pid, char *why, size_t len)
+{
+	int ret = prim_uffd_wp.probe(pid, why, len);
+
+	return ret ? ret : refs_probe(pid, why, len);
+}
+
+static int uffd_refs_open(struct prim **out, const struct prim_target *t, char *why, size_t len)
+{
+	struct prim *wp;
+	int ret = refs_probe(t->pid, why, len);
+
+	if (!ret)
+		ret = prim_uffd_wp.open(&wp, t, why, len);
+	if (ret)
+		return ret;
+	ret = refs_open(out, t, why, len);
+	if (ret) {
+		wp->ops->close(wp);
+		return ret;
+	}
+	((struct refs *)*out)->wp = wp;
+	(*out)->ops = &prim_uffd_refs;
+	return 0;
+}
+
+static int uffd_refs_prepare(struct prim *p, const uint64_t *addrs, size_t n)
+{
+	struct refs *r = (struct refs *)p;
+	int ret = r->wp->ops->prepare(r->wp, addrs, n);
+
+	return ret ? ret : refs_prepare(p, addrs, n);
+}
+
+static int uffd_refs_maps_changed(struct prim *p, const struct pm_map *m)
+{
+	struct refs *r = (struct refs *)p;
+
+	return r->wp->ops->maps_changed(r->wp, m);
+}
+
+static int uffd_refs_caveat(struct prim *p, char *buf, size_t len)
+{
+	struct refs *r = (struct refs *)p;
+
+	return r->wp->ops->caveat(r->wp, buf, len);
+}
+
+const struct prim_ops prim_uffd_refs = {
+	.name = "uffd-wp+refs",
+	.sees = "reads+writes, mapping; writes, page",
+	.probe = uffd_refs_probe,
+	.open = uffd_refs_open,
+	.prepare = uffd_refs_prepare,
+	.check = refs_check,
+	.maps_changed = uffd_refs_maps_changed,
+	.caveat = uffd_refs_caveat,
 	.close = refs_close,
 };

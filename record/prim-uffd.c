@@ -611,6 +611,29 @@ static int uffd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 	return 0;
 }
 
+int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end)
+{
+	struct uffd *u = (struct uffd *)p;
+	struct page_region vec[64];
+	int64_t bytes = 0;
+
+	/* only where uffd-wp is registered (WPALLOWED): nothing is protected anywhere else */
+	while (start < end) {
+		uint64_t walk_end = end;
+		int n = scan_to(u->pagemap_fd, start, end, PM_SCAN_WP_MATCHING,
+				WP_PRESENT | PAGE_IS_WPALLOWED, vec, 64, &walk_end);
+
+		if (n < 0)
+			return n == -ENOENT ? -ESRCH : n;
+		for (int i = 0; i < n; i++)
+			bytes += (int64_t)(vec[i].end - vec[i].start);
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return bytes;
+}
+
 static int uffd_maps_changed(struct prim *p, const struct pm_map *m)
 {
 	struct uffd *u = (struct uffd *)p;

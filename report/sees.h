@@ -14,6 +14,7 @@
 enum sees_kind {
 	SEES_UNKNOWN,		/* not recorded (an import, an old file) */
 	SEES_PAGES,		/* reads and writes, page by page (page-idle, kernel DAMON) */
+	SEES_MIXED,		/* writes page by page, reads a count per mapping (uffd-wp+refs) */
 	SEES_MAPPINGS,		/* reads and writes, a count per mapping (refs) */
 	SEES_WRITES,		/* writes only, page by page (uffd-wp, soft-dirty) */
 };
@@ -21,8 +22,9 @@ enum sees_kind {
 /* sees_kind() - the kind of a primitive_sees value ("writes, page", "reads+writes, mapping"). */
 enum sees_kind sees_kind(const char *primitive_sees);
 /*
- * sees_rank() - 1 for the kind that sees most: reads and writes per page, then per mapping (it
- * sees read-mostly memory, if not where in the mapping), then writes only, then unknown.
+ * sees_rank() - 1 for the kind that sees most: reads and writes per page, then writes per page
+ * with reads per mapping, then both per mapping (it sees read-mostly memory, if not where in the
+ * mapping), then writes only, then unknown.
  */
 int sees_rank(enum sees_kind k);
 /* sees_words() - "reads and writes, page by page", ... for a list (check). */
@@ -41,7 +43,10 @@ const char *sees_advice(char *buf, size_t size, enum sees_kind k, int kernel_vad
 /*
  * sees_wss_label() - what a working set of this kind is: "working set" for page-exact kinds,
  * "written set" for writes only, "working set (per mapping: bytes referenced, not where)".
+ * sees_weighted() - 1 when a region counts in the working set by its share of accessed samples
+ * (a per-mapping count answered with that probability; report/wss.c).
  */
 const char *sees_wss_label(enum sees_kind k);
+int sees_weighted(enum sees_kind k);
 
 #endif /* REPORT_SEES_H */

@@ -82,7 +82,7 @@ void wss_print_table(FILE *out, const struct wss_view *v, const struct session *
 		fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
 	fprintf(out, "%s: bytes of regions with nr_accesses >= %u%s, per snapshot",
 		sees_wss_label(session_facts(ses)->sees), v->min_accesses,
-		session_facts(ses)->sees == SEES_MAPPINGS && session_facts(ses)->sample_us ?
+		sees_weighted(session_facts(ses)->sees) && session_facts(ses)->sample_us ?
 		" times their share of accessed samples" : "");
 	if (v->skip)
 		fprintf(out, " (first %" PRIu64 " snapshots of each target skipped)", v->skip);

@@ -112,7 +112,7 @@ int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 	uint64_t nr;
 	int ret;
 
-	if (f->sees == SEES_MAPPINGS && f->sample_us && f->aggr_us >= f->sample_us)
+	if (sees_weighted(f->sees) && f->sample_us && f->aggr_us >= f->sample_us)
 		b.samples = (uint32_t)(f->aggr_us / f->sample_us);
 
 	b.w = calloc(1, sizeof(*b.w));

@@ -56,8 +56,8 @@ for workload in readhot memtouch; do
 	readhot) cmd=("$W/readhot" 256 10 50 $((SECS + 3)) "$T/truth") ;;
 	memtouch) cmd=("$W/memtouch" 256 10 $((SECS + 3)) "$T/truth") ;;
 	esac
-	for prim in uffd-wp refs; do
-		if ! $D check | grep -q "^primitive $prim  *available"; then
+	for prim in uffd-wp refs uffd-wp+refs; do
+		if [ $prim != uffd-wp+refs ] && ! $D check | grep -q "^primitive $prim  *available"; then
 			printf "%-9s %-12s n/a\n" $workload $prim
 			continue
 		fi

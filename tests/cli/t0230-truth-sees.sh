@@ -54,6 +54,13 @@ test_expect_success 'per mapping: the caveat, and the working set says what it i
 	grep -qxF "cannot see       $MAPPINGS" info
 '
 
+test_expect_success 'writes by page, reads per mapping (uffd-wp+refs): its own caveat' '
+	rec x.data "reads+writes, mapping; writes, page" &&
+	daprof report wss -i x.data >wss &&
+	grep -qxF "note: this primitive sees writes page by page but reads only per mapping: it counts the bytes of a mapping that were read, not where they lie, so read objects of one mapping share its heat" wss &&
+	grep -q "^working set (writes by page, reads per mapping: bytes read, not where they lie): bytes of regions with nr_accesses >= 1 times their share of accessed samples" wss
+'
+
 test_expect_success 'reads and writes by page: no note anywhere' '
 	rec p.data "reads+writes, page" &&
 	daprof report wss -i p.data >wss &&
@@ -71,9 +78,10 @@ test_expect_success 'check ranks the choices: page-exact, then per mapping, then
 	refs=$(grep -n "primitive refs:" ranks | cut -d: -f1) &&
 	uffd=$(grep -n "primitive uffd-wp:" ranks | cut -d: -f1) &&
 	idle=$(grep -n "primitive page-idle:" ranks | cut -d: -f1) &&
-	test "$idle" -lt "$refs" && test "$refs" -lt "$uffd" &&
+	both=$(grep -n "primitive uffd-wp+refs:" ranks | cut -d: -f1) &&
+	test "$idle" -lt "$both" && test "$both" -lt "$refs" && test "$refs" -lt "$uffd" &&
 	grep -q "primitive uffd-wp: writes only (blind to memory that is only read); " ranks &&
-	test_line_count = 5 ranks
+	test_line_count = 6 ranks
 '
 
 if ! daprof check | grep -q "^primitive uffd-wp  *available"; then

@@ -40,4 +40,34 @@ test_expect_success 'refs: the working set is the bytes read, never the untouche
 	awk -v u="$u" -v h="$h" "BEGIN { exit !(u < 0.2 && h > 0.5) }"
 '
 
+# uffd-wp+refs: written pages page-exact from uffd-wp, the rest of Referenced spread by refs
+if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
+	test_skip 'uffd-wp+refs' "uffd-wp is not available here"
+else
+test_expect_success 'uffd-wp+refs: a written hot set exact, a read one counted, the target unharmed' '
+	{ "$W/memtouch" 64 10 3.5 truth >out & pid=$!; } &&
+	wait_file truth &&
+	daprof record -q -b sampler --primitive uffd-wp+refs -s 2ms -a 40ms -o rec.data -d 2.5 -p $pid &&
+	! grep "^VmFlags:" /proc/$pid/smaps | grep -q " uw" &&
+	wait $pid &&
+	hot=$(range_bytes truth hot) &&
+	daprof report raw -i rec.data --format csv >csv &&
+	h=$(share csv truth hot) && c=$(share csv truth cold) &&
+	echo "written: hot $h, cold $c" &&
+	awk -v c="$c" -v h="$h" "BEGIN { exit !(c < 0.2 && h > 0.9) }" &&
+	rm truth &&
+	{ "$W/readhot" 64 10 50 3.5 truth >out & pid=$!; } &&
+	wait_file truth &&
+	daprof record -q -b sampler --primitive uffd-wp+refs -s 2ms -a 40ms -o rec.data -d 2.5 -p $pid &&
+	wait $pid &&
+	hot=$(range_bytes truth hot) &&
+	wss=$(daprof report wss -i rec.data --skip-snapshots 10 --format csv |
+		awk -F, "\$1 == 50 { print \$2 }") &&
+	echo "read: wss p50 $wss, hot $hot" &&
+	test "$wss" -ge $((hot / 2)) && test "$wss" -le $((hot * 2)) &&
+	daprof info -i rec.data >info &&
+	grep -q "^backend  *sampler, primitive uffd-wp+refs (sees reads+writes, mapping; writes, page)$" info
+'
+fi
+
 test_done
