@@ -10,8 +10,9 @@
  *
  * A program maps most of its memory in its first moments (the heap, its libraries' data, the
  * first big buffers), when the update interval (1 s by default) would leave it unwatched: for the
- * first EARLY_NS the map is read again at every sampling interval while it changes, backing off
- * (doubling the gap) while it stays the same, until the gap reaches the update interval.
+ * first EARLY_NS (and again after an exec) the map is read again at every sampling interval while
+ * it changes, backing off (doubling the gap) while it stays the same, until the gap reaches the
+ * update interval.
  */
 #include <errno.h>
 #include <poll.h>
@@ -182,6 +183,14 @@ static uint64_t map_hash(const struct pm_map *m)
 	return h;
 }
 
+/* Follow the map closely from @now: a start, or a new program after an exec. */
+static void early_start(struct rec_backend *b, uint64_t now)
+{
+	b->early_gap_ns = b->p.sample_us * 1000;
+	b->early_next_ns = now + b->early_gap_ns;
+	b->early_end_ns = now + EARLY_NS;
+}
+
 static int sampler_start(struct rec_backend **out, const struct rec_params *p, char *why,
 			 size_t len)
 {
@@ -242,9 +251,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 	b->drp.check = drp_check;
 	b->window_start_ns = now_ns();
 	b->check_at_ns = b->window_start_ns;
-	b->early_gap_ns = b->p.sample_us * 1000;
-	b->early_next_ns = b->window_start_ns + b->early_gap_ns;
-	b->early_end_ns = b->window_start_ns + EARLY_NS;
+	early_start(b, b->window_start_ns);
 	*out = b;
 	return 0;
 }
@@ -403,6 +410,7 @@ static int follow_exec(struct rec_backend *b, int err)
 	b->drp.priv = b->prim;
 	b->prepared = 0;
 	b->nr_execs++;
+	early_start(b, now_ns());	/* the new program's first moments, as a launched one's */
 	ret = update_map(b);
 	return ret == -ESRCH && !target_gone(b) ? -EIO : ret;
 }

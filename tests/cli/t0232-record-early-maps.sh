@@ -6,7 +6,8 @@
 # recording's own (its snapshots' CLOCK_MONOTONIC start times) and the workload's, never the
 # test's. Tolerance for a loaded machine: when the workload itself maps its buffer late (it was
 # not scheduled), the bound becomes 70 ms after its mapping; either way it is far below the update
-# interval, which an unfollowed map would need.
+# interval, which an unfollowed map would need. The same holds after an exec (the new program is
+# followed closely from its start).
 . "$(dirname "$0")/lib.sh"
 W=$DAPROF_BUILD/tests/workloads
 
@@ -33,6 +34,16 @@ test_expect_success "a buffer mapped 30 ms after the start is monitored within 1
 	cat seen && test_line_count = 1 seen &&
 	read -r at mapped bound <seen &&
 	awk -v at="$at" -v b="$bound" "BEGIN { exit !(at < b) }"
+'
+
+# after an exec (2.2 s in, past the first 2 s), the new program's first moments are followed the same way
+test_expect_success "after an exec, a buffer mapped 30 ms in is monitored within 70 ms ($prim)" '
+	daprof record -q -b sampler --primitive $prim -s 2ms -a 20ms -o rec.data -- \
+		sh -c "sleep 2.2; exec \"$W/earlymap\" 30 16 1 truth" &&
+	first_seen rec.data truth >seen &&
+	cat seen && test_line_count = 1 seen &&
+	read -r at mapped bound <seen &&
+	awk -v at="$at" -v m="$mapped" -v b="$bound" "BEGIN { exit !(m > 2150 && at < b) }"
 '
 
 test_done
