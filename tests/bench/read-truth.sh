@@ -5,7 +5,8 @@
 # snapshot when its region has nr_accesses > 0, DAMON's rule; after the first second).
 #   readhot:  256 MiB, the first 50 % resident, the first 10 % read over and over (never written)
 #   memtouch: 256 MiB resident, the first 10 % written over and over
-# The true working set is the hot range; RSS is the resident part. Figures for an older daprof
+# The true working set is the hot range; RSS is the resident part. CPU: the recorder's share of a
+# core (daprof info). Figures for an older daprof
 # (e.g. the refs primitive before it used Rss and the pagemap) come with OLD=path/to/daprof.
 #   tests/bench/read-truth.sh [SECONDS]      (default 6 per run)
 set -u
@@ -31,7 +32,7 @@ range_bytes() { awk -v n="$2" '$1 == n { print $3 - $2 }' "$1"; }
 
 # run LABEL DAPROF PRIMITIVE WORKLOAD...: record it (-p, after its buffer is ready) and print a row
 run() {
-	local label=$1 bin=$2 prim=$3 wss sh hot res
+	local label=$1 bin=$2 prim=$3 wss sh hot cpu
 	shift 3
 	rm -f "$T/truth"
 	"$@" >/dev/null &
@@ -46,11 +47,13 @@ run() {
 	# an old recording, since it has no per-mapping weighting to apply
 	sh=$(shares "$T/rec.data" "$T/truth")
 	hot=$(range_bytes "$T/truth" hot)
-	printf "%-9s %-12s %10s %10s %s\n" "$workload" "$label" "$(mib "${wss:-0}")" "$(mib "$hot")" "$sh"
+	cpu=$("$D" info -i "$T/rec.data" | sed -n "s/^overhead *recorder \([0-9.]*%\).*/\1/p")
+	printf "%-9s %-12s %10s %10s %7s  %s\n" "$workload" "$label" "$(mib "${wss:-0}")" "$(mib "$hot")" \
+		"${cpu:-?}" "$sh"
 }
 
 echo "# ${SECS} s per run, default intervals; WSS = report wss p50 (MiB); shares of bytes x snapshots called accessed"
-printf "%-9s %-12s %10s %10s %s\n" workload primitive "WSS" "true WSS" "accessed share per truth range"
+printf "%-9s %-12s %10s %10s %7s  %s\n" workload primitive "WSS" "true WSS" "CPU" "accessed share per truth range"
 for workload in readhot memtouch; do
 	case $workload in
 	readhot) cmd=("$W/readhot" 256 10 50 $((SECS + 3)) "$T/truth") ;;
