@@ -137,6 +137,8 @@ void wss_print_series(FILE *out, const struct wss_view *v, const struct session 
 	} else {
 		fprintf(out, "daprof report wss: %s\n", v->input);
 		fprintf(out, "%s\n", session_facts(ses)->source_line);
+		if (session_facts(ses)->sees_caveat)
+			fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
 	}
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];

@@ -39,6 +39,8 @@ test_expect_success 'writes only: every report header and info carry the one cav
 	daprof report wss -i w.data >wss &&
 	grep -qxF "note: $WRITES" wss &&
 	grep -q "^written set (writes only: memory that is only read is not in it): bytes of regions" wss &&
+	daprof report wss -i w.data --series >series &&
+	grep -qxF "note: $WRITES" series &&
 	daprof info -i w.data >info &&
 	grep -qxF "cannot see       $WRITES" info
 '
