@@ -17,6 +17,7 @@
 #include "record/damon-sysfs.h"
 #include "record/prim.h"
 #include "record/record.h"
+#include "report/sees.h"
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -95,6 +96,36 @@ static void ptrace_words(char *buf, size_t len)
 	}
 }
 
+/*
+ * The choices for -p/--, ranked by what they see: reads and writes page by page, then per
+ * mapping, then writes only (report/sees.c owns the ranking and the words). Within a rank, the
+ * order --primitive auto tries.
+ */
+static void rank_lines(int damon_ok)
+{
+	const struct prim_ops *choices[16];
+	int nr = 0, nr_choices = 0;
+
+	/* the table, and the combined primitive that auto does not try */
+	for (int i = 0; prim_all[i] && nr_choices < 15; i++)
+		choices[nr_choices++] = prim_all[i];
+	choices[nr_choices++] = &prim_uffd_refs;
+
+	for (int rank = 1; rank <= 5; rank++) {
+		if (rank == sees_rank(SEES_PAGES))
+			printf("rank %-15d kernel DAMON (vaddr): %s; %s\n", ++nr,
+			       sees_words(SEES_PAGES), damon_ok ? "available" : "unavailable");
+		for (int i = 0; i < nr_choices; i++) {
+			enum sees_kind k = sees_kind(choices[i]->sees);
+
+			if (sees_rank(k) == rank)
+				printf("rank %-15d sampler, primitive %s: %s; %s\n", ++nr,
+				       choices[i]->name, sees_words(k),
+				       choices[i]->probe(0, NULL, 0) ? "unavailable" : "available");
+		}
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct parse_opt options[] = {
@@ -145,6 +176,7 @@ int cmd_check(int argc, char **argv)
 		       o == &prim_uffd_wp && prim_uffd_splits_thp() ?
 		       "; splits the transparent huge pages it sees written" : "");
 	}
+	rank_lines(damon_ok);
 	if (damon_ok)
 		printf("auto                 kernel DAMON (vaddr)\n");
 	else if (usable && best)

@@ -17,6 +17,7 @@
 #include "cmd/record-options.h"
 #include "format/outfile.h"
 #include "record/record.h"
+#include "report/sees.h"
 #include "report/units.h"
 
 static volatile sig_atomic_t record_stop;
@@ -67,6 +68,23 @@ static void ui_note(void *arg, const char *msg)
 		return;
 	ui_clear(ui);
 	dp_info("%s", msg);
+}
+
+/*
+ * What the primitive cannot see, in the one wording of report/sees.c, and what to use instead:
+ * kernel DAMON where this kernel's DAMON has vaddr (its probe is read-only).
+ */
+static void ui_started(void *arg, const char *backend, const char *primitive_sees)
+{
+	const struct rec_backend_ops *damon = rec_backend_find("damon");
+	struct rec_params vp = { .primitive = "auto", .pid = getpid() };
+	enum sees_kind k = sees_kind(primitive_sees);
+	char advice[512], why[256];
+
+	if (!sees_caveat(k))
+		return;
+	if (sees_advice(advice, sizeof(advice), k, damon && !damon->probe(&vp, why, sizeof(why))))
+		ui_note(arg, advice);
 }
 
 static void on_sigpipe(int sig)
@@ -138,6 +156,7 @@ int cmd_record(int argc, char **argv)
 	o.stop = &record_stop;
 	o.status = ui_status;
 	o.note = ui_note;
+	o.started = ui_started;
 	o.cb_arg = &ui;
 	ret = rec_run(&o, &res, why, sizeof(why));
 	ui_clear(&ui);

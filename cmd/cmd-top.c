@@ -37,13 +37,6 @@
 #include "report/units.h"
 #include "report/wss.h"
 
-/*
- * What the primitive cannot see, in one line. NEEDSWORK: report/ is to own this wording for
- * every output (issue 14, item 1); this is the one place of top's to swap for it.
- */
-#define TOP_CAVEAT_WRITES_ONLY \
-	"sees writes only: memory that is only read looks idle (try -b damon, or --primitive refs)"
-
 #define TOP_MAX_ZOOM	16	/* snapshots per column, at most */
 #define TOP_MAX_COLUMNS	1000	/* of the heat map */
 #define TOP_HOT_NS	10000000000ULL	/* the hot and cold lists: the last 10 s */
@@ -337,12 +330,9 @@ static void print_map(FILE *out, struct top *t, struct session *ses, int cols, i
 {
 	struct heatmap_opts ho = HEATMAP_OPTS_INIT;
 	struct heatmap_view v = { .input = "daprof top", .target = -1, .color = t->color,
-				  .percent = 1 };
+				  .percent = 1, .no_head = 1 };
 	struct heatmap_scale s;
 	struct heatmap *h = NULL;
-	char *buf = NULL, *p;
-	size_t len = 0;
-	FILE *m;
 	int ret;
 
 	ho.width = (unsigned)(cols - HEATMAP_ASCII_LABEL - 1);
@@ -361,19 +351,7 @@ static void print_map(FILE *out, struct top *t, struct session *ses, int cols, i
 		v.percent = 0;
 		heatmap_make_scale(&v, h, &s);
 	}
-	m = open_memstream(&buf, &len);
-	if (m) {
-		heatmap_print_ascii(m, &v, h, ses, &s);
-		fclose(m);
-		p = buf;
-		for (int skip = 0; skip < 2 && p && *p; skip++) {
-			p = strchr(p, '\n');
-			p = p ? p + 1 : NULL;
-		}
-		if (p)
-			fputs(p, out);
-	}
-	free(buf);
+	heatmap_print_ascii(out, &v, h, ses, &s);
 	heatmap_free(h);
 }
 
@@ -486,8 +464,8 @@ static void compose(FILE *out, struct top *t, int cols, int rows)
 
 	print_hot(out, t, cols);
 	fprintf(out, "%s\n", facts->source_line);
-	if (hot_common_sees_writes_only(ses))
-		fprintf(out, "caveat: %s\n", TOP_CAVEAT_WRITES_ONLY);
+	if (facts->sees_caveat)	/* report/sees.c's one wording */
+		fprintf(out, "note: %s\n", facts->sees_caveat);
 	else
 		fprintf(out, "%s\n", note);
 	print_map(out, t, ses, mapw + HEATMAP_ASCII_LABEL + 1, rows - TOP_HEAD_LINES - 2);

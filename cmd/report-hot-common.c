@@ -70,9 +70,7 @@ int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
 
 int hot_common_sees_writes_only(const struct session *s)
 {
-	const char *sees = session_facts(s)->primitive_sees;
-
-	return sees && !strncmp(sees, "writes", 6);
+	return session_facts(s)->sees == SEES_WRITES;
 }
 
 static const char *by_name(enum hot_by by)
@@ -91,12 +89,8 @@ void hot_common_text_header(const struct hot_common *c, const struct session *s,
 	putchar('\n');
 	dp_text_puts(f->source_line);
 	putchar('\n');
-	if (hot_common_sees_writes_only(s))
-		printf("note: this primitive sees writes only: memory that is only read (a read-only "
-		       "table, code) shows as cold\n");
-	else if (f->primitive_sees && strstr(f->primitive_sees, "mapping"))
-		printf("note: this primitive sees whole mappings, not pages: objects of one mapping "
-		       "share its heat\n");
+	if (f->sees_caveat)
+		printf("note: %s\n", f->sees_caveat);
 	if (h->physical && h->phys_nodes)
 		printf("physical addresses, listed by %" PRIu64 " MiB memory block and NUMA node "
 		       "(the layout recorded with it)\n", h->phys_block >> 20);

@@ -59,6 +59,12 @@ struct rec_backend_ops {
 	const char *(*why)(struct rec_backend *b);
 	/* describe() - metadata of the backend (primitive, what it sees, kernel figures). */
 	int (*describe)(struct rec_backend *b, struct dpf_meta *m);
+	/*
+	 * caveat() - the primitive's caveat of this run so far (prim_ops.caveat), which may come
+	 * only once the target has grown (a launched command has no huge pages at its exec).
+	 * Optional. Return: 1 with one line in @buf, or 0.
+	 */
+	int (*caveat)(struct rec_backend *b, char *buf, size_t len);
 	/* stop() - stop monitoring and free; must undo everything start() did, on every path. */
 	void (*stop)(struct rec_backend *b);
 };

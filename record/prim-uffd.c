@@ -32,6 +32,7 @@
 #include <linux/userfaultfd.h>
 
 #include "record/inject.h"
+#include "record/pagemap-scan.h"
 #include "record/prim.h"
 
 /* Linux 6.7 uapi, for build hosts with older headers. */
@@ -40,39 +41,6 @@
 #endif
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY		1
-#endif
-#ifndef PAGEMAP_SCAN
-struct page_region {
-	__u64 start;
-	__u64 end;
-	__u64 categories;
-};
-
-struct pm_scan_arg {
-	__u64 size;
-	__u64 flags;
-	__u64 start;
-	__u64 end;
-	__u64 walk_end;
-	__u64 vec;
-	__u64 vec_len;
-	__u64 max_pages;
-	__u64 category_inverted;
-	__u64 category_mask;
-	__u64 category_anyof_mask;
-	__u64 return_mask;
-};
-
-#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_WPALLOWED	(1 << 0)
-#define PAGE_IS_WRITTEN		(1 << 1)
-#define PAGE_IS_FILE		(1 << 2)
-#define PAGE_IS_PRESENT		(1 << 3)
-#define PAGE_IS_SWAPPED		(1 << 4)
-#define PAGE_IS_PFNZERO		(1 << 5)
-#define PAGE_IS_HUGE		(1 << 6)
-#define PM_SCAN_WP_MATCHING	(1 << 0)
-#define PM_SCAN_CHECK_WPASYNC	(1 << 1)
 #endif
 
 #define HUGE_SZ (2ULL << 20)
@@ -641,6 +609,29 @@ static int uffd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 			      !(vec[0].categories & PAGE_IS_PFNZERO);
 	}
 	return 0;
+}
+
+int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end)
+{
+	struct uffd *u = (struct uffd *)p;
+	struct page_region vec[64];
+	int64_t bytes = 0;
+
+	/* only where uffd-wp is registered (WPALLOWED): nothing is protected anywhere else */
+	while (start < end) {
+		uint64_t walk_end = end;
+		int n = scan_to(u->pagemap_fd, start, end, PM_SCAN_WP_MATCHING,
+				WP_PRESENT | PAGE_IS_WPALLOWED, vec, 64, &walk_end);
+
+		if (n < 0)
+			return n == -ENOENT ? -ESRCH : n;
+		for (int i = 0; i < n; i++)
+			bytes += (int64_t)(vec[i].end - vec[i].start);
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return bytes;
 }
 
 static int uffd_maps_changed(struct prim *p, const struct pm_map *m)

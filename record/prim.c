@@ -25,12 +25,15 @@ const struct prim_ops *prim_find(const char *name)
 	for (int i = 0; prim_all[i]; i++)
 		if (!strcmp(prim_all[i]->name, name))
 			return prim_all[i];
+	/* asked for by name only: auto does not try it (see daprof-record(1)) */
+	if (!strcmp(prim_uffd_refs.name, name))
+		return &prim_uffd_refs;
 	return NULL;
 }
 
 const char *prim_names(void)
 {
-	return "page-idle, uffd-wp, soft-dirty, refs";
+	return "page-idle, uffd-wp, soft-dirty, refs, uffd-wp+refs";
 }
 
 uint64_t prim_now_ns(void)

@@ -20,6 +20,7 @@ struct prim_target {
 	pid_t pid;
 	int launched;		/* stopped at its exec, traced by this process */
 	uint64_t sample_us;
+	uint64_t aggr_us;	/* 0: not known */
 	const struct pm_map *maps;	/* the map when monitoring starts */
 };
 
@@ -60,6 +61,18 @@ extern const struct prim_ops prim_page_idle;
 extern const struct prim_ops prim_uffd_wp;
 /* prim_uffd_splits_thp() - 1 when transparent huge pages are on, which uffd-wp splits when written */
 int prim_uffd_splits_thp(void);
+/*
+ * prim_uffd_take_written() - the bytes of [@start, @end) written since they were last protected,
+ * protected again: what the uffd-wp primitive @p saw written there since the last call.
+ * Return: bytes, or -errno (-ESRCH: the target is gone).
+ */
+int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end);
+/*
+ * The combined primitive (not tried by auto): uffd-wp's page-exact writes, and refs' per-mapping
+ * count of the rest (reads, and writes uffd-wp could not watch) spread over the mapping's
+ * resident pages that were not written.
+ */
+extern const struct prim_ops prim_uffd_refs;
 extern const struct prim_ops prim_soft_dirty;
 extern const struct prim_ops prim_refs;
 

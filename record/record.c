@@ -451,6 +451,21 @@ static void report_status(const struct rec_opts *o, uint64_t start, uint64_t nr,
 		o->status(o->cb_arg, &st);
 }
 
+/*
+ * The primitive's caveat (the huge pages uffd-wp splits) said once, as soon as it applies: at the
+ * start for a running process, later for a launched command, which has none at its exec.
+ */
+static void note_caveat(const struct rec_opts *o, const struct rec_backend_ops *ops,
+			struct rec_backend *b, int *noted)
+{
+	char caveat[256];
+
+	if (*noted || !ops->caveat || !ops->caveat(b, caveat, sizeof(caveat)))
+		return;
+	note(o, "%s", caveat);
+	*noted = 1;
+}
+
 static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *ops,
 			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
 			struct maps_state *ms, struct lag *lag, struct rec_result *res,
@@ -514,6 +529,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 			next_maps = now + update_ns;
 		}
 		if (now >= next_flush) {
+			note_caveat(o, ops, b, &res->caveat_noted);
 			capture_rusage(o, w, pid);
 			dpf_writer_flush(w);
 			next_flush += 1000000000ULL;
@@ -663,8 +679,9 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 		     passed[0] ? "; " : "", passed);
 		if (pnote)
 			note(o, "primitive %s chosen because %s", prim ? prim : "?", pnote);
-		if (dpf_meta_get(&meta, "primitive_caveat"))
-			note(o, "%s", dpf_meta_get(&meta, "primitive_caveat"));
+		note_caveat(o, ops, b, &res->caveat_noted);
+		if (o->started)
+			o->started(o->cb_arg, ops->name, sees);
 	}
 	if (child)
 		ptrace(PTRACE_DETACH, child, NULL, NULL);	/* let it run its own code */
@@ -680,6 +697,7 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 	if (!ops->describe(b, &meta) && !lag_describe(&lag, &meta))
 		dpf_writer_meta(w, &meta);
 	free(lag.hist);
+	note_caveat(o, ops, b, &res->caveat_noted);
 	if (dpf_meta_get(&meta, "target_execs"))
 		note(o, "the target called exec %s time(s); each new program was watched from then on",
 		     dpf_meta_get(&meta, "target_execs"));

@@ -52,6 +52,12 @@ struct rec_opts {
 	/* note() - a one-line notice, e.g. which backend was chosen and why (may be NULL) */
 	void (*note)(void *arg, const char *msg);
 	/*
+	 * started() - the recording has started with a backend whose primitive sees
+	 * @primitive_sees ("writes, page"; NULL when not said), after the notes that name them
+	 * (may be NULL): the caller says what that cannot see, in its one wording.
+	 */
+	void (*started)(void *arg, const char *backend, const char *primitive_sees);
+	/*
 	 * on_meta(), on_snapshot(), on_maps(), on_rusage() - each record as it goes into the file,
 	 * in file order (the metadata of the start first), for a live view such as "daprof top";
 	 * any may be NULL. Called from the recording loop with data valid only during the call:
@@ -84,6 +90,7 @@ struct rec_result {
 	uint64_t aggr_median_ns;
 	uint64_t aggr_max_ns;
 	uint64_t nr_late;	/* snapshots that spanned more than REC_LATE_PCT of the interval */
+	int caveat_noted;	/* the primitive's caveat was given to note() */
 };
 
 /*

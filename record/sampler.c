@@ -7,6 +7,12 @@
  * lives is asked of a pidfd, which works for a child and for any other process alike. When the
  * target calls exec, the primitive loses the old address space (-ESRCH) while the pidfd says the
  * process lives: the primitive is opened again on the new program, and the regions follow its map.
+ *
+ * A program maps most of its memory in its first moments (the heap, its libraries' data, the
+ * first big buffers), when the update interval (1 s by default) would leave it unwatched: for the
+ * first EARLY_NS (and again after an exec) the map is read again at every sampling interval while
+ * it changes, backing off (doubling the gap) while it stays the same, until the gap reaches the
+ * update interval.
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,6 +26,8 @@
 #include "record/backend.h"
 #include "record/prim.h"
 #include "record/regions.h"
+
+#define EARLY_NS 2000000000ULL	/* how long after the start the map is followed closely */
 
 struct rec_backend {
 	struct rec_params p;
@@ -38,7 +46,11 @@ struct rec_backend {
 	char caveat[256];		/* of a primitive closed at an exec */
 	char why[320];			/* why monitoring had to stop, for why() */
 	unsigned int nr_execs;		/* exec calls of the target followed */
-	int first_window_done;		/* the map was read again after the first window */
+	/* the early map schedule: 0 gap when over */
+	uint64_t early_end_ns;
+	uint64_t early_gap_ns;
+	uint64_t early_next_ns;
+	uint64_t map_hash;		/* of the maps text last applied */
 };
 
 static uint64_t now_ns(void)
@@ -156,6 +168,29 @@ static int read_ranges(pid_t pid, struct pm_map *m, struct dr_range **r, size_t 
 	return ret;
 }
 
+/* FNV-1a of the map's areas and their permissions: has it changed since it was last applied? */
+static uint64_t map_hash(const struct pm_map *m)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < m->nr; i++) {
+		uint64_t v[3] = { m->e[i].start, m->e[i].end, m->e[i].perms };
+		const unsigned char *p = (const unsigned char *)v;
+
+		for (size_t k = 0; k < sizeof(v); k++)
+			h = (h ^ p[k]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Follow the map closely from @now: a start, or a new program after an exec. */
+static void early_start(struct rec_backend *b, uint64_t now)
+{
+	b->early_gap_ns = b->p.sample_us * 1000;
+	b->early_next_ns = now + b->early_gap_ns;
+	b->early_end_ns = now + EARLY_NS;
+}
+
 static int sampler_start(struct rec_backend **out, const struct rec_params *p, char *why,
 			 size_t len)
 {
@@ -163,7 +198,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		.sample_us = p->sample_us, .aggr_us = p->aggr_us, .update_us = p->update_us,
 		.min_nr_regions = p->min_nr_regions, .max_nr_regions = p->max_nr_regions,
 	};
-	struct prim_target t = { .pid = p->pid, .launched = p->launched,
+	struct prim_target t = { .pid = p->pid, .launched = p->launched, .aggr_us = p->aggr_us,
 				 .sample_us = p->sample_us };
 	struct rec_backend *b;
 	struct dr_range *ranges = NULL;
@@ -199,6 +234,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 				(int)p->pid, strerror(-ret));
 	}
 	t.maps = &m;
+	b->map_hash = map_hash(&m);
 	ret = open_prim(b, &t, why, len);
 	if (!ret)
 		ret = dr_init_regions(&b->ctx, ranges, nr);
@@ -216,6 +252,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 	b->drp.check = drp_check;
 	b->window_start_ns = now_ns();
 	b->check_at_ns = b->window_start_ns;
+	early_start(b, b->window_start_ns);
 	*out = b;
 	return 0;
 }
@@ -269,21 +306,65 @@ static int fill_snapshot(struct rec_backend *b, struct dpf_snapshot *s, uint64_t
 	return 0;
 }
 
-static int update_map(struct rec_backend *b)
+/*
+ * Read the map and apply it. @if_changed: only when its text differs from the last one applied.
+ * Return: 1 applied, 0 unchanged, -errno.
+ */
+static int apply_map(struct rec_backend *b, int if_changed)
 {
 	struct dr_range *ranges;
 	struct pm_map m;
 	size_t nr;
+	uint64_t hash;
 	int ret = read_ranges(b->p.pid, &m, &ranges, &nr);
 
 	if (ret)
 		return ret == -ENOENT ? -ESRCH : ret;
+	hash = map_hash(&m);
+	if (if_changed && hash == b->map_hash) {
+		free(ranges);
+		pm_release(&m);
+		return 0;
+	}
+	b->map_hash = hash;
 	ret = dr_update(&b->ctx, ranges, nr);
 	if (!ret && b->ops->maps_changed)
 		ret = b->ops->maps_changed(b->prim, &m);
 	free(ranges);
 	pm_release(&m);
-	return ret;
+	return ret ? ret : 1;
+}
+
+static int update_map(struct rec_backend *b)
+{
+	int ret = apply_map(b, 0);
+
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The early schedule: re-read the map at the sampling interval while it changes, doubling the
+ * gap while it does not, until the gap reaches the update interval or EARLY_NS has passed.
+ */
+static int early_map(struct rec_backend *b, uint64_t now)
+{
+	uint64_t fast = b->p.sample_us * 1000;
+	int ret;
+
+	if (!b->early_gap_ns || now < b->early_next_ns)
+		return 0;
+	if (now >= b->early_end_ns) {
+		b->early_gap_ns = 0;
+		return 0;
+	}
+	ret = apply_map(b, 1);
+	if (ret < 0)
+		return ret;
+	b->early_gap_ns = ret ? fast : b->early_gap_ns * 2;
+	if (b->early_gap_ns >= b->p.update_us * 1000)
+		b->early_gap_ns = 0;	/* the update interval takes over */
+	b->early_next_ns = now + b->early_gap_ns;
+	return 0;
 }
 
 /*
@@ -293,7 +374,8 @@ static int update_map(struct rec_backend *b)
  */
 static int follow_exec(struct rec_backend *b, int err)
 {
-	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us };
+	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us,
+				 .aggr_us = b->p.aggr_us };
 	struct pm_map m;
 	char why[256] = "";
 	int ret;
@@ -329,6 +411,7 @@ static int follow_exec(struct rec_backend *b, int err)
 	b->drp.priv = b->prim;
 	b->prepared = 0;
 	b->nr_execs++;
+	early_start(b, now_ns());	/* the new program's first moments, as a launched one's */
 	ret = update_map(b);
 	return ret == -ESRCH && !target_gone(b) ? -EIO : ret;
 }
@@ -377,22 +460,14 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 				return ret;
 			got = 1;
 		}
-		/*
-		 * A launched program maps its libraries, heap and what it dlopens at once, after
-		 * the map was first read (at its exec): read it again after the first window
-		 * rather than a whole update interval later (design note 28).
-		 */
-		if ((ev & DR_EV_AGGREGATED) && !b->first_window_done) {
-			b->first_window_done = 1;
-			ev |= DR_EV_UPDATE_DUE;
-		}
-		if (ev & DR_EV_UPDATE_DUE) {
+		if (ev & DR_EV_UPDATE_DUE)
 			ret = update_map(b);
-			if (ret == -ESRCH)
-				ret = follow_exec(b, ret);
-			if (ret)
-				return target_gone(b) ? -ESRCH : ret;
-		}
+		else
+			ret = early_map(b, now_ns());
+		if (ret == -ESRCH)
+			ret = follow_exec(b, ret);
+		if (ret)
+			return target_gone(b) ? -ESRCH : ret;
 		if (got)
 			return 1;
 	}
@@ -420,6 +495,16 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 	return ret;
 }
 
+static int sampler_caveat(struct rec_backend *b, char *buf, size_t len)
+{
+	if (b->prim && b->ops->caveat && b->ops->caveat(b->prim, buf, len))
+		return 1;
+	if (!b->caveat[0])
+		return 0;
+	snprintf(buf, len, "%s", b->caveat);
+	return 1;
+}
+
 static const char *sampler_why(struct rec_backend *b)
 {
 	return b->why[0] ? b->why : NULL;
@@ -432,5 +517,6 @@ const struct rec_backend_ops sampler_backend_ops = {
 	.next_snapshot = sampler_next_snapshot,
 	.why = sampler_why,
 	.describe = sampler_describe,
+	.caveat = sampler_caveat,
 	.stop = sampler_stop,
 };

@@ -121,7 +121,7 @@ void heatmap_plan_png(int w, int h, struct heatmap_layout *l)
 	l->x0 = l->left;
 	l->x1 = w - 104;
 	l->y0 = 74;	/* title (2x), subtitle, and the "address range" heading */
-	l->y1 = h - 66;
+	l->y1 = h - 80;	/* the time axis, what the primitive cannot see, the source */
 }
 
 /* Pixel row of the bottom edge of range @i's band (matrix row r of it at y1 - 1 - r - i). */
@@ -295,6 +295,11 @@ int heatmap_render_png(struct heatmap_png *out, const struct heatmap_view *v,
 	viz_canvas_rect(c, bar_x - 1, l->y1 + 7, 18, 14, SOFT);
 	viz_text(c, bar_x + 22, l->y1 + 8, "no data", SOFT, 1);
 
+	if (f->sees_caveat) {
+		snprintf(line, sizeof(line), "note: %s", f->sees_caveat);
+		viz_text(c, 8, l->h - 31, viz_text_fit(fit, sizeof(fit), line, l->w - 16, 1),
+			 INK, 1);
+	}
 	snprintf(line, sizeof(line), "%s   input: %s", src, v->input);
 	viz_text(c, 8, l->h - 17, viz_text_fit(fit, sizeof(fit), line, l->w - 16, 1), SOFT, 1);
 
@@ -312,16 +317,20 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 			 const struct session *ses, const struct heatmap_scale *s)
 {
 	int color = view->color;
-	char line[512], a[32], cell[32];
+	char line[512], a[32], cell[32], lo[UNITS_BUF], hi[UNITS_BUF];
 	struct viz_ticks t;
 	int last;
 	double tlo = (double)(h->t_start_ns - h->rec_start_ns);
 	double thi = (double)(h->t_end_ns - h->rec_start_ns);
 
-	subject(ses, view, h, line, sizeof(line));
-	fprintf(out, "daprof heat map: %s (%s, %" PRIu64 " snapshots)\n", line,
-	       units_time(a, sizeof(a), thi - tlo), h->nr_snapshots);
-	fprintf(out, "%s\n", session_facts(ses)->source_line);
+	if (!view->no_head) {
+		subject(ses, view, h, line, sizeof(line));
+		fprintf(out, "daprof heat map: %s (%s, %" PRIu64 " snapshots)\n", line,
+			units_time(a, sizeof(a), thi - tlo), h->nr_snapshots);
+		fprintf(out, "%s\n", session_facts(ses)->source_line);
+		if (session_facts(ses)->sees_caveat)
+			fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
+	}
 	for (size_t i = h->nr_ranges; i-- > 0;) {
 		const struct heatmap_range *rg = &h->ranges[i];
 
@@ -402,9 +411,10 @@ void heatmap_print_ascii(FILE *out, const struct heatmap_view *view, const struc
 			putc('0' + k, out);
 		}
 	}
-	fprintf(out, "%s %g to %g %s (%s%s); blank: not monitored\n", color ? VIZ_TERM_RESET : "",
-	       s->log ? s->lo : 0.0, s->hi, s->unit, s->log ? "log" : "linear",
-	       s->log ? "" : ", in tenths");
+	fprintf(out, "%s %s to %s %s (%s%s); blank: not monitored\n", color ? VIZ_TERM_RESET : "",
+		units_number(lo, sizeof(lo), s->log ? s->lo : 0.0),
+		units_number(hi, sizeof(hi), s->hi), s->unit, s->log ? "log" : "linear",
+		s->log ? "" : ", in tenths");
 }
 
 /* ---- TSV ---- */
@@ -414,6 +424,8 @@ void heatmap_print_tsv(FILE *out, const struct heatmap_view *view, const struct 
 {
 	fprintf(out, "# daprof report heatmap: %s\n", view->input);
 	fprintf(out, "# %s\n", session_facts(ses)->source_line);
+	if (session_facts(ses)->sees_caveat)
+		fprintf(out, "# note: %s\n", session_facts(ses)->sees_caveat);
 	fprintf(out, "# %u columns x %u rows; time_ns from the first snapshot (column start), addr of "
 	       "the row start, value in %s (nan: not monitored)\n", h->width, h->height, s->unit);
 	for (size_t i = 0; i < h->nr_ranges; i++)

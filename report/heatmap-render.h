@@ -25,6 +25,8 @@ struct heatmap_view {
 	int log;		/* log colour scale */
 	int percent;		/* values in % of the highest possible rate */
 	int color;		/* terminal: 256-colour cells (else digits) */
+	int no_head;		/* terminal: the map without the lines above it (a live view
+				 * prints its own) */
 	struct viz_colormap cmap;
 };
 

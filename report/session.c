@@ -88,6 +88,8 @@ static int make_facts(struct session *s)
 	f->source = meta_str(m, "source");
 	f->daprof_version = meta_str(m, "daprof_version");
 	f->primitive_caveat = meta_str(m, "primitive_caveat");
+	f->sees = sees_kind(f->primitive_sees);
+	f->sees_caveat = sees_caveat(f->sees);
 	f->target_execs = meta_str(m, "target_execs");
 	f->intervals = dpf_meta_get(m, "sample_us") != NULL;
 	f->real_aggr = dpf_meta_get(m, "aggr_real_median_us") != NULL;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "format/dpf.h"
+#include "report/sees.h"
 
 struct session_filter {
 	int time_range;		/* 1: only snapshots overlapping [time_lo_ns, time_hi_ns) after */
@@ -55,6 +56,8 @@ struct session_facts {
 	const char *source;		/* an importer's description of the original */
 	const char *daprof_version;	/* of the recorder */
 	const char *primitive_caveat;
+	enum sees_kind sees;	/* of primitive_sees */
+	const char *sees_caveat;	/* what it cannot see (sees_caveat()), or NULL */
 	const char *target_execs;	/* execs the sampler followed, as recorded */
 	int intervals;		/* 1: sample_us is recorded (even as 0) */
 	int real_aggr;		/* 1: the recorder's final figures below are recorded */

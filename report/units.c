@@ -62,3 +62,30 @@ const char *units_time(char *buf, size_t size, double ns)
 		u++;
 	return fmt3(buf, size, ns / units[u].ns, units[u].name);
 }
+
+const char *units_number(char *buf, size_t size, double v)
+{
+	double a = fabs(v);
+	char *sp;
+
+	if (!isfinite(v) || a >= 999.5) {
+		snprintf(buf, size, "%.0f", v);
+		return buf;
+	}
+	/* below 0.01 three significant digits need more decimals than fmt3() gives */
+	if (a > 0 && a < 0.00995) {
+		snprintf(buf, size, "%.3g", v);
+		return buf;
+	}
+	fmt3(buf, size, a, "");
+	sp = strchr(buf, ' ');
+	if (sp)
+		*sp = '\0';
+	if (v < 0 && strcmp(buf, "0")) {
+		char tmp[UNITS_BUF];
+
+		snprintf(tmp, sizeof(tmp), "-%s", buf);
+		snprintf(buf, size, "%s", tmp);
+	}
+	return buf;
+}

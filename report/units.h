@@ -19,5 +19,10 @@ const char *units_size(char *buf, size_t size, uint64_t bytes);
  * two minutes, minutes up to two hours. Return: @buf.
  */
 const char *units_time(char *buf, size_t size, double ns);
+/*
+ * units_number() - a plain figure ("0", "0.5", "24.2", "150", "12300") into @buf: three
+ * significant digits below 1000, the whole number above. Return: @buf.
+ */
+const char *units_number(char *buf, size_t size, double v);
 
 #endif /* REPORT_UNITS_H */

@@ -78,8 +78,12 @@ void wss_print_table(FILE *out, const struct wss_view *v, const struct session *
 	putc('\n', out);
 	report_text_fputs(out, session_facts(ses)->source_line);
 	putc('\n', out);
-	fprintf(out, "working set: bytes of regions with nr_accesses >= %u, per snapshot",
-		v->min_accesses);
+	if (session_facts(ses)->sees_caveat)
+		fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
+	fprintf(out, "%s: bytes of regions with nr_accesses >= %u%s, per snapshot",
+		sees_wss_label(session_facts(ses)->sees), v->min_accesses,
+		sees_weighted(session_facts(ses)->sees) && session_facts(ses)->sample_us ?
+		" times their share of accessed samples" : "");
 	if (v->skip)
 		fprintf(out, " (first %" PRIu64 " snapshots of each target skipped)", v->skip);
 	fprintf(out, "\n");
@@ -172,6 +176,8 @@ void wss_print_series(FILE *out, const struct wss_view *v, const struct session 
 	} else {
 		fprintf(out, "daprof report wss: %s\n", v->input);
 		fprintf(out, "%s\n", session_facts(ses)->source_line);
+		if (session_facts(ses)->sees_caveat)
+			fprintf(out, "note: %s\n", session_facts(ses)->sees_caveat);
 	}
 	for (size_t i = 0; i < w->nr_series; i++) {
 		const struct wss_series *s = &w->series[i];

@@ -21,6 +21,23 @@ uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
 	return sum;
 }
 
+uint64_t wss_snapshot_bytes_shared(const struct dpf_snapshot *s, uint32_t min_accesses,
+				   uint32_t samples)
+{
+	double sum = 0;
+
+	if (!samples)
+		return wss_snapshot_bytes(s, min_accesses);
+	for (uint32_t i = 0; i < s->nr_regions; i++) {
+		const struct dpf_region *r = &s->regions[i];
+
+		if (r->nr_accesses >= min_accesses && r->end > r->start)
+			sum += (double)(r->end - r->start) *
+			       (r->nr_accesses < samples ? (double)r->nr_accesses / samples : 1.0);
+	}
+	return (uint64_t)(sum + 0.5);
+}
+
 static struct wss_series *series_of(struct wss *w, uint32_t target)
 {
 	size_t lo = 0, hi = w->nr_series;
@@ -96,6 +113,7 @@ struct build {
 	struct wss *w;
 	const struct wss_opts *o;
 	uint64_t aggr_us;
+	uint32_t samples;	/* per aggregation, for a per-mapping primitive; else 0 */
 };
 
 static int on_snapshot(void *arg, const struct dpf_snapshot *s)
@@ -110,11 +128,11 @@ static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 		uint64_t len = r->end > r->start ? r->end - r->start : 0;
 
 		pt.monitored += len;
-		if (r->nr_accesses >= b->o->min_accesses && len) {
-			pt.bytes += len;
+		if (r->nr_accesses >= b->o->min_accesses && len)
 			pt.accesses += (double)len * r->nr_accesses;
-		}
 	}
+	/* one rule for the bytes of a working set, a per-mapping primitive's included */
+	pt.bytes = wss_snapshot_bytes_shared(s, b->o->min_accesses, b->samples);
 	ser = series_of(b->w, s->target);
 	if (!ser)
 		return -ENOMEM;
@@ -124,10 +142,14 @@ static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 {
 	static const struct session_tool tool = { .snapshot = on_snapshot };
-	struct build b = { .o = o, .aggr_us = session_facts(ses)->aggr_us };
+	const struct session_facts *f = session_facts(ses);
+	struct build b = { .o = o, .aggr_us = f->aggr_us };
 	uint32_t target;
 	uint64_t nr;
 	int ret;
+
+	if (sees_weighted(f->sees) && f->sample_us && f->aggr_us >= f->sample_us)
+		b.samples = (uint32_t)(f->aggr_us / f->sample_us);
 
 	b.w = calloc(1, sizeof(*b.w));
 	if (!b.w)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Working-set size: per snapshot, the bytes of the regions accessed at least min_accesses times
- * in the aggregation interval; per target a series of one number per snapshot (memory bounded
+ * in the aggregation interval (for a per-mapping primitive, those bytes times their share of
+ * accessed samples); per target a series of one number per snapshot (memory bounded
  * by the output), and the percentiles by the nearest-rank rule damo uses, so the two agree.
  */
 #ifndef REPORT_WSS_H
@@ -60,6 +61,15 @@ struct wss {
 
 /* wss_snapshot_bytes() - the working set of one snapshot. */
 uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses);
+/*
+ * wss_snapshot_bytes_shared() - the working set of a snapshot of a primitive that counts the
+ * bytes touched per mapping (refs) and answers a sample with that share: each region's bytes
+ * times its share of accessed samples (nr_accesses / @samples, at most 1), which sums to the
+ * bytes touched instead of counting a region whole for one positive sample. @samples 0: as
+ * wss_snapshot_bytes().
+ */
+uint64_t wss_snapshot_bytes_shared(const struct dpf_snapshot *s, uint32_t min_accesses,
+				   uint32_t samples);
 
 /*
  * wss_build() - one pass of @ses (through its filters) and one series per target; a target

@@ -20,7 +20,7 @@ test_expect_success 'one line per backend and primitive, and the choice of auto'
 		test "$(grep -c "^primitive $p  *\(available\|unavailable\): " out)" = 1 || return 1
 	done &&
 	test "$(grep -c "^auto " out)" = 1 &&
-	! grep -v "^\(kernel\|damon operations\|damon tracepoint\|backend\|primitive\|auto\) " out
+	! grep -v "^\(kernel\|damon operations\|damon tracepoint\|backend\|primitive\|rank [1-6]\|auto\) " out
 '
 
 test_expect_success 'page-idle: unavailable exactly when the kernel has no idle page tracking' '

@@ -114,6 +114,16 @@ test_expect_success 'huge pages: scored right; the cold ones stay whole; the spl
 	daprof info -i rec.data >info &&
 	grep -qxF "caveat           $msg" info
 '
+
+# A launched command has no huge pages at its exec: the notice comes once it has them, still once
+test_expect_success '-- CMD with huge pages: the split is told once, as for -p' '
+	daprof record ${FAST#-q} -o rec.data -- "$W/memtouch" 64 25 2.5 truth huge >out 2>err &&
+	re="^daprof: uffd-wp splits the transparent huge pages that are written while watched" &&
+	re="$re (the target had [0-9]* MiB of them); --primitive refs leaves them whole\$" &&
+	test "$(grep -c "$re" err)" = 1 &&
+	daprof info -i rec.data >info &&
+	grep -q "^caveat  *uffd-wp splits the transparent huge pages" info
+'
 fi
 
 test_expect_success 'a changing map: new mappings are watched and the maps are recorded' '

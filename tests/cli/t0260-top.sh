@@ -54,7 +54,7 @@ test_expect_success 'the screen shows the working set and a mapping; p pauses; q
 	wait_screen "^working set [0-9.]+ [KMG]?i?B now, p50 .*, p90 " &&
 	wait_screen "^hotcold +\|" &&
 	grep -q "^hot: .*hotcold" screen.txt &&
-	grep -q "^caveat: sees writes only" screen.txt &&
+	grep -q "^note: this primitive sees writes only" screen.txt &&
 	grep -q "^legend: 0123456789" screen.txt &&
 	stty -a -F "$(pane_tty)" >stty.during &&
 	has_flag stty.during -icanon && has_flag stty.during -echo &&

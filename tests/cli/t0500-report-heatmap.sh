@@ -149,6 +149,20 @@ test_expect_success 'NO_COLOR turns the cells into digits' '
 	diff want cells
 '
 
+# 4 accesses in a 165 ms window: 24.2424... Hz, which the legend prints as the one number
+# formatter does (three significant digits), not as "%g" did ("24.2424")
+test_expect_success 'the legend gives its range in three significant digits' '
+	"$MKREC" rec.data <<-EOF &&
+	meta backend sampler
+	meta aggr_us 165000
+	meta sample_us 5000
+	snap 0 1000 166001000
+	r 0x10000 0x14000 4 0
+	EOF
+	NO_COLOR=1 daprof report heatmap -i rec.data --ascii --width 23 --height 4 >out &&
+	grep -qx "legend: 0123456789 0 to 24.2 Hz (linear, in tenths); blank: not monitored" out
+'
+
 test_expect_success 'a damaged recording gives a warning and still an image' '
 	three rec.data &&
 	size=$(stat -c %s rec.data) &&

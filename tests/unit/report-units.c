@@ -2,7 +2,7 @@
 /*
  * report/units: the one size and time formatter. Three significant digits with trailing zeros
  * dropped, binary units up to EiB, seconds up to two minutes and minutes up to two hours, and a
- * value that rounds up to 1000 of a unit shown in the next one.
+ * value that rounds up to 1000 of a unit shown in the next one; plain figures the same way.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,11 +55,27 @@ static void test_times(void **state)
 	assert_string_equal(units_time(b, sizeof(b), 999.4e6), "999 ms");
 }
 
+static void test_numbers(void **state)
+{
+	char b[UNITS_BUF];
+
+	assert_string_equal(units_number(b, sizeof(b), 0), "0");
+	assert_string_equal(units_number(b, sizeof(b), 24.2424), "24.2");
+	assert_string_equal(units_number(b, sizeof(b), 0.5), "0.5");
+	assert_string_equal(units_number(b, sizeof(b), 2.0), "2");
+	assert_string_equal(units_number(b, sizeof(b), 242.424), "242");
+	assert_string_equal(units_number(b, sizeof(b), 4000), "4000");
+	assert_string_equal(units_number(b, sizeof(b), 123456.7), "123457");
+	assert_string_equal(units_number(b, sizeof(b), 0.001234), "0.00123");
+	assert_string_equal(units_number(b, sizeof(b), -1.25), "-1.25");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

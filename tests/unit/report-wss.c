@@ -85,6 +85,23 @@ static void test_snapshot_wss_counts_regions_at_or_above_the_threshold(void **st
 	assert_int_equal(wss_snapshot_bytes(&s, 0), 0x2000 + 0x1000 + 0x8000 + 0x1000);
 }
 
+/* a per-mapping primitive's working set: each region's bytes times its share of positive samples */
+static void test_snapshot_wss_shared_weighs_by_accessed_samples(void **state)
+{
+	struct dpf_region r[] = {
+		{ 0x0, 0x4000, 0, 0 }, { 0x4000, 0x8000, 1, 0 }, { 0x8000, 0x10000, 2, 0 },
+		{ 0x10000, 0x11000, 9, 0 },
+	};
+	struct dpf_snapshot s = { .nr_regions = 4, .regions = r };
+
+	(void)state;
+	/* 4 samples per aggregation: 1/4 of 16 KiB, 2/4 of 32 KiB, all of 4 KiB (9 > 4 is capped) */
+	assert_int_equal(wss_snapshot_bytes_shared(&s, 1, 4), 0x1000 + 0x4000 + 0x1000);
+	assert_int_equal(wss_snapshot_bytes_shared(&s, 2, 4), 0x4000 + 0x1000);
+	/* no sample count known: the plain rule */
+	assert_int_equal(wss_snapshot_bytes_shared(&s, 1, 0), wss_snapshot_bytes(&s, 1));
+}
+
 static void test_percentiles_use_damos_nearest_rank(void **state)
 {
 	const uint64_t sorted[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
@@ -239,6 +256,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, tmpfile_setup, tmpfile_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_wss_counts_regions_at_or_above_the_threshold),
+		cmocka_unit_test(test_snapshot_wss_shared_weighs_by_accessed_samples),
 		cmocka_unit_test(test_percentiles_use_damos_nearest_rank),
 		T(test_series_percentiles_match_a_sort_done_here),
 		T(test_skip_and_threshold),
