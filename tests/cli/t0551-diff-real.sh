@@ -52,7 +52,9 @@ assert d[\"result\"] == \"pass\"
 test_expect_success 'a hot set 25 % larger fails the default gate' '
 	test_expect_code 1 daprof diff "$R/base1.data" "$R/grown.data" >out &&
 	{ cat out >&2; true; } &&
-	grep -q "^  FAIL  wss.p90>+10%: [0-9.]* MiB -> [0-9.]* MiB (+[1-9][0-9]*\.[0-9]%, p=.*, significant)$" out &&
+	# a default gate fails on a significant growth of about a quarter; which of the two it is
+	# depends on how the start-up spike falls into the time slices (p90 per slice varies more)
+	grep -E "^  FAIL  (wss.p90|hot.bytes)>\+10%: [0-9.]+ MiB -> [0-9.]+ MiB \(\+(1[5-9]|2[0-9]|3[0-5])\.[0-9]%, p=.*, significant\)$" out &&
 	grep -q "^result: FAIL" out
 '
 
