@@ -73,6 +73,7 @@ static int print_json(const struct wss_cmd *wc, const struct session_facts *f,
 	json_fact(jw, "backend", f->backend);
 	json_fact(jw, "primitive", f->primitive);
 	json_fact(jw, "primitive_sees", f->primitive_sees);
+	json_fact(jw, "caveat", f->sees_caveat);
 	jsonw_name(jw, "min_accesses");
 	jsonw_uint(jw, wc->o.min_accesses);
 	jsonw_name(jw, "skip_snapshots");

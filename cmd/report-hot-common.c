@@ -118,6 +118,8 @@ void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
 	f->primitive_sees ? jsonw_string(jw, f->primitive_sees) : jsonw_null(jw);
 	jsonw_name(jw, "writes_only");
 	jsonw_uint(jw, hot_common_sees_writes_only(s));
+	jsonw_name(jw, "caveat");
+	f->sees_caveat ? jsonw_string(jw, f->sees_caveat) : jsonw_null(jw);
 	jsonw_name(jw, "by");
 	jsonw_string(jw, by_name(c->o.by));
 	jsonw_name(jw, "physical");

@@ -248,7 +248,7 @@ static void trace_end(struct trace *t)
 int wss_render_png(struct wss_png *out, const struct wss_view *v, const struct session *ses,
 		   const struct wss *w, const struct wss_stats *st, size_t n)
 {
-	const int W = 1200, H = 530, top = 78, bottom = H - 70;
+	const int W = 1200, H = 530, top = 78, bottom = H - 84;	/* room for a note line */
 	const int lx0 = 90, lx1 = 730, rx0 = 800, rx1 = W - 30;
 	struct viz_canvas *c;
 	struct viz_ticks ty, tx, tp;
@@ -351,6 +351,10 @@ int wss_render_png(struct wss_png *out, const struct wss_view *v, const struct s
 	else
 		snprintf(line, sizeof(line), "%s   input: %s", out->source, v->input);
 	viz_text(c, 8, H - 17, viz_text_fit(fit, sizeof(fit), line, W - 16, 1), SOFT, 1);
+	if (session_facts(ses)->sees_caveat) {
+		snprintf(line, sizeof(line), "note: %s", session_facts(ses)->sees_caveat);
+		viz_text(c, 8, H - 31, viz_text_fit(fit, sizeof(fit), line, W - 16, 1), INK, 1);
+	}
 
 	out->canvas = c;
 	out->text[0] = (struct viz_png_text){ "Source", v->input };

@@ -42,7 +42,17 @@ test_expect_success 'writes only: every report header and info carry the one cav
 	daprof report wss -i w.data --series >series &&
 	grep -qxF "note: $WRITES" series &&
 	daprof info -i w.data >info &&
-	grep -qxF "cannot see       $WRITES" info
+	grep -qxF "cannot see       $WRITES" info &&
+	daprof report wss -i w.data --format json >wss.json &&
+	daprof report hot -i w.data --format json >hot.json &&
+	daprof report hints -i w.data --format json >hints.json &&
+	for j in wss.json hot.json hints.json; do
+		CAVEAT="$WRITES" python3 -c "
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+assert d[\"caveat\"] == os.environ[\"CAVEAT\"], (sys.argv[1], d.get(\"caveat\"))
+" $j || return 1
+	done
 '
 
 test_expect_success 'per mapping: the caveat, and the working set says what it is' '
@@ -70,7 +80,9 @@ test_expect_success 'reads and writes by page: no note anywhere' '
 	NO_COLOR=1 daprof report heatmap -i p.data --ascii --width 40 --height 4 >ascii &&
 	daprof info -i p.data >info &&
 	! grep -q "^note: \|^cannot see" wss hot ascii info &&
-	grep -q "^working set: bytes of regions" wss
+	grep -q "^working set: bytes of regions" wss &&
+	daprof report wss -i p.data --format json >wss.json &&
+	grep -q "^  \"caveat\": null,$" wss.json
 '
 
 test_expect_success 'check ranks the choices: page-exact, then per mapping, then writes only' '
