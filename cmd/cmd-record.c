@@ -140,6 +140,16 @@ static int opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ct
 	return 0;
 }
 
+static int opt_heap_rate(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t *out = opt->value;
+
+	if (dp_parse_size(arg, out) || *out < 1 || *out > (1ull << 40))
+		return dp_bad_usage("record", "bad --heap-sample-bytes '%s' (a size from 1 byte to "
+				    "1 TiB, e.g. 512K)", arg);
+	return 0;
+}
+
 #define OPT_INTERVAL(s, l, v, h, what) \
 	{ .type = PARSE_OPT_CALLBACK, .short_name = (s), .long_name = (l), \
 	  .value = PARSE_OPT_PTR(uint64_t, v), .argh = "time", .help = (h), \
@@ -209,6 +219,11 @@ int cmd_record(int argc, char **argv)
 		OPT_CALLBACK('m', "max-regions", PARSE_OPT_PTR(uint32_t, &o.params.max_nr_regions),
 			     "n", "maximum number of regions (default 1000)", opt_count),
 		OPT_BOOL('q', "quiet", &ui.quiet, "no status line and no notices"),
+		OPT_BOOL(0, "heap-sites", &o.heap_sites,
+			 "record the call stacks of heap allocations (a started command only)"),
+		OPT_CALLBACK(0, "heap-sample-bytes", PARSE_OPT_PTR(uint64_t, &o.heap_sample_bytes),
+			     "size", "one sampled allocation under a page per this many bytes "
+			     "(default 512K)", opt_heap_rate),
 		{ .type = PARSE_OPT_CALLBACK, .short_name = 'p', .long_name = "pid",
 		  .value = PARSE_OPT_PTR(pid_t, &o.params.pid), .argh = "pid",
 		  .help = "record this running process", .callback = opt_pid,
@@ -228,6 +243,7 @@ int cmd_record(int argc, char **argv)
 	o.params.min_nr_regions = 10;
 	o.params.max_nr_regions = 1000;
 	o.params.primitive = "auto";
+	o.heap_sample_bytes = 512 * 1024;
 	/* options end at the first operand: what follows is the command and its arguments */
 	n = parse_options(argc, argv, options, "record",
 			  "(-p <pid> | --paddr | -- <command> [<arg>...])",
@@ -241,6 +257,10 @@ int cmd_record(int argc, char **argv)
 		return dp_bad_usage("record", have_pid + o.params.paddr + !!o.argv ?
 				    "give only one target: -p <pid>, --paddr or -- <command>" :
 				    "nothing to record: give -p <pid>, --paddr or -- <command>");
+	if (o.heap_sites && !o.argv)
+		return dp_bad_usage("record", "--heap-sites needs a command (-- <command>): the "
+				    "library is loaded at exec, and this daprof does not inject it "
+				    "into a running process");
 	if (o.params.sample_us > o.params.aggr_us)
 		return dp_bad_usage("record", "the sampling interval (%s) exceeds the aggregation "
 				    "interval", units_time(a, sizeof(a), o.params.sample_us * 1000));

@@ -20,6 +20,8 @@
  *   pm_        procmaps.{c,h}, /proc readers: memory maps, process facts, build-ids
  *   inj_       inject.{c,h}, system calls run inside the target; inj_frame_* in
  *              inject-frame.{c,h}, the restore frame that makes them safe
+ *   heaprec_   heap-sites.{c,h}, the recorder's side of --heap-sites; the library it
+ *              preloads into the target is record/heap/preload.c (built apart, links none of this)
  */
 #ifndef RECORD_RECORD_H
 #define RECORD_RECORD_H
@@ -52,6 +54,8 @@ struct rec_opts {
 	/* note() - a one-line notice, e.g. which backend was chosen and why (may be NULL) */
 	void (*note)(void *arg, const char *msg);
 	void *cb_arg;
+	int heap_sites;			/* preload the heap-site library into the started command */
+	uint64_t heap_sample_bytes;	/* its sampling rate for blocks under a page */
 };
 
 #define REC_OPTS_INIT { .backend = "auto", .output = "daprof.data" }

@@ -12,58 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/hot.h"
+#include "report/hot-priv.h"
 #include "report/session.h"
-
-/* A run of addresses of one mapping that resolves to one object (an index into hot->obj). */
-struct run {
-	uint64_t lo, hi;
-	uint32_t obj;
-};
-
-/* The runs of one mapping, kept by its identity so that a later map holding it reuses them. */
-struct map_runs {
-	struct map_runs *next;
-	uint32_t target;
-	uint64_t start, end, offset;
-	char *path;
-	uint8_t build_id_len;
-	uint8_t build_id[32];
-	struct run *runs;
-	size_t nr;
-};
-
-/* A target's memory map live now, and its snapshots held back until its first map arrives. */
-struct target_state {
-	uint32_t id;
-	struct dpf_mapping *maps;
-	uint32_t nr_maps;
-	int have_maps;
-	struct dpf_snapshot *held;
-	size_t nr_held, alloc_held;
-	uint32_t unmapped;	/* its "[unmapped]" object, + 1 (0: none yet) */
-};
-
-#define NR_BUCKETS 4096u
-#define MAX_RUNS_PER_MAPPING (1u << 20)
-#define MAX_HELD_REGIONS (256u << 10)	/* held back before a first map: 6 MiB at most */
-
-struct hot_builder {
-	struct hot *h;
-	struct session *s;
-	struct hot_opts o;
-	struct sym_cache *cache;
-	struct map_runs *runs[NR_BUCKETS];
-	/* the objects by key */
-	uint32_t *slots;	/* index + 1, 0: free */
-	char **keys;		/* keys[i] of hot->obj[i] */
-	size_t nr_slots, alloc_obj;
-	struct target_state *tg;
-	size_t nr_tg;
-	uint64_t seq;
-	uint64_t held_regions;
-	uint64_t fallback_ns;
-};
 
 static uint64_t hash_str(const char *s)
 {
@@ -98,7 +48,7 @@ static int grow_slots(struct hot_builder *b)
  * The object of @key: found, or added (then *@added is 1 and the caller fills in its names).
  * Return: its index, or -ENOMEM.
  */
-static int64_t find_object(struct hot_builder *b, const char *key, int *added)
+int64_t hotb_find_object(struct hot_builder *b, const char *key, int *added)
 {
 	struct hot *h = b->h;
 	size_t k;
@@ -134,7 +84,7 @@ static int64_t find_object(struct hot_builder *b, const char *key, int *added)
 	return (int64_t)h->nr++;
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+void hotb_copy_str(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
@@ -152,10 +102,10 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 	uint64_t base;
 
 	o->target = target;
-	copy_str(o->name, sizeof(o->name), r->name[0] ? r->name : r->label);
-	copy_str(o->kind, sizeof(o->kind), sym_kind_name(r->kind));
-	copy_str(o->label, sizeof(o->label), r->label);
-	copy_str(o->note, sizeof(o->note), r->note);
+	hotb_copy_str(o->name, sizeof(o->name), r->name[0] ? r->name : r->label);
+	hotb_copy_str(o->kind, sizeof(o->kind), sym_kind_name(r->kind));
+	hotb_copy_str(o->label, sizeof(o->label), r->label);
+	hotb_copy_str(o->note, sizeof(o->note), r->note);
 	o->addr = r->start;
 	o->size = r->size;
 	if (!m)
@@ -174,7 +124,7 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 			base = maps[k].start;
 			break;
 		}
-	copy_str(o->file, sizeof(o->file), o->file_backed ? m->path : "");
+	hotb_copy_str(o->file, sizeof(o->file), o->file_backed ? m->path : "");
 	for (unsigned i = 0; i < m->build_id_len && i < 32; i++)
 		sprintf(o->build_id + 2 * i, "%02x", m->build_id[i]);
 	o->map_offset = r->start >= base ? r->start - base : 0;
@@ -229,7 +179,7 @@ static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, 
 		off = r->start - m->start + m->offset;
 	snprintf(key, sizeof(key), "%" PRIu32 "|%s|%s|%s|%s|%" PRIx64, c->target, m->path ? m->path : "",
 		 r->label, sym_kind_name(r->kind), r->name, off);
-	i = find_object(c->b, key, &added);
+	i = hotb_find_object(c->b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added)
@@ -256,7 +206,7 @@ static int collect_mapping(struct collect *c, uint64_t lo)
 	r.size = m->end - m->start;
 	r.note[0] = '\0';
 	snprintf(key, sizeof(key), "%" PRIu32 "|%s|%s", c->target, r.label, sym_kind_name(r.kind));
-	i = find_object(b, key, &added);
+	i = hotb_find_object(b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added)
@@ -329,12 +279,16 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 
 /* ---- adding a snapshot ---- */
 
-static void add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
+void hotb_add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
 		      const struct dpf_region *r, uint64_t dt_ns)
 {
 	struct hot_object *o = &b->h->obj[i];
-	double byte_s = (double)bytes * (double)dt_ns / 1e9;
+	double byte_s;
 	uint64_t len = r->end - r->start;
+
+	if (b->gap_scale < 1)
+		bytes = (uint64_t)((double)bytes * b->gap_scale + 0.5);
+	byte_s = (double)bytes * (double)dt_ns / 1e9;
 
 	if (o->seq != b->seq) {
 		o->seq = b->seq;
@@ -378,14 +332,14 @@ static int64_t plain_object(struct hot_builder *b, uint32_t target, const char *
 			    const char *name, const char *kind, uint64_t addr, uint64_t size)
 {
 	int added;
-	int64_t i = find_object(b, key, &added);
+	int64_t i = hotb_find_object(b, key, &added);
 
 	if (i >= 0 && added) {
 		struct hot_object *o = &b->h->obj[i];
 
 		o->target = target;
-		copy_str(o->name, sizeof(o->name), name);
-		copy_str(o->kind, sizeof(o->kind), kind);
+		hotb_copy_str(o->name, sizeof(o->name), name);
+		hotb_copy_str(o->kind, sizeof(o->kind), kind);
 		o->addr = addr;
 		o->size = size;
 	}
@@ -406,7 +360,7 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 		t->unmapped = (uint32_t)i + 1;
 		b->h->obj[i].unmapped = 1;
 	}
-	add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
+	hotb_add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
 	return 0;
 }
 
@@ -426,7 +380,7 @@ static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf
 		i = plain_object(b, target, key, name, "physical", base, blk);
 		if (i < 0)
 			return (int)i;
-		add_piece(b, (uint32_t)i, hi - a, r, dt_ns);
+		hotb_add_piece(b, (uint32_t)i, hi - a, r, dt_ns);
 		a = hi;
 	}
 	return 0;
@@ -440,7 +394,7 @@ static int add_region_object(struct hot_builder *b, struct target_state *t,
 	int64_t i;
 
 	snprintf(key, sizeof(key), "%" PRIu32 "|%" PRIx64 "-%" PRIx64, t->id, r->start, r->end);
-	i = find_object(b, key, &added);
+	i = hotb_find_object(b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added) {
@@ -452,12 +406,12 @@ static int add_region_object(struct hot_builder *b, struct target_state *t,
 			return ret;
 		o->target = t->id;
 		snprintf(o->name, sizeof(o->name), "0x%" PRIx64 "-0x%" PRIx64, r->start, r->end);
-		copy_str(o->kind, sizeof(o->kind), "region");
-		copy_str(o->label, sizeof(o->label), s.label);
+		hotb_copy_str(o->kind, sizeof(o->kind), "region");
+		hotb_copy_str(o->label, sizeof(o->label), s.label);
 		o->addr = r->start;
 		o->size = r->end - r->start;
 	}
-	add_piece(b, (uint32_t)i, r->end - r->start, r, dt_ns);
+	hotb_add_piece(b, (uint32_t)i, r->end - r->start, r, dt_ns);
 	return 0;
 }
 
@@ -477,21 +431,21 @@ static uint32_t first_map_after(const struct target_state *t, uint64_t a)
 	return lo;
 }
 
-static int add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
-		       uint64_t dt_ns)
+/* The part [@a, @end) of region @r, split across the objects of the memory map. */
+int hotb_add_symbols_in(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+			  uint64_t a, uint64_t end, uint64_t dt_ns)
 {
-	uint64_t a = r->start;
 	uint32_t k = first_map_after(t, a);
 	int ret;
 
-	while (a < r->end) {
+	while (a < end) {
 		const struct dpf_mapping *m = k < t->nr_maps ? &t->maps[k] : NULL;
 		struct map_runs *mr;
 		uint64_t hi;
 		size_t lo, top;
 
-		if (!m || m->start >= r->end)
-			return add_unmapped(b, t, a, r->end, r, dt_ns);
+		if (!m || m->start >= end)
+			return add_unmapped(b, t, a, end, r, dt_ns);
 		if (m->start > a) {
 			ret = add_unmapped(b, t, a, m->start, r, dt_ns);
 			if (ret)
@@ -501,7 +455,7 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 		ret = runs_for(b, t, m, &mr);
 		if (ret)
 			return ret;
-		hi = m->end < r->end ? m->end : r->end;
+		hi = m->end < end ? m->end : end;
 		for (lo = 0, top = mr->nr; lo < top;) {	/* the first run ending above a */
 			size_t mid = lo + (top - lo) / 2;
 
@@ -522,7 +476,7 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 				if (a >= hi)
 					break;
 			}
-			add_piece(b, run->obj, e - a, r, dt_ns);
+			hotb_add_piece(b, run->obj, e - a, r, dt_ns);
 			a = e;
 		}
 		if (a < hi) {
@@ -534,6 +488,12 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 		k++;
 	}
 	return 0;
+}
+
+int hotb_add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+		       uint64_t dt_ns)
+{
+	return hotb_add_symbols_in(b, t, r, r->start, r->end, dt_ns);
 }
 
 static int add_snapshot(struct hot_builder *b, struct target_state *t, const struct dpf_snapshot *s)
@@ -548,6 +508,8 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 		h->start_ns = s->start_ns;
 	if (s->start_ns + dt_ns > h->end_ns)
 		h->end_ns = s->start_ns + dt_ns;
+	if (b->heap)	/* the blocks live at the end of the interval */
+		ret = heapsites_at(b->heap, s->start_ns + dt_ns);
 	for (uint32_t i = 0; i < s->nr_regions && !ret; i++) {
 		const struct dpf_region *r = &s->regions[i];
 
@@ -557,8 +519,10 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 			ret = add_physical(b, t->id, r, dt_ns);
 		else if (b->o.by == HOT_BY_REGION)
 			ret = add_region_object(b, t, r, dt_ns);
+		else if (b->heap)
+			ret = hotb_add_sites(b, t, r, dt_ns);
 		else
-			ret = add_symbols(b, t, r, dt_ns);
+			ret = hotb_add_symbols(b, t, r, dt_ns);
 	}
 	return ret;
 }
@@ -705,7 +669,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	static const struct hot_opts defaults = HOT_OPTS_INIT;
 	const struct session_facts *f = session_facts(s);
 	struct session_tool tool = { .snapshot = on_snapshot, .maps = on_maps };
-	struct hot_builder b = { .s = s, .o = o ? *o : defaults };
+	struct hot_builder b = { .s = s, .o = o ? *o : defaults, .gap_scale = 1 };
 	int ret;
 
 	*out = NULL;
@@ -714,7 +678,18 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		return -ENOMEM;
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
-	ret = sym_cache_new(&b.cache, &b.o.sym);
+	ret = 0;
+	if (b.o.by == HOT_BY_SITE && !b.h->physical) {
+		ret = heapsites_load(&b.heap, session_path(s));
+		if (!ret && !heapsites_stats(b.heap)->nr_events)
+			ret = -ENODATA;
+		if (!ret) {
+			b.h->heap_sites = 1;
+			b.h->heap = *heapsites_stats(b.heap);
+		}
+	}
+	if (!ret)
+		ret = sym_cache_new(&b.cache, &b.o.sym);
 	if (!ret)
 		ret = session_process(s, &tool, &b);
 	for (size_t i = 0; i < b.nr_tg && !ret; i++)
@@ -742,6 +717,8 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		free(b.keys[i]);
 	free(b.keys);
 	free(b.slots);
+	free(b.stack_obj);
+	heapsites_free(b.heap);
 	sym_cache_free(b.cache);
 	if (ret) {
 		hot_free(b.h);
@@ -756,6 +733,8 @@ void hot_free(struct hot *h)
 {
 	if (!h)
 		return;
+	for (size_t i = 0; i < h->nr; i++)
+		free(h->obj[i].stack);
 	free(h->obj);
 	free(h);
 }

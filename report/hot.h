@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report/heap-sites.h"
 #include "report/symbols.h"
 
 struct session;
@@ -20,6 +21,8 @@ enum hot_by {
 	HOT_BY_SYMBOL,		/* each function, object, section gap, or labelled mapping */
 	HOT_BY_MAPPING,		/* each mapping label ("prog", "libc.so.6", "[heap]") */
 	HOT_BY_REGION,		/* each distinct monitoring region */
+	HOT_BY_SITE,		/* heap bytes by the call stack that allocated them (a recording
+				 * made with --heap-sites), other bytes by symbol */
 };
 
 struct hot_opts {
@@ -64,6 +67,9 @@ struct hot_object {
 	uint64_t min_region;	/* the smallest region that covered part of it */
 	int shares;		/* 1: smaller than a page or than a region covering it, so its
 				 * numbers are a proportional share of a region's, not its own */
+	char *stack;		/* --by site: "site;caller;caller..." (owned), else NULL */
+	int sampled;		/* --by site: its bytes are estimated from sampled blocks */
+	int shares_page;	/* --by site: a block of it shared a page with another site's */
 
 	/* scratch of the snapshot being added */
 	uint64_t seq;
@@ -83,11 +89,14 @@ struct hot {
 	uint64_t start_ns, end_ns;	/* the span of the snapshots added */
 	int physical;		/* a --paddr recording, listed by physical range */
 	struct sym_stats sym;	/* what the symbolizer loaded */
+	int heap_sites;		/* --by site: the recording has heap sites */
+	struct heapsites_stats heap;	/* --by site: what was recorded and lost */
 };
 
 /*
  * hot_build() - one pass over @s (with its filters), splitting each region across the objects
- * it covers. Return: 0, -ENOMEM, or an error of the session (-EBADMSG, ...).
+ * it covers. Return: 0, -ENOMEM, -ENODATA for --by site on a recording without heap sites, or an
+ * error of the session (-EBADMSG, ...).
  */
 int hot_build(struct hot **out, struct session *s, const struct hot_opts *o);
 void hot_free(struct hot *h);
