@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "record/heap-sites.h"
@@ -60,6 +61,8 @@ struct heaprec {
 	uint64_t chunk_seq;
 	uint64_t nr_starts;	/* programs the library started in */
 	uint64_t bytes_in;
+	long stall_ms;		/* DAPROF_HEAP_TEST_STALL_MS: the reader starts late (tests fill
+				 * the pipe with it) */
 };
 
 /* ---- finding the library ---- */
@@ -304,6 +307,11 @@ static void *reader(void *arg)
 
 	if (!buf)
 		return NULL;
+	if (h->stall_ms > 0) {
+		struct timespec ts = { h->stall_ms / 1000, (h->stall_ms % 1000) * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	for (;;) {
 		struct pollfd pfd = { .fd = h->rfd, .events = POLLIN };
 		int stopping = h->stop;
@@ -334,12 +342,24 @@ int heaprec_start(struct heaprec *h, uint32_t target, char *why, size_t len)
 	close(h->wfd);	/* the target holds the only write end: its exit ends our reads */
 	h->wfd = -1;
 	h->target = target;
+	if (getenv("DAPROF_HEAP_TEST_STALL_MS"))
+		h->stall_ms = atol(getenv("DAPROF_HEAP_TEST_STALL_MS"));
 	fcntl(h->rfd, F_SETFL, O_NONBLOCK);
 	ret = pthread_create(&h->thread, NULL, reader, h);
 	if (ret)
 		return rec_why(why, len, -ret, "cannot start the heap-site reader: %s", strerror(ret));
 	h->running = 1;
 	return 0;
+}
+
+uint64_t heaprec_programs(struct heaprec *h)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->nr_starts;
+	pthread_mutex_unlock(&h->lock);
+	return n;
 }
 
 void heaprec_stop(struct heaprec *h)

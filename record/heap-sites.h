@@ -31,6 +31,8 @@ int heaprec_child(struct heaprec *h);
 int heaprec_start(struct heaprec *h, uint32_t target, char *why, size_t len);
 /* heaprec_flush() - write what came since the last flush as a HEAP chunk (none when nothing). */
 int heaprec_flush(struct heaprec *h, struct dpf_writer *w);
+/* heaprec_programs() - programs the library started in so far: a change means an exec. */
+uint64_t heaprec_programs(struct heaprec *h);
 /* heaprec_stop() - read what is left in the pipe, stop the thread. */
 void heaprec_stop(struct heaprec *h);
 /* heaprec_describe() - the figures of the run as metadata keys (daprof-data.5). */

@@ -460,7 +460,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 {
 	uint64_t start = prim_now_ns(), update_ns = o->params.update_us * 1000;
 	uint64_t next_flush = start + 1000000000ULL, next_status = start + 500000000ULL;
-	uint64_t next_maps = start + update_ns;
+	uint64_t next_maps = start + update_ns, programs = 0;
 	uint32_t regions = 0;
 
 	for (;;) {
@@ -507,6 +507,14 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 			break;
 		}
 		now = prim_now_ns();
+		/* a program the heap-site library started in: its code's map, to name its stacks */
+		if (heap) {
+			uint64_t n = heaprec_programs(heap);
+
+			if (n > programs && n > 1)
+				next_maps = now;
+			programs = n;
+		}
 		if (pid && now >= next_maps) {
 			capture_maps(w, pid, ms);
 			next_maps = now + update_ns;

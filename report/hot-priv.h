@@ -60,7 +60,7 @@ struct hot_builder {
 	struct heapsites *heap;	/* --by site */
 	double gap_scale;	/* --by site: the share of a region's bytes outside recorded
 				 * blocks that sampled blocks do not already stand for */
-	uint32_t *stack_obj;	/* object + 1 of each heap stack, 0: not named yet */
+	uint32_t *stack_obj;	/* object + 1 of each heap stack (0: none yet), and NAMED */
 	size_t nr_stack_obj;
 };
 

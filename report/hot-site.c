@@ -47,19 +47,19 @@ static int frame_name(struct hot_builder *b, struct target_state *t, uint64_t pc
 	return 0;
 }
 
-/* The object of heap stack @id: its site and callers, named once. Return: its index or <0. */
-static int64_t site_object(struct hot_builder *b, struct target_state *t, uint32_t id)
+#define NAMED (1u << 31)	/* in stack_obj: the name is final (its site frame was mapped) */
+
+/* Name object @o after stack @id. Return: 1 its site frame was in a mapping, 0 not yet, <0. */
+static int name_site(struct hot_builder *b, struct target_state *t, uint32_t id,
+		     struct hot_object *o)
 {
 	const uint64_t *pc;
 	uint32_t nr = heapsites_stack(b->heap, id, &pc), first = 0;
 	struct sym_result r, site_r;
-	char key[1200], chain[1024], frame[300], site[300] = "[unknown]";
+	char chain[1024], frame[300], site[300] = "[unknown]";
 	size_t used = 0;
-	int added, ret;
-	int64_t i;
+	int ret;
 
-	if (id < b->nr_stack_obj && b->stack_obj[id])
-		return b->stack_obj[id] - 1;
 	memset(&site_r, 0, sizeof(site_r));
 	chain[0] = '\0';
 	for (uint32_t k = 0; k < nr && first == k; k++) {	/* past the allocator's frames */
@@ -86,21 +86,28 @@ static int64_t site_object(struct hot_builder *b, struct target_state *t, uint32
 	}
 	if (!nr)
 		snprintf(chain, sizeof(chain), "%s", site);
-	snprintf(key, sizeof(key), "%" PRIu32 "|site|%s", t->id, chain);
-	i = hotb_find_object(b, key, &added);
-	if (i < 0)
-		return i;
-	if (added) {
-		struct hot_object *o = &b->h->obj[i];
+	hotb_copy_str(o->name, sizeof(o->name), site);
+	hotb_copy_str(o->label, sizeof(o->label), site_r.label);
+	free(o->stack);
+	o->stack = strdup(chain);
+	if (!o->stack)
+		return -ENOMEM;
+	return nr && site_r.kind != SYM_UNKNOWN;
+}
 
-		o->target = t->id;
-		hotb_copy_str(o->name, sizeof(o->name), site);
-		hotb_copy_str(o->kind, sizeof(o->kind), "site");
-		hotb_copy_str(o->label, sizeof(o->label), site_r.label);
-		o->stack = strdup(chain);
-		if (!o->stack)
-			return -ENOMEM;
-	}
+/*
+ * The object of heap stack @id, one per stack. A stack whose code is not in the memory map yet
+ * (a program just exec'd, its map not recorded) is named again at its next sighting.
+ * Return: its index, or <0.
+ */
+static int64_t site_object(struct hot_builder *b, struct target_state *t, uint32_t id)
+{
+	char key[64];
+	int added, ret;
+	int64_t i;
+
+	if (id < b->nr_stack_obj && b->stack_obj[id] & NAMED)
+		return (b->stack_obj[id] & ~NAMED) - 1;
 	if (id >= b->nr_stack_obj) {
 		size_t n = id + 1 > 2 * b->nr_stack_obj ? id + 1 : 2 * b->nr_stack_obj;
 		uint32_t *p = realloc(b->stack_obj, n * sizeof(*p));
@@ -111,7 +118,19 @@ static int64_t site_object(struct hot_builder *b, struct target_state *t, uint32
 		b->stack_obj = p;
 		b->nr_stack_obj = n;
 	}
-	b->stack_obj[id] = (uint32_t)i + 1;
+	i = (int64_t)b->stack_obj[id] - 1;
+	if (i < 0) {
+		snprintf(key, sizeof(key), "%" PRIu32 "|stack|%" PRIu32, t->id, id);
+		i = hotb_find_object(b, key, &added);
+		if (i < 0)
+			return i;
+		b->h->obj[i].target = t->id;
+		hotb_copy_str(b->h->obj[i].kind, sizeof(b->h->obj[i].kind), "site");
+	}
+	ret = name_site(b, t, id, &b->h->obj[i]);
+	if (ret < 0)
+		return ret;
+	b->stack_obj[id] = ((uint32_t)i + 1) | (ret ? NAMED : 0);
 	return i;
 }
 

@@ -8,8 +8,10 @@
  *   make_node()    16 B to 256 B nodes (12 MiB in all, many small allocations), read all the time
  *   grow_log()     a buffer realloc'ed from 4 KiB to 8 MiB, written once, then idle
  *   scratch()      4 MiB blocks allocated, written and freed over and over
- *   churn()        threads allocating and freeing small objects at once
- * Usage: heapsites SECONDS [TRUTH]; TRUTH gets "site bytes" lines (the bytes each site holds).
+ *   churn()        threads allocating and freeing small objects at once: 64 allocations and a
+ *                  100 us pause per round, or no pause with "busy" (a benchmark's flood)
+ * Usage: heapsites SECONDS [TRUTH [busy]]; TRUTH gets "site bytes" lines (the bytes each site
+ * holds; "-" for none).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -25,6 +27,7 @@
 #define NR_CHURN 4
 
 static volatile int stop;
+static int busy;
 static volatile uint64_t sink;
 
 static double now_s(void)
@@ -92,6 +95,11 @@ __attribute__((noinline)) static void *churn(void *arg)
 		}
 		for (int i = 0; i < 64; i++)
 			free(v[i]);
+		if (!busy) {
+			struct timespec ts = { 0, 100000 };
+
+			nanosleep(&ts, NULL);
+		}
 	}
 	sink += sum;
 	return NULL;
@@ -105,6 +113,7 @@ int main(int argc, char **argv)
 	pthread_t th[NR_CHURN];
 	char *hot, *cold, *log;
 
+	busy = argc > 3 && !strcmp(argv[3], "busy");
 	hot = hot_table();
 	cold = cold_index();
 	for (int i = 0; i < NR_NODES; i++) {
@@ -116,7 +125,7 @@ int main(int argc, char **argv)
 	log = grow_log();
 	for (int i = 0; i < NR_CHURN; i++)
 		pthread_create(&th[i], NULL, churn, (void *)(uintptr_t)i);
-	if (argc > 2) {
+	if (argc > 2 && strcmp(argv[2], "-")) {
 		FILE *f = publish_begin(argv[2]);
 
 		fprintf(f, "hot_table %u\ncold_index %u\nmake_node %llu\ngrow_log %u\n", 32 * MIB,
