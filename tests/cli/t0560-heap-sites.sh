@@ -15,12 +15,12 @@ if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 fi
 
 # the CSV row of NAME (its first field up to " ("), and its field N
-row() { awk -F, -v n="$1" '{ s = $2; sub(/ \(.*/, "", s) } s == n' "$2" | head -1; }
+row() { awk -F, -v n="$1" '{ s = $2; sub(/ \(.*/, "", s) } s == n && $3 == "site"' "$2" | head -1; }
 field() { row "$1" "$3" | cut -d, -f"$2"; }
 # NAME's bytes are within PCT % of the truth's figure for it
 near() {
 	awk -F, -v n="$1" -v p="$2" -v t="$(awk -v n="$1" '$1 == n { print $2 }' "$TEST_ROOT/truth")" \
-		'{ s = $2; sub(/ \(.*/, "", s) } s == n && $5 >= t * (1 - p / 100) &&
+		'{ s = $2; sub(/ \(.*/, "", s) } s == n && $3 == "site" && $5 >= t * (1 - p / 100) &&
 		 $5 <= t * (1 + p / 100) { ok = 1 } END { exit !ok }' "$3" || { row "$1" "$3"; return 1; }
 }
 

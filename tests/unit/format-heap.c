@@ -4,7 +4,8 @@
  * a reader that did not ask for heap sites passing over them as an older reader does, the
  * writer's refusals, and hostile payloads (counts past the bytes, stack indexes out of range,
  * too many frames) turned into damage, never into a crash or a large allocation. With
- * DAPROF_WRITE_SEED=PATH it also writes the fuzz seed tests/fuzz/corpus/recording/heap.data.
+ * DAPROF_WRITE_SEED=PATH it writes the file instead: the fuzz seed
+ * tests/fuzz/corpus/recording/heap.data and the golden tests/data/format-1.1-heap.data.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -71,15 +72,15 @@ static void write_recording(const char *path, int with_heap)
 	assert_int_equal(dpf_writer_close(w), 0);
 }
 
-static void test_round_trip(void **state)
+/* The file at @path holds write_recording()'s chunks, heap sites included. */
+static void check_recording(const char *path)
 {
 	struct dpf_reader *r;
 	struct dpf_event e;
 	int heaps = 0, snaps = 0;
 	unsigned major, minor;
 
-	write_recording(*state, 1);
-	assert_int_equal(dpf_reader_open(&r, *state), 0);
+	assert_int_equal(dpf_reader_open(&r, path), 0);
 	dpf_reader_version(r, &major, &minor);
 	assert_int_equal(minor, 1);
 	dpf_reader_want_heap(r, 1);
@@ -112,6 +113,19 @@ static void test_round_trip(void **state)
 	assert_int_equal(heaps, 1);
 	assert_int_equal(snaps, 2);
 	dpf_reader_close(r);
+}
+
+static void test_round_trip(void **state)
+{
+	write_recording(*state, 1);
+	check_recording(*state);
+}
+
+/* The first file with heap sites, as 1.1 wrote it (made with DAPROF_WRITE_SEED), read forever. */
+static void test_golden_1_1_reads_forever(void **state)
+{
+	(void)state;
+	check_recording("tests/data/format-1.1-heap.data");
 }
 
 /* A reader that does not ask sees the file as a 1.0 reader does: the same snapshots, no damage. */
@@ -227,6 +241,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_refuses_bad_chunks, tmpfile_setup,
 						tmpfile_teardown),
 		cmocka_unit_test(test_hostile_payloads),
+		cmocka_unit_test(test_golden_1_1_reads_forever),
 	};
 
 	if (getenv("DAPROF_WRITE_SEED")) {
