@@ -51,9 +51,9 @@ __attribute__((noinline)) static char *parent_block(void)
 
 __attribute__((noinline)) static char *child_block(void)
 {
-	char *p = malloc(3 * MIB);
+	char *p = malloc(2 * MIB);
 
-	memset(p, 2, 3 * MIB);
+	memset(p, 2, 2 * MIB);
 	return p;
 }
 
@@ -110,7 +110,12 @@ int main(int argc, char **argv)
 	setitimer(ITIMER_REAL, &it, NULL);
 	pid = fork();
 	if (pid == 0) {
-		char *c = child_block();
+		char *c;
+
+		/* were the child recorded, its free and its new block (likely where the parent's
+		 * block is in the parent) would take the parent's block from parent_block */
+		free(keep);
+		c = child_block();
 
 		sink += (uintptr_t)c;
 		if (fork() == 0) {	/* a grandchild that runs a command */
