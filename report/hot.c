@@ -679,6 +679,9 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	b.h->physical = f->ops && !strcmp(f->ops, "paddr");
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
 	ret = 0;
+	if (b.o.by == HOT_BY_SYMBOL && b.o.sites_if_recorded &&
+	    dpf_meta_get(session_meta(s), "heap_sites"))
+		b.o.by = HOT_BY_SITE;
 	if (b.o.by == HOT_BY_SITE && !b.h->physical) {
 		ret = heapsites_load(&b.heap, session_path(s));
 		if (!ret && !heapsites_stats(b.heap)->nr_events)

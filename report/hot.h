@@ -30,6 +30,8 @@ struct hot_opts {
 	uint32_t min_accesses;	/* a piece is hot in a snapshot with nr_accesses >= this */
 	uint64_t idle_ns;	/* idle_bytes counts bytes idle at least this long */
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
+	int sites_if_recorded;	/* --by symbol becomes --by site for a recording that has heap
+				 * allocation sites ("report hints") */
 	struct sym_opts sym;
 };
 #define HOT_OPTS_INIT { .by = HOT_BY_SYMBOL, .min_accesses = 1, .idle_ns = 1000000000ull, \

@@ -48,7 +48,9 @@ test_expect_success 'a full pipe: the loss is counted, stored and shown' '
 	lost=$(sed -n "s/^# heap_lost: //p" raw.txt | tail -1) &&
 	test "$lost" -gt 0 &&
 	daprof report hot -i "$TEST_ROOT/full.data" --by site >s.txt &&
-	grep -q "^heap sites lost: $lost events (the channel was full)" s.txt
+	grep -q "^heap sites lost: $lost events (the channel was full)" s.txt &&
+	daprof info -i "$TEST_ROOT/full.data" >info.txt &&
+	grep -q "^heap sites  *blocks under a page sampled once per 512 KiB; [0-9]* allocations recorded, $lost events lost, 2 programs$" info.txt
 '
 
 test_done
