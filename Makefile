@@ -55,6 +55,10 @@ endif
 # (record/heap-sites.c); installed, in $(PREFIX)/lib/daprof.
 HEAP_LIB := $(dir $(BIN))libdaprof-heap.so
 HEAP_SRCS := $(sort $(wildcard record/heap/*.c))
+# libunwind's cached unwinder when installed (libunwind-dev), else libgcc's
+HEAP_UNWIND := $(shell pkg-config --exists libunwind 2>/dev/null && echo 1)
+HEAP_UNWIND_FLAGS := $(if $(HEAP_UNWIND),-DHEAP_LIBUNWIND $(shell pkg-config --cflags libunwind))
+HEAP_UNWIND_LIBS := $(if $(HEAP_UNWIND),$(shell pkg-config --libs libunwind),-lgcc_s)
 
 .PHONY: all deps check demo fuzz bench install check-layers check-comments test-bins clean
 all: $(BIN) $(HEAP_LIB)
@@ -63,11 +67,12 @@ $(BIN): $(CMD_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LIBS)
 
 # The preload library runs inside the recorded program: never sanitized (the program is not),
-# only its own sources and record/heap/proto.h, and the C library, libm and libgcc_s's unwinder.
+# only its own sources and record/heap/proto.h, and the C library, libm and an unwinder.
 $(HEAP_LIB): $(HEAP_SRCS) record/heap/proto.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -D_GNU_SOURCE -I. $(WARN) -O2 -g -fPIC -shared -fvisibility=hidden \
-		-Wl,-z,nodelete -o $@ $(HEAP_SRCS) -ldl -lm -lgcc_s -pthread
+	$(CC) -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(HEAP_UNWIND_FLAGS) -O2 -g -fPIC -shared \
+		-fvisibility=hidden -Wl,-z,nodelete -o $@ $(HEAP_SRCS) -ldl -lm $(HEAP_UNWIND_LIBS) \
+		-pthread
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)

@@ -3,7 +3,7 @@
 # Elsewhere it names what to install. Runs apt-get only when something is really missing.
 set -e
 PKGS="build-essential pkg-config libelf-dev libdw-dev zlib1g-dev libpng-dev libcmocka-dev \
-libyajl-dev clang libclang-rt-14-dev man-db util-linux time"
+libyajl-dev libunwind-dev clang libclang-rt-14-dev man-db util-linux time"
 # The real-kernel tests (tests/kernel/) add what they need themselves.
 
 missing=""

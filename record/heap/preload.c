@@ -10,8 +10,9 @@
  * sampled by allocated bytes (one sample point per SAMPLE_BYTES on average, exponential gaps,
  * so a block of n bytes is sampled with probability 1 - exp(-n / SAMPLE_BYTES) and stands for
  * n / that probability bytes: the sum is an unbiased estimate). Only recorded blocks are
- * unwound (libgcc's _Unwind_Backtrace, which finds unwind tables through glibc's lock-free
- * _dl_find_object) and kept in a lock-free table, so that their free is reported.
+ * unwound (libunwind's cached unw_backtrace when the build has libunwind, else libgcc's
+ * _Unwind_Backtrace, which finds unwind tables through glibc's lock-free _dl_find_object) and
+ * kept in a lock-free table, so that their free is reported.
  *
  * Safety: no lock is ever taken by our code. A thread-local flag makes the hooks pass straight
  * through when they are entered again on the same thread (from the unwinder's own allocations,
@@ -22,6 +23,7 @@
  * the recorded process execs is recorded again from its start. Design note 60.
  *
  * It links nothing of daprof's but record/heap/proto.h.
+ * (HEAP_LIBUNWIND: set by the Makefile when pkg-config finds libunwind.)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -37,7 +39,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HEAP_LIBUNWIND
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#else
 #include <unwind.h>
+#endif
 
 #include "record/heap/proto.h"
 
@@ -109,6 +116,7 @@ static uint64_t sample_bytes = 512 * 1024;
 static uintptr_t self_lo, self_hi;	/* our code, skipped at the top of stacks */
 
 static TLS int busy;		/* inside a hook on this thread */
+static TLS int unwinding;	/* inside the unwinder, whose own allocations are not lost ones */
 static TLS int64_t until_sample;	/* bytes before the next sample point */
 static TLS uint64_t rng;
 
@@ -217,6 +225,24 @@ static int table_remove(uintptr_t a)
 
 /* ---- stacks ---- */
 
+#ifdef HEAP_LIBUNWIND
+/*
+ * libunwind's unw_backtrace() caches what it learns of each return address (its fast trace
+ * path), where libgcc interprets the unwind tables again at every frame: several times faster.
+ */
+static unsigned backtrace_pcs(uint64_t *pc)
+{
+	void *buf[HEAP_MAX_FRAMES + 8];
+	int n = unw_backtrace(buf, HEAP_MAX_FRAMES + 8), k = 0;
+	unsigned out = 0;
+
+	while (k < n && (uintptr_t)buf[k] >= self_lo && (uintptr_t)buf[k] < self_hi)
+		k++;	/* our own frames */
+	for (; k < n && out < HEAP_MAX_FRAMES; k++)
+		pc[out++] = (uintptr_t)buf[k];
+	return out;
+}
+#else
 struct walk {
 	uint64_t *pc;
 	unsigned n;
@@ -235,18 +261,29 @@ static _Unwind_Reason_Code on_frame(struct _Unwind_Context *ctx, void *arg)
 	return w->n == HEAP_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
+static unsigned backtrace_pcs(uint64_t *pc)
+{
+	struct walk w = { pc, 0 };
+
+	_Unwind_Backtrace(on_frame, &w);
+	return w.n;
+}
+#endif
+
 static void record_alloc(void *p, size_t size, uint64_t weight)
 {
 	struct heap_msg m;
-	struct walk w = { m.frames, 0 };
 	int saved = errno;
+	unsigned n;
 
 	if (table_insert((uintptr_t)p))
 		count(&shared->lost_untracked);
-	_Unwind_Backtrace(on_frame, &w);
+	unwinding = 1;
+	n = backtrace_pcs(m.frames);
+	unwinding = 0;
 	m.h.type = HEAP_MSG_ALLOC;
-	m.h.nr_frames = w.n;
-	m.h.len = HEAP_MSG_BASE_LEN + w.n * 8;
+	m.h.nr_frames = n;
+	m.h.len = HEAP_MSG_BASE_LEN + n * 8;
 	m.time_ns = now_ns();
 	m.addr = (uintptr_t)p;
 	m.size = size;
@@ -314,7 +351,7 @@ static void after_alloc(void *p, size_t n)
 	if (!p || !active)
 		return;
 	if (busy) {
-		if (n >= PAGE)
+		if (n >= PAGE && !unwinding)
 			count(&shared->lost_reentrant);
 		return;
 	}
@@ -567,6 +604,9 @@ __attribute__((constructor)) static void heap_start(void)
 	if (rate)
 		sample_bytes = rate;
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)heap_start);
+#ifdef HEAP_LIBUNWIND
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+#endif
 	pthread_atfork(NULL, NULL, on_fork_child);
 	active = 1;
 	memset(&m, 0, sizeof(m));
