@@ -155,10 +155,12 @@ int heaprec_child(struct heaprec *h)
 	char env[160], preload[PATH_MAX * 2];
 	struct stat st;
 
-	if (fstat(h->wfd, &st) || fcntl(h->wfd, F_SETFD, 0) || fcntl(h->shmfd, F_SETFD, 0))
+	if (fstat(h->wfd, &st) || fcntl(h->wfd, F_SETFD, 0) || fcntl(h->shmfd, F_SETFD, 0) ||
+	    fcntl(h->rfd, F_SETFD, 0))
 		return -errno;
-	snprintf(env, sizeof(env), "%d:%d:%llu:%llu:%d", h->wfd, (int)getpid(),
-		 (unsigned long long)st.st_ino, (unsigned long long)h->sample_bytes, h->shmfd);
+	snprintf(env, sizeof(env), "%d:%d:%llu:%llu:%d:%d", h->wfd, (int)getpid(),
+		 (unsigned long long)st.st_ino, (unsigned long long)h->sample_bytes, h->shmfd,
+		 h->rfd);
 	/* ours first, so that its dlsym(RTLD_NEXT) finds an allocator preloaded after it */
 	snprintf(preload, sizeof(preload), "%s%s%s", h->lib, old && *old ? ":" : "",
 		 old ? old : "");

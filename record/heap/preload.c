@@ -529,11 +529,14 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 
 /* ---- start ---- */
 
+static int in_fd = -1;		/* the pipe's read end, held open (record/heap/proto.h) */
+
 static void on_fork_child(void)
 {
 	if (active) {
 		active = 0;
 		close(out_fd);
+		close(in_fd);
 	}
 }
 
@@ -569,8 +572,8 @@ __attribute__((constructor)) static void heap_start(void)
 {
 	const char *env = getenv(HEAP_ENV);
 	struct heap_msg m;
-	uint64_t fd, pid, ino, rate, shm;
-	struct stat st;
+	uint64_t fd, pid, ino, rate, shm, rfd;
+	struct stat st, rst;
 	void *page;
 
 	resolve();
@@ -581,14 +584,20 @@ __attribute__((constructor)) static void heap_start(void)
 	ino = parse_u64(&env);
 	rate = parse_u64(&env);
 	shm = parse_u64(&env);
+	rfd = parse_u64(&env);
 	/* a descriptor of ours only when it is still our pipe: a child may have reused it */
 	if (fd > 1024 || fstat((int)fd, &st) || !S_ISFIFO(st.st_mode) || st.st_ino != ino)
 		return;
+	if (rfd > 1024 || fstat((int)rfd, &rst) || rst.st_ino != ino)
+		rfd = (uint64_t)-1;
 	if ((pid_t)pid != getpid()) {
 		close((int)fd);	/* a child that exec'd: stay silent, hold no pipe open */
 		close((int)shm);
+		if (rfd != (uint64_t)-1)
+			close((int)rfd);
 		return;
 	}
+	in_fd = (int)rfd;
 	page = real_mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)shm, 0);
 	if (page == MAP_FAILED || ((struct heap_shared *)page)->magic != HEAP_SHM_MAGIC)
 		return;

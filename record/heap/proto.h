@@ -13,9 +13,12 @@
 #include <stdint.h>
 
 /*
- * The environment variable that turns the library on: "FD:PID:INO:SAMPLE_BYTES:SHMFD". FD is
- * the pipe's write end (inode INO, checked so that a reused descriptor number is never written
- * to), PID the one process to record (its forked children stay silent), SHMFD the shared page.
+ * The environment variable that turns the library on: "FD:PID:INO:SAMPLE_BYTES:SHMFD:RFD". FD
+ * is the pipe's write end (inode INO, checked so that a reused descriptor number is never
+ * written to), PID the one process to record (its forked children stay silent), SHMFD the shared
+ * page, RFD the pipe's read end, which the recorded process holds open and never reads: were the
+ * recorder killed, a write would find the pipe full (a loss), not readerless (SIGPIPE, which
+ * would kill the target).
  */
 #define HEAP_ENV		"DAPROF_HEAP"
 #define HEAP_LIB_NAME		"libdaprof-heap.so"

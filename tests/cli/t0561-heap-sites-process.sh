@@ -41,6 +41,21 @@ test_expect_success 'the large block of each program, its bytes exactly' '
 	test "$(grep "^[0-9]*,after_exec_block (" s.csv | cut -d, -f5)" = 5242880
 '
 
+# Record heapfork, kill the recorder with SIGKILL while the target runs, and wait for the
+# target's last line: the library's pipe must not take the target with it (SIGPIPE).
+kill_recorder() {
+	"$DAPROF" record $REC --heap-sites -o killed.data -- "$W/heapfork" >out 2>err &
+	rec=$!
+	sleep 0.7
+	kill -9 $rec || { echo "the recorder was gone already"; cat err; return 1; }
+	for _ in $(seq 100); do grep -q "^after done$" out && break; sleep 0.1; done
+	grep -q "^signals [0-9]*$" out && grep -q "^after done$" out
+}
+
+test_expect_success 'the recorder killed: the target runs on to its end' '
+	kill_recorder
+'
+
 test_expect_success 'a full pipe: the loss is counted, stored and shown' '
 	(cd "$TEST_ROOT" && DAPROF_HEAP_TEST_STALL_MS=1500 daprof record $REC --heap-sites \
 		-o full.data -- "$W/heapfork" >/dev/null) &&

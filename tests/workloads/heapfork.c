@@ -5,7 +5,8 @@
  * allocates (the child must not be recorded), runs a command in a grandchild (fork and exec: not
  * recorded either), and finally execs itself, so that the new program is recorded from its start.
  *   heapfork            the first program: parent_block, on_signal, child_block, then exec
- *   heapfork after      the program after exec: after_exec_block, held a while
+ *   heapfork after      the program after exec: after_exec_block, held a while, then it
+ *                       prints "after done" (a test that kills the recorder waits for it)
  */
 #include <signal.h>
 #include <stdint.h>
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 			memset(keep, i, 5 * MIB);
 			sleep_ms(20);
 		}
+		printf("after done\n");
 		return 0;
 	}
 	keep = parent_block();
