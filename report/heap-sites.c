@@ -365,9 +365,12 @@ static int apply(struct heapsites *h, const struct event *e)
 	case DPF_HEAP_ALLOC:
 		return add_live(h, e);
 	case DPF_HEAP_FREE:
-		if (e->size) {
+		i = find_live(h, e->target, e->addr, &slot);
+		if (e->size && i >= 0 && h->live[i].size >= e->size) {
+			remove_live(h, (size_t)i);	/* the munmap of one block: no walk */
+		} else if (e->size) {
 			free_range(h, e->target, e->addr, e->size);
-		} else if ((i = find_live(h, e->target, e->addr, &slot)) >= 0) {
+		} else if (i >= 0) {
 			remove_live(h, (size_t)i);
 		}
 		return 0;

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef HEAP_LIBUNWIND
@@ -89,8 +90,8 @@ static void *arena_alloc(size_t n)
 
 static void resolve(void)
 {
-	if (real_free)
-		return;
+	if (real_free || resolving)
+		return;	/* resolved, or dlsym called a hook: it gets the fallbacks below */
 	resolving = 1;
 	real_malloc = dlsym(RTLD_NEXT, "malloc");
 	real_calloc = dlsym(RTLD_NEXT, "calloc");
@@ -408,6 +409,8 @@ EXPORT void free(void *p)
 		return;
 	if (!real_free)
 		resolve();
+	if (!real_free)
+		return;	/* inside dlsym, a block that is not the arena's: leak it */
 	before_free(p);
 	real_free(p);
 }
@@ -454,6 +457,8 @@ EXPORT int posix_memalign(void **out, size_t align, size_t n)
 
 	if (!real_posix_memalign)
 		resolve();
+	if (!real_posix_memalign)
+		return ENOMEM;	/* inside dlsym */
 	ret = real_posix_memalign(out, align, n);
 	if (!ret)
 		after_alloc(*out, n);
@@ -467,6 +472,8 @@ EXPORT void *name proto					\
 							\
 	if (!real_##name)				\
 		resolve();				\
+	if (!real_##name)	/* inside dlsym */	\
+		return NULL;				\
 	p = real_##name call;				\
 	after_alloc(p, size);				\
 	return p;					\
@@ -483,6 +490,8 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 
 	if (!real_mmap)
 		resolve();
+	if (!real_mmap)	/* inside dlsym: the system call itself */
+		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	p = real_mmap(addr, len, prot, flags, fd, off);
 	if (p != MAP_FAILED && (flags & MAP_ANONYMOUS))
 		after_alloc(p, len);
@@ -494,11 +503,27 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return mmap(addr, len, prot, flags, fd, off);
 }
 
+/* Can [@a, @a + @len) hold the start of a recorded block? (The filter, page by page.) */
+static int may_hold_blocks(uintptr_t a, size_t len)
+{
+	uintptr_t first = a >> 12, last = (a + len - 1) >> 12;
+
+	if (!table || last - first >= FILTER_SLOTS)
+		return 1;
+	for (uintptr_t pg = first; pg <= last; pg++)
+		if (atomic_load_explicit(&filter[pg & (FILTER_SLOTS - 1)], memory_order_relaxed))
+			return 1;
+	return 0;
+}
+
 EXPORT int munmap(void *addr, size_t len)
 {
 	if (!real_munmap)
 		resolve();
-	if (active && len) {
+	if (!real_munmap)
+		return (int)syscall(SYS_munmap, addr, len);
+	/* a range that holds no recorded block is not worth a message (file mappings, ...) */
+	if (active && len && may_hold_blocks((uintptr_t)addr, len)) {
 		table_remove((uintptr_t)addr);
 		record_free((uintptr_t)addr, len);
 	}
@@ -512,6 +537,8 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 
 	if (!real_mremap)
 		resolve();
+	if (!real_mremap)
+		return MAP_FAILED;	/* inside dlsym: nobody remaps there */
 	if (flags & MREMAP_FIXED) {
 		va_start(ap, flags);
 		want = va_arg(ap, void *);
