@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,17 +313,26 @@ static void *reader(void *arg)
 
 		nanosleep(&ts, NULL);
 	}
+	/*
+	 * Drain, then sleep: never wait on the pipe itself. A reader asleep in read() or poll()
+	 * makes every write of the target wake it, a cross-CPU wake-up that cost the target 17 %
+	 * of its time on a virtual machine; a pipe of 1 MiB drained every 2 ms holds 2.5 million
+	 * messages a second.
+	 */
 	for (;;) {
-		struct pollfd pfd = { .fd = h->rfd, .events = POLLIN };
 		int stopping = h->stop;
 		ssize_t n;
 		size_t used;
 
-		if (!stopping && poll(&pfd, 1, 100) <= 0)
-			continue;
 		n = read(h->rfd, buf + have, READ_BYTES - have);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN && !stopping) {
+			struct timespec ts = { 0, 2000000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
 		if (n <= 0)
 			break;	/* EOF: every writer is gone; EAGAIN: drained at stop */
 		h->bytes_in += n;

@@ -374,12 +374,19 @@ EXPORT void *malloc(size_t n)
 {
 	void *p;
 
-	if (!real_malloc) {
+	if (__builtin_expect(!real_malloc, 0)) {
 		if (resolving)
 			return arena_alloc(n);
 		resolve();
 	}
+	if (!active)
+		return real_malloc(n);	/* a tail call: silent processes pay one jump */
 	p = real_malloc(n);
+	/* the common case inline: a small block and no sample point within it */
+	if (__builtin_expect(p && n < PAGE && until_sample > (int64_t)n && !busy, 1)) {
+		until_sample -= (int64_t)n;
+		return p;
+	}
 	after_alloc(p, n);
 	return p;
 }
@@ -405,14 +412,16 @@ EXPORT void *calloc(size_t nmemb, size_t size)
 
 EXPORT void free(void *p)
 {
-	if (!p || in_arena(p))
-		return;
-	if (!real_free)
+	if (__builtin_expect(!real_free || in_arena(p), 0)) {
+		if (!p || in_arena(p))
+			return;
 		resolve();
-	if (!real_free)
-		return;	/* inside dlsym, a block that is not the arena's: leak it */
-	before_free(p);
-	real_free(p);
+		if (!real_free)
+			return;	/* inside dlsym, a block that is not the arena's: leak it */
+	}
+	if (active && p)
+		before_free(p);
+	real_free(p);	/* a tail call */
 }
 
 EXPORT void cfree(void *p)
