@@ -383,54 +383,76 @@ void heaprec_stop(struct heaprec *h)
 
 /* ---- writing ---- */
 
+/*
+ * Events per HEAP chunk: whatever the stacks, a chunk stays far below the 64 MiB a chunk may
+ * hold and the 96 MiB a reader decodes (65536 events of 48 frames: 31 MiB at most).
+ */
+#define CHUNK_EVENTS	65536u
+
 int heaprec_flush(struct heaprec *h, struct dpf_writer *w)
 {
-	struct dpf_heap c = { .target = h->target, .sample_bytes = h->sample_bytes };
-	struct dpf_heap_event *ev;
-	int ret = -ENOMEM;
+	struct dpf_heap base = { .target = h->target, .sample_bytes = h->sample_bytes }, *c = NULL;
+	size_t nr_chunks, nr_pend;
+	int ret = 0;
 
 	pthread_mutex_lock(&h->lock);
-	if (!h->nr_pend) {
+	nr_pend = h->nr_pend;
+	nr_chunks = (nr_pend + CHUNK_EVENTS - 1) / CHUNK_EVENTS;
+	if (!nr_pend) {
 		pthread_mutex_unlock(&h->lock);
 		return 0;
 	}
-	h->chunk_seq++;
-	ev = calloc(h->nr_pend, sizeof(*ev));
-	c.stacks = calloc(h->nr_pend, sizeof(*c.stacks));
-	if (!ev || !c.stacks)
-		goto out;
-	for (size_t i = 0; i < h->nr_pend; i++) {
-		const struct pending *p = &h->pend[i];
+	base.recorded = __atomic_load_n(&h->shared->recorded, __ATOMIC_RELAXED);
+	base.lost_events = __atomic_load_n(&h->shared->lost_events, __ATOMIC_RELAXED) +
+			   h->lost_queue;
+	base.lost_untracked = __atomic_load_n(&h->shared->lost_untracked, __ATOMIC_RELAXED);
+	base.lost_reentrant = __atomic_load_n(&h->shared->lost_reentrant, __ATOMIC_RELAXED);
+	c = calloc(nr_chunks, sizeof(*c));
+	for (size_t k = 0; c && k < nr_chunks; k++) {
+		size_t from = k * CHUNK_EVENTS, n = nr_pend - from < CHUNK_EVENTS ?
+						    nr_pend - from : CHUNK_EVENTS;
 
-		ev[i] = (struct dpf_heap_event){ .kind = p->kind, .time_ns = p->time_ns,
-			.addr = p->addr, .size = p->size, .weight = p->weight };
-		if (p->kind == DPF_HEAP_ALLOC) {
-			struct stack *s = &h->stacks[p->stack];
-
-			if (s->chunk_seq != h->chunk_seq) {
-				s->chunk_seq = h->chunk_seq;
-				s->chunk_idx = c.nr_stacks;
-				c.stacks[c.nr_stacks++] = (struct dpf_heap_stack){ s->nr, s->frames };
-			}
-			ev[i].stack = s->chunk_idx;
+		c[k] = base;
+		c[k].events = calloc(n, sizeof(*c[k].events));
+		c[k].stacks = calloc(n, sizeof(*c[k].stacks));
+		if (!c[k].events || !c[k].stacks) {
+			ret = -ENOMEM;
+			break;
 		}
+		h->chunk_seq++;	/* each chunk lists the stacks it names */
+		for (size_t i = 0; i < n; i++) {
+			const struct pending *p = &h->pend[from + i];
+			struct dpf_heap_event *e = &c[k].events[i];
+
+			*e = (struct dpf_heap_event){ .kind = p->kind, .time_ns = p->time_ns,
+				.addr = p->addr, .size = p->size, .weight = p->weight };
+			if (p->kind == DPF_HEAP_ALLOC) {
+				struct stack *s = &h->stacks[p->stack];
+
+				if (s->chunk_seq != h->chunk_seq) {
+					s->chunk_seq = h->chunk_seq;
+					s->chunk_idx = c[k].nr_stacks;
+					c[k].stacks[c[k].nr_stacks++] =
+						(struct dpf_heap_stack){ s->nr, s->frames };
+				}
+				e->stack = s->chunk_idx;
+			}
+		}
+		c[k].nr_events = (uint32_t)n;
 	}
-	c.events = ev;
-	c.nr_events = (uint32_t)h->nr_pend;
-	c.recorded = __atomic_load_n(&h->shared->recorded, __ATOMIC_RELAXED);
-	c.lost_events = __atomic_load_n(&h->shared->lost_events, __ATOMIC_RELAXED) + h->lost_queue;
-	c.lost_untracked = __atomic_load_n(&h->shared->lost_untracked, __ATOMIC_RELAXED);
-	c.lost_reentrant = __atomic_load_n(&h->shared->lost_reentrant, __ATOMIC_RELAXED);
-	h->nr_pend = 0;
+	if (!c)
+		ret = -ENOMEM;
+	if (!ret)
+		h->nr_pend = 0;
 	pthread_mutex_unlock(&h->lock);
-	ret = dpf_writer_heap(w, &c);
-	free(ev);
-	free(c.stacks);
-	return ret;
-out:
-	pthread_mutex_unlock(&h->lock);
-	free(ev);
-	free(c.stacks);
+	/* the frames belong to the stack table, which only grows: safe without the lock */
+	for (size_t k = 0; !ret && k < nr_chunks; k++)
+		ret = dpf_writer_heap(w, &c[k]);
+	for (size_t k = 0; c && k < nr_chunks; k++) {
+		free(c[k].events);
+		free(c[k].stacks);
+	}
+	free(c);
 	return ret;
 }
 
