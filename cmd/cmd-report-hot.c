@@ -217,6 +217,7 @@ int cmd_report_hot(int argc, char **argv)
 	if (ret)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
 	hc.c.o.by = by;
+	hc.c.o.site_stacks = hc.format == HOT_FOLDED;	/* a flame graph wants every stack */
 	ret = hot_common_build(&hc.c, &ses, &h);
 	if (ret)
 		return ret;

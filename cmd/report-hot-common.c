@@ -215,6 +215,8 @@ void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
 	if (o->stack) {
 		jsonw_name(jw, "stack");
 		jsonw_string(jw, o->stack);
+		jsonw_name(jw, "stacks");
+		jsonw_uint(jw, o->nr_stacks ? o->nr_stacks : 1);
 		jsonw_name(jw, "sampled");
 		jsonw_uint(jw, o->sampled);
 		jsonw_name(jw, "shares_page");

@@ -58,6 +58,7 @@ struct hot_builder {
 	uint64_t held_regions;
 	uint64_t fallback_ns;
 	struct heapsites *heap;	/* --by site */
+	int heap_by_site;	/* the table is --by site */
 	double gap_scale;	/* --by site: the share of a region's bytes outside recorded
 				 * blocks that sampled blocks do not already stand for */
 	uint32_t *stack_obj;	/* object + 1 of each heap stack (0: none yet), and NAMED */
@@ -81,5 +82,8 @@ int hotb_add_symbols(struct hot_builder *b, struct target_state *t, const struct
 /* hotb_add_sites() - @r split across the heap blocks live now, the rest by symbol (hot-site.c). */
 int hotb_add_sites(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
 		   uint64_t dt_ns);
+
+/* hotb_merge_sites() - one row per site: the rows of its stacks merged (hot-site.c). */
+void hotb_merge_sites(struct hot *h);
 
 #endif /* REPORT_HOT_PRIV_H */

@@ -210,3 +210,63 @@ int hotb_add_sites(struct hot_builder *b, struct target_state *t, const struct d
 	return ret;
 }
 
+
+/* Site rows first, by target and name; the other rows after, in any order. */
+static int by_site_name(const void *pa, const void *pb)
+{
+	const struct hot_object *a = pa, *b = pb;
+
+	if (!a->stack != !b->stack)
+		return a->stack ? -1 : 1;
+	if (!a->stack)
+		return 0;
+	if (a->target != b->target)
+		return a->target < b->target ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * The stacks of one site become one row: its byte-time, heat, hot and idle byte-time and idle
+ * bytes add up; its bytes too (the most that one snapshot saw of each stack: an upper bound of
+ * the most that one snapshot saw of the site); it was idle as long as its least idle stack; its
+ * stack is the one of the most heat.
+ */
+void hotb_merge_sites(struct hot *h)
+{
+	size_t out = 0, i = 0;
+
+	if (h->nr)
+		qsort(h->obj, h->nr, sizeof(*h->obj), by_site_name);
+	while (i < h->nr) {
+		struct hot_object o = h->obj[i++];
+
+		o.nr_stacks = o.stack ? 1 : 0;
+		while (o.stack && i < h->nr && h->obj[i].stack && h->obj[i].target == o.target &&
+		       !strcmp(h->obj[i].name, o.name)) {
+			struct hot_object *x = &h->obj[i++];
+
+			if (x->heat > o.heat) {
+				char *t = o.stack;
+
+				o.stack = x->stack;
+				x->stack = t;
+			}
+			free(x->stack);
+			o.bytes += x->bytes;
+			o.byte_s += x->byte_s;
+			o.heat += x->heat;
+			o.hot_byte_s += x->hot_byte_s;
+			o.idle_byte_s += x->idle_byte_s;
+			o.idle_bytes += x->idle_bytes;
+			o.observed_ns = x->observed_ns > o.observed_ns ? x->observed_ns : o.observed_ns;
+			o.idle_ns = x->idle_ns < o.idle_ns ? x->idle_ns : o.idle_ns;
+			o.min_region = x->min_region < o.min_region ? x->min_region : o.min_region;
+			o.shares |= x->shares;
+			o.sampled |= x->sampled;
+			o.shares_page |= x->shares_page;
+			o.nr_stacks++;
+		}
+		h->obj[out++] = o;
+	}
+	h->nr = out;
+}

@@ -687,6 +687,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		if (!ret && !heapsites_stats(b.heap)->nr_events)
 			ret = -ENODATA;
 		if (!ret) {
+			b.heap_by_site = 1;
 			b.h->heap_sites = 1;
 			b.h->heap = *heapsites_stats(b.heap);
 		}
@@ -727,6 +728,8 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		hot_free(b.h);
 		return ret;
 	}
+	if (b.heap_by_site && !b.o.site_stacks)
+		hotb_merge_sites(b.h);
 	finish(b.h);
 	*out = b.h;
 	return 0;

@@ -32,6 +32,8 @@ struct hot_opts {
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
 	int sites_if_recorded;	/* --by symbol becomes --by site for a recording that has heap
 				 * allocation sites ("report hints") */
+	int site_stacks;	/* --by site: one row per allocation stack (folded output), not
+				 * one per site (its stacks merged) */
 	struct sym_opts sym;
 };
 #define HOT_OPTS_INIT { .by = HOT_BY_SYMBOL, .min_accesses = 1, .idle_ns = 1000000000ull, \
@@ -69,7 +71,9 @@ struct hot_object {
 	uint64_t min_region;	/* the smallest region that covered part of it */
 	int shares;		/* 1: smaller than a page or than a region covering it, so its
 				 * numbers are a proportional share of a region's, not its own */
-	char *stack;		/* --by site: "site;caller;caller..." (owned), else NULL */
+	char *stack;		/* --by site: "site;caller;caller..." (owned), else NULL; the
+				 * heaviest stack of a site whose stacks were merged */
+	uint32_t nr_stacks;	/* --by site: the allocation stacks merged into it */
 	int sampled;		/* --by site: its bytes are estimated from sampled blocks */
 	int shares_page;	/* --by site: a block of it shared a page with another site's */
 
