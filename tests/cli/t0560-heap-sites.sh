@@ -54,11 +54,17 @@ test_expect_success '--cold: the idle block first among the sites' '
 	test "$(field grow_log 1 cold.csv)" -lt "$(field make_node 1 cold.csv)"
 '
 
+# (a loaded machine may starve the recorder's reader, and the pipe fill: losses are then shown)
 test_expect_success 'text: the recorded and lost counts, and the sampled mark' '
 	daprof report hot -i "$R" --by site >hot.txt &&
 	grep -q "^by site, " hot.txt &&
 	grep -q "^heap sites: [0-9]* allocations recorded (every block of a page or more, smaller ones sampled once per 64 KiB)" hot.txt &&
-	! grep -q "^heap sites lost" hot.txt &&
+	lost=$(daprof report raw -i "$R" | sed -n "s/^# heap_lost: //p" | tail -1) &&
+	if [ "$lost" = 0 ]; then
+		! grep -q "^heap sites lost" hot.txt
+	else
+		grep -q "^heap sites lost: $lost events (the channel was full)" hot.txt
+	fi &&
 	grep -q "\*make_node (heapsites.c" hot.txt &&
 	grep -q "^\* bytes estimated from sampled blocks" hot.txt
 '
@@ -88,7 +94,7 @@ test_expect_success 'the file records the sampling rate and what was recorded' '
 	daprof report raw -i "$R" >raw.txt &&
 	grep -q "^# heap_sites: 1$" raw.txt &&
 	grep -q "^# heap_sample_bytes: 65536$" raw.txt &&
-	grep -q "^# heap_lost: 0$" raw.txt &&
+	grep -q "^# heap_lost: [0-9][0-9]*$" raw.txt &&
 	grep -q "^# heap_programs: 1$" raw.txt
 '
 
