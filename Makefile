@@ -51,12 +51,28 @@ BIN := daprof
 else
 BIN := $(O)/daprof
 endif
+# The heap-site preload library lives beside the program, which looks for it there
+# (record/heap-sites.c); installed, in $(PREFIX)/lib/daprof.
+HEAP_LIB := $(dir $(BIN))libdaprof-heap.so
+HEAP_SRCS := $(sort $(wildcard record/heap/*.c))
+# libunwind's cached unwinder when installed (libunwind-dev), else libgcc's
+HEAP_UNWIND := $(shell pkg-config --exists libunwind 2>/dev/null && echo 1)
+HEAP_UNWIND_FLAGS := $(if $(HEAP_UNWIND),-DHEAP_LIBUNWIND $(shell pkg-config --cflags libunwind))
+HEAP_UNWIND_LIBS := $(if $(HEAP_UNWIND),$(shell pkg-config --libs libunwind),-lgcc_s)
 
 .PHONY: all deps check demo fuzz bench install check-layers check-comments test-bins clean
-all: $(BIN)
+all: $(BIN) $(HEAP_LIB)
 
 $(BIN): $(CMD_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LIBS)
+
+# The preload library runs inside the recorded program: never sanitized (the program is not),
+# only its own sources and record/heap/proto.h, and the C library, libm and an unwinder.
+$(HEAP_LIB): $(HEAP_SRCS) record/heap/proto.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(HEAP_UNWIND_FLAGS) -O2 -g -fPIC -shared \
+		-fvisibility=hidden -Wl,-z,nodelete -o $@ $(HEAP_SRCS) -ldl -lm $(HEAP_UNWIND_LIBS) \
+		-pthread
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -131,7 +147,7 @@ $(SYMFIX)/prog-linked: $(SYMFIX)/prog-pie
 	objcopy --only-keep-debug $< $(SYMFIX)/.debug/prog-linked.debug
 	cd $(SYMFIX)/.debug && objcopy --strip-all --add-gnu-debuglink=prog-linked.debug ../prog-pie ../prog-linked
 
-test-bins: $(BIN) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS) $(SYMFIX_BINS)
+test-bins: $(BIN) $(HEAP_LIB) $(UNIT_BINS) $(WORKLOAD_BINS) $(TOOL_BINS) $(BENCH_BINS) $(SYMFIX_BINS)
 
 # Layering: cmd -> report -> {viz, format}; cmd -> record -> format; viz and format include
 # nothing of ours above them (viz knows nothing of profiling, not even format/).
@@ -140,6 +156,7 @@ check-layers:
 	@! grep -n '#include "\(cmd\|record\|report\|format\)/' viz/*.[ch] 2>/dev/null || { echo 'viz/ must stay independent'; exit 1; }
 	@! grep -n '#include "\(cmd\|report\|viz\)/' record/*.[ch] 2>/dev/null || { echo 'record/ may use only format/'; exit 1; }
 	@! grep -n '#include "\(cmd\|record\)/' report/*.[ch] 2>/dev/null || { echo 'report/ may use only viz/ and format/'; exit 1; }
+	@! grep -n '#include "' record/heap/*.[ch] | grep -v '"record/heap/proto.h"' || { echo 'record/heap/ (the preload library) may use only record/heap/proto.h'; exit 1; }
 	@! grep -ln '<png.h>' $$(ls */*.[ch] | grep -v '^viz/png.c$$') || { echo 'only viz/png.c includes png.h'; exit 1; }
 	@! grep -nE $(FOREIGN_NAME_DEFS) $(OUR_C_SRCS) || { echo 'a name we define is in the namespace of libelf/libdw'; exit 1; }
 	@echo 'layers: ok'
@@ -149,7 +166,7 @@ check-layers:
 # union or enum tag, or a macro never starts with libelf's or libdw's prefixes.
 FOREIGN_PFX := ((elf|elf32|elf64|gelf|dwarf|dwfl|dwelf)_[A-Za-z0-9_]*|(Elf|Elf32|Elf64|GElf|Dwarf|Dwfl|Dwelf)(_[A-Za-z0-9_]*)?)
 FOREIGN_NAME_DEFS := '^[A-Za-z_].*\b$(FOREIGN_PFX)[[:space:]]*[(=;[]|^[[:space:]]*\#[[:space:]]*define[[:space:]]+$(FOREIGN_PFX)\b|\b(struct|union|enum)[[:space:]]+$(FOREIGN_PFX)[[:space:]]*\{'
-OUR_C_SRCS = $(wildcard cmd/*.[ch] format/*.[ch] record/*.[ch] report/*.[ch] viz/*.[ch] tests/*/*.[ch] tests/*/*/*.[ch])
+OUR_C_SRCS = $(wildcard cmd/*.[ch] format/*.[ch] record/*.[ch] record/heap/*.[ch] report/*.[ch] viz/*.[ch] tests/*/*.[ch] tests/*/*/*.[ch])
 
 # Every file a comment names exists in the tree (tests/check-comments.sh says what counts).
 check-comments:
@@ -172,16 +189,17 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN) test-bins >/dev/null
 	@tests/bench/run.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+install: $(BIN) $(HEAP_LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/daprof $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/daprof
+	install -m 644 $(HEAP_LIB) $(DESTDIR)$(PREFIX)/lib/daprof/libdaprof-heap.so
 	install -m 644 Documentation/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 Documentation/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 Documentation/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
-	rm -rf build daprof
+	rm -rf build daprof libdaprof-heap.so
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_BINS:=.d)
 

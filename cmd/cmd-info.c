@@ -49,6 +49,25 @@ static void print_targets(const struct session_facts *f)
 	}
 }
 
+/* A recording made with --heap-sites: its rate, and what was recorded and lost (the metadata). */
+static void print_heap_sites(const struct dpf_meta *m)
+{
+	const char *rec = dpf_meta_get(m, "heap_recorded");
+	char line[256], a[32];
+
+	if (!dpf_meta_get(m, "heap_sites"))
+		return;
+	snprintf(line, sizeof(line), "blocks under a page sampled once per %s",
+		 units_size(a, sizeof(a), dpf_meta_get_u64(m, "heap_sample_bytes", 0)));
+	if (rec)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "; %s allocations "
+			 "recorded, %llu events lost, %llu program%s", rec,
+			 (unsigned long long)dpf_meta_get_u64(m, "heap_lost", 0),
+			 (unsigned long long)dpf_meta_get_u64(m, "heap_programs", 0),
+			 dpf_meta_get_u64(m, "heap_programs", 0) == 1 ? "" : "s");
+	print_kv("heap sites", line);
+}
+
 static void print_info(const char *path, const struct session *ses, const struct summary *s)
 {
 	const struct session_facts *f = session_facts(ses);
@@ -134,6 +153,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 	}
 	snprintf(line, sizeof(line), "%llu", (unsigned long long)s->nr_maps);
 	print_kv("memory maps", line);
+	print_heap_sites(session_meta(ses));
 	share = summary_cpu_share(s, 1);
 	if (share >= 0) {
 		double tshare = summary_cpu_share(s, 0);

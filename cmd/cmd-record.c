@@ -87,6 +87,16 @@ static void ui_started(void *arg, const char *backend, const char *primitive_see
 		ui_note(arg, advice);
 }
 
+static int opt_heap_rate(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint64_t *out = opt->value;
+
+	if (dp_parse_size(arg, out) || *out < 1 || *out > (1ull << 40))
+		return dp_bad_usage("record", "bad --heap-sample-bytes '%s' (a size from 1 byte to "
+				    "1 TiB, e.g. 512K)", arg);
+	return 0;
+}
+
 static void on_sigpipe(int sig)
 {
 	(void)sig;	/* the write fails with EPIPE instead, and that is reported */
@@ -135,6 +145,11 @@ int cmd_record(int argc, char **argv)
 			     "the recording written (default daprof.data)", record_opt_output),
 		RECORD_OPTIONS(&o),
 		OPT_BOOL('q', "quiet", &ui.quiet, "no status line and no notices"),
+		OPT_BOOL(0, "heap-sites", &o.heap_sites,
+			 "record the call stacks of heap allocations (a started command only)"),
+		OPT_CALLBACK(0, "heap-sample-bytes", PARSE_OPT_PTR(uint64_t, &o.heap_sample_bytes),
+			     "size", "one sampled allocation under a page per this many bytes "
+			     "(default 512K)", opt_heap_rate),
 		OPT_END()
 	};
 	struct rec_result res;
@@ -142,6 +157,7 @@ int cmd_record(int argc, char **argv)
 	int n, ret;
 
 	record_opts_defaults(&o);
+	o.heap_sample_bytes = 512 * 1024;
 	/* options end at the first operand: what follows is the command and its arguments */
 	n = parse_options(argc, argv, options, "record",
 			  RECORD_TARGET_USAGE,
@@ -151,6 +167,10 @@ int cmd_record(int argc, char **argv)
 	ret = record_opts_check("record", &o, n, argv);
 	if (ret)
 		return ret;
+	if (o.heap_sites && !o.argv)
+		return dp_bad_usage("record", "--heap-sites needs a command (-- <command>): the "
+				    "library is loaded at exec, and this daprof does not inject it "
+				    "into a running process");
 
 	install_signals();
 	o.stop = &record_stop;

@@ -136,6 +136,45 @@ static void print_rules(const struct hints_cmd *hc, const struct hints *hs)
 	       units_size(d, sizeof(d), hc->ho.huge), units_size(e, sizeof(e), hc->ho.min_size));
 }
 
+/*
+ * The advice of the heap allocation sites (--heap-sites recordings), in words: where the block
+ * was allocated, what it did, and what to do in the code that allocates it.
+ */
+static void print_sites(const struct hints *hs)
+{
+	char a[32], b[32], name[300];
+	int first = 1;
+
+	for (size_t i = 0; i < hs->nr; i++) {
+		const struct hint *t = &hs->hint[i];
+		const struct hot_object *o = t->obj;
+
+		if (strcmp(o->kind, "site"))
+			continue;
+		if (first)
+			printf("\nby allocation site:\n");
+		first = 0;
+		dp_text_escape(name, sizeof(name), o->name);
+		if (hint_is_hot(t->advice))
+			printf("  allocated at %s: %s hot %.0f %% of the time at %.2f Hz -> %s on "
+			       "%s once allocated, or allocate %s apart from idle data%s\n", name,
+			       units_size(a, sizeof(a), t->size), 100.0 * hot_share(o),
+			       hot_rate_hz(o), hint_advice_name(t->advice),
+			       o->sampled ? "its blocks" : "the block", o->sampled ? "them" : "it",
+			       o->sampled ? " (small blocks: from one pool, to advise them together)"
+					  : "");
+		else
+			printf("  allocated at %s: %s idle for %s -> %s on %s after %s built, or "
+			       "allocate %s apart from the hot data%s\n", name,
+			       units_size(a, sizeof(a), t->size),
+			       units_time(b, sizeof(b), o->idle_ns), hint_advice_name(t->advice),
+			       o->sampled ? "its blocks" : "the block",
+			       o->sampled ? "they are" : "it is", o->sampled ? "them" : "it",
+			       o->sampled ? " (small blocks: from one pool, to advise them together)"
+					  : "");
+	}
+}
+
 static void print_text(const struct hints_cmd *hc, const struct session *s, const struct hot *h,
 		       const struct hints *hs)
 {
@@ -168,6 +207,7 @@ static void print_text(const struct hints_cmd *hc, const struct session *s, cons
 		printf("\nunaligned: the advice covers whole pages, so also part of its neighbours; "
 		       "shares: its numbers are its share of a larger region's; range: heap or "
 		       "anonymous memory, by mapping and offset\n");
+	print_sites(hs);
 }
 
 static void print_json(const struct hints_cmd *hc, const struct session *s, const struct hot *h,
@@ -303,6 +343,12 @@ static void c_hint(const struct hint *t, const struct program *p)
 	if (t->flags & HINT_WRITES_ONLY)
 		printf("\t/* idle for writes only (the primitive sees no reads): it may still be "
 		       "read */\n");
+	if (!strcmp(o->kind, "site")) {
+		printf("\t/* a heap block allocated at ");
+		c_comment_str(o->name);
+		printf(": advise the block where it is allocated, or allocate it apart */\n");
+		return;
+	}
 	if (t->flags & HINT_RANGE) {
 		printf("\t/* a range of the mapping ");
 		c_comment_str(o->label);
@@ -407,12 +453,15 @@ int cmd_report_hints(int argc, char **argv)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
 	if (hc.ho.idle_ns)
 		hc.c.o.idle_ns = hc.ho.idle_ns;
+	hc.c.o.sites_if_recorded = 1;	/* heap advice names the allocation site */
 	ret = hot_common_build(&hc.c, &ses, &h);
 	if (ret)
 		return ret;
 	hot_rank(h, 0);
 	hc.ho.writes_only = hot_common_sees_writes_only(ses);
 	hc.ho.idle_bytes_ns = hc.c.o.idle_ns;
+	if (h->heap_sites)
+		hc.c.o.by = HOT_BY_SITE;	/* the header says so */
 	if (hints_build(&hs, h, &hc.ho)) {
 		dp_error(0, "out of memory");
 		hot_free(h);

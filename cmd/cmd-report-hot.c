@@ -23,7 +23,7 @@
 enum hot_format { HOT_TEXT, HOT_CSV, HOT_JSON, HOT_FOLDED };
 
 static const char *const hot_formats[] = { "text", "csv", "json", "folded", NULL };
-static const char *const by_names[] = { "symbol", "mapping", "region", NULL };
+static const char *const by_names[] = { "symbol", "mapping", "region", "site", NULL };
 
 struct hot_cmd {
 	struct hot_common c;
@@ -108,6 +108,18 @@ static void print_folded(const struct hot_cmd *hc, const struct hot *h, size_t n
 
 		if (!weight)
 			continue;
+		if (o->stack) {	/* --by site: "site;caller;caller weight" */
+			for (const char *f = o->stack; *f; f += strcspn(f, ";") + !!f[strcspn(f, ";")]) {
+				char one[320];
+
+				snprintf(one, sizeof(one), "%.*s", (int)strcspn(f, ";"), f);
+				if (f != o->stack)
+					putchar(';');
+				folded_frame(one);
+			}
+			printf(" %" PRIu64 "\n", weight);
+			continue;
+		}
 		snprintf(section, sizeof(section), "%s", o->kind);
 		if (!strcmp(o->kind, "section"))
 			snprintf(section, sizeof(section), "%.*s", (int)strcspn(o->name, "+"),
@@ -125,7 +137,7 @@ static void print_text(const struct hot_cmd *hc, const struct session *s, const 
 		       size_t n)
 {
 	char a[32], b[32], name[300], map[160];
-	int any_shares = 0;
+	int any_shares = 0, any_sampled = 0, any_page = 0;
 
 	hot_common_text_header(&hc->c, s, h, hc->cold ? "cold" : "hot");
 	if (hc->cold)
@@ -141,18 +153,28 @@ static void print_text(const struct hot_cmd *hc, const struct session *s, const 
 		double pct = h->total_heat > 0 ? 100.0 * o->heat / h->total_heat : 0;
 
 		any_shares |= o->shares;
+		any_sampled |= o->sampled;
+		any_page |= o->shares_page;
 		dp_text_escape(name, sizeof(name), o->name);
 		dp_text_escape(map, sizeof(map), o->label);
 		printf("%4zu %6.2f %10.2f %5.1f %9s %10s %-9s %s%-31s %s\n", i + 1, pct,
 		       hot_rate_hz(o), 100.0 * hot_share(o),
 		       o->idle_ns ? units_time(a, sizeof(a), o->idle_ns) : "-", units_size(b, sizeof(b), o->bytes),
-		       o->kind, o->shares ? "~" : " ", name, map);
+		       o->kind, o->shares ? "~" : o->shares_page ? "!" : o->sampled ? "*" : " ",
+		       name, map);
 	}
 	if (!n)
 		printf("  (nothing: no region of the selection was covered)\n");
 	if (any_shares)
 		printf("\n~ smaller than a page or than the regions that covered it: its numbers are "
 		       "its share of those regions, shared with its neighbours\n");
+	if (any_page)
+		printf("%s! an allocation site whose blocks share pages with another site's: its "
+		       "heat mixes with theirs (allocate it apart to tell them apart)\n",
+		       any_shares ? "" : "\n");
+	if (any_sampled)
+		printf("%s* bytes estimated from sampled blocks (smaller than a page)\n",
+		       any_shares || any_page ? "" : "\n");
 }
 
 static int opt_top(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
@@ -174,7 +196,8 @@ int cmd_report_hot(int argc, char **argv)
 	const struct parse_opt options[] = {
 		HOT_COMMON_OPTIONS(&hc.c),
 		{ .type = PARSE_OPT_CALLBACK, .long_name = "by", .value = &by, .argh = "what",
-		  .help = "one row per symbol (the default), mapping or region",
+		  .help = "one row per symbol (the default), mapping, region or heap allocation "
+			  "site (--heap-sites recordings)",
 		  .callback = parse_opt_format, .data = by_names },
 		OPT_BOOL(0, "cold", &hc.cold, "rank by idleness instead of heat"),
 		OPT_CALLBACK(0, "top", PARSE_OPT_PTR(struct hot_cmd, &hc), "n",
@@ -194,6 +217,7 @@ int cmd_report_hot(int argc, char **argv)
 	if (ret)
 		return dp_bad_usage(cmd, "unexpected argument '%s'", argv[0]);
 	hc.c.o.by = by;
+	hc.c.o.site_stacks = hc.format == HOT_FOLDED;	/* a flame graph wants every stack */
 	ret = hot_common_build(&hc.c, &ses, &h);
 	if (ret)
 		return ret;

@@ -50,6 +50,13 @@ int hot_common_build(struct hot_common *c, struct session **s, struct hot **h)
 	if (cmd_open_filtered(c->path, &c->sel, s))
 		return 1;
 	ret = hot_build(h, *s, &c->o);
+	if (ret == -ENODATA) {
+		dp_error(0, "'%s' has no heap allocation sites (record it with --heap-sites)",
+			 c->path);
+		session_close(*s);
+		*s = NULL;
+		return 1;
+	}
 	if (ret) {
 		dp_error_str(dpf_strerror(ret), "cannot read '%s'", c->path);
 		session_close(*s);
@@ -75,7 +82,8 @@ int hot_common_sees_writes_only(const struct session *s)
 
 static const char *by_name(enum hot_by by)
 {
-	return by == HOT_BY_MAPPING ? "mapping" : by == HOT_BY_REGION ? "region" : "symbol";
+	return by == HOT_BY_MAPPING ? "mapping" : by == HOT_BY_REGION ? "region" :
+	       by == HOT_BY_SITE ? "site" : "symbol";
 }
 
 void hot_common_text_header(const struct hot_common *c, const struct session *s,
@@ -99,6 +107,26 @@ void hot_common_text_header(const struct hot_common *c, const struct session *s,
 		       "was recorded)\n", h->phys_block >> 20);
 	printf("by %s, %" PRIu64 " snapshot%s over %s\n", by_name(c->o.by), h->nr_snapshots,
 	       h->nr_snapshots == 1 ? "" : "s", units_time(a, sizeof(a), h->end_ns - h->start_ns));
+	if (h->heap_sites)
+		hot_common_heap_line(h);
+}
+
+void hot_common_heap_line(const struct hot *h)
+{
+	const struct heapsites_stats *st = &h->heap;
+	char a[32];
+
+	printf("heap sites: %" PRIu64 " allocations recorded (every block of a page or more, "
+	       "smaller ones sampled once per %s), %" PRIu64 " stacks", st->nr_allocs,
+	       units_size(a, sizeof(a), st->sample_bytes), st->nr_stacks);
+	if (st->nr_programs > 1)
+		printf(", %" PRIu64 " programs (exec)", st->nr_programs);
+	putchar('\n');
+	if (st->lost_events || st->lost_untracked || st->lost_reentrant || st->not_read)
+		printf("heap sites lost: %" PRIu64 " events (the channel was full), %" PRIu64
+		       " frees untracked, %" PRIu64 " large blocks in signal handlers, %" PRIu64
+		       " events not read (reader's limit)\n", st->lost_events, st->lost_untracked,
+		       st->lost_reentrant, st->not_read);
 }
 
 void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
@@ -132,6 +160,16 @@ void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,
 	jsonw_uint(jw, h->nr_snapshots);
 	jsonw_name(jw, "duration_s");
 	jsonw_float_fmt(jw, "%.3f", (double)(h->end_ns - h->start_ns) / 1e9);
+	if (h->heap_sites) {
+		jsonw_name(jw, "heap_allocations");
+		jsonw_uint(jw, h->heap.nr_allocs);
+		jsonw_name(jw, "heap_sample_bytes");
+		jsonw_uint(jw, h->heap.sample_bytes);
+		jsonw_name(jw, "heap_lost_events");
+		jsonw_uint(jw, h->heap.lost_events);
+		jsonw_name(jw, "heap_lost_untracked");
+		jsonw_uint(jw, h->heap.lost_untracked);
+	}
 }
 
 void hot_common_json_identity(struct json_writer *jw, const struct hot_object *o)
@@ -179,5 +217,15 @@ void hot_common_json_object(struct json_writer *jw, const struct hot_object *o)
 	if (o->note[0]) {
 		jsonw_name(jw, "note");
 		jsonw_string(jw, o->note);
+	}
+	if (o->stack) {
+		jsonw_name(jw, "stack");
+		jsonw_string(jw, o->stack);
+		jsonw_name(jw, "stacks");
+		jsonw_uint(jw, o->nr_stacks ? o->nr_stacks : 1);
+		jsonw_name(jw, "sampled");
+		jsonw_uint(jw, o->sampled);
+		jsonw_name(jw, "shares_page");
+		jsonw_uint(jw, o->shares_page);
 	}
 }

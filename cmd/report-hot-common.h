@@ -53,6 +53,8 @@ int hot_common_build(struct hot_common *c, struct session **s, struct hot **h);
 /* hot_common_text_header() - the lines above a table: input, source, caveat, span. */
 void hot_common_text_header(const struct hot_common *c, const struct session *s,
 			    const struct hot *h, const char *view);
+/* hot_common_heap_line() - what a --by site table rests on: allocations recorded and lost. */
+void hot_common_heap_line(const struct hot *h);
 /* hot_common_sees_writes_only() - 1 when the primitive cannot see reads. */
 int hot_common_sees_writes_only(const struct session *s);
 void hot_common_json_header(struct json_writer *jw, const struct hot_common *c,

@@ -71,4 +71,12 @@ void dpf_encode_meta(struct dpf_buf *out, const struct dpf_meta *m);
  */
 int dpf_decode_meta(struct dpf_cursor *in, struct dpf_meta *m);
 
+/* format/heap.c */
+int dpf_encode_heap(struct dpf_buf *out, const struct dpf_heap *h);
+/*
+ * dpf_decode_heap() - fills @h with allocated arrays; free with dpf_heap_release().
+ * Return: 0, -EBADMSG, -E2BIG for more than DPF_MAX_DECODE_BYTES, -ENOMEM.
+ */
+int dpf_decode_heap(struct dpf_cursor *in, struct dpf_heap *h);
+
 #endif /* DPF_CODEC_H */

@@ -36,6 +36,8 @@ struct dpf_reader {
 	struct dpf_maps maps;	/* owned by the last DPF_EV_MAPS event */
 	struct dpf_cursor rusage_cur;
 	int in_rusage;
+	int want_heap;		/* yield HEAP chunks */
+	struct dpf_heap heap;	/* owned by the last DPF_EV_HEAP event */
 };
 
 const char *dpf_strerror(int err)
@@ -344,6 +346,7 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 	int ret;
 
 	dpf_maps_release(&r->maps);
+	dpf_heap_release(&r->heap);
 	for (;;) {
 		ret = next_in_chunk(r, ev);
 		if (ret)
@@ -409,6 +412,22 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 			return 1;
 		case DPF_CHUNK_INDEX:
 			continue;	/* only for seeking; the stream has the same facts */
+		case DPF_CHUNK_HEAP:
+			if (!r->want_heap)
+				continue;	/* as an optional chunk this reader does not know */
+			ret = dpf_decode_heap(&c, &r->heap);
+			if (ret == -ENOMEM)
+				return ret;
+			if (ret) {
+				damage_event(ev, r->cur_off, skip, ch.type, ret == -E2BIG ?
+					     "heap sites larger than a reader holds (" CAP_WORDS ")" :
+					     "undecodable heap sites");
+				return 1;
+			}
+			ev->type = DPF_EV_HEAP;
+			ev->offset = r->cur_off;
+			ev->heap = r->heap;
+			return 1;
 		default:
 			if (ch.flags & DPF_CF_REQUIRED)
 				return -ENOTSUP;
@@ -576,6 +595,7 @@ void dpf_reader_close(struct dpf_reader *r)
 	dpf_meta_release(&r->meta);
 	dpf_codec_release(&r->codec);
 	dpf_maps_release(&r->maps);
+	dpf_heap_release(&r->heap);
 	free(r->piece);
 	free(r->raw.data);
 	free(r);
@@ -634,6 +654,11 @@ void dpf_reader_set_skip(struct dpf_reader *r, int (*skip)(void *arg, uint32_t t
 {
 	r->skip = skip;
 	r->skip_arg = arg;
+}
+
+void dpf_reader_want_heap(struct dpf_reader *r, int on)
+{
+	r->want_heap = on;
 }
 
 void dpf_reader_rewind(struct dpf_reader *r)

@@ -214,6 +214,23 @@ int dpf_writer_meta(struct dpf_writer *w, const struct dpf_meta *meta)
 	return write_small_chunk(w, DPF_CHUNK_META, DPF_CF_REQUIRED, encode_meta_cb, meta);
 }
 
+int dpf_writer_heap(struct dpf_writer *w, const struct dpf_heap *h)
+{
+	struct dpf_buf b = { 0 };
+	int ret = dpf_writer_flush(w);
+
+	if (ret)
+		return ret;
+	ret = dpf_encode_heap(&b, h);
+	if (ret == -EINVAL) {
+		free(b.data);
+		return ret;	/* the caller's bad chunk; the file is still fine */
+	}
+	ret = write_chunk(w, DPF_CHUNK_HEAP, 0, &b);
+	free(b.data);
+	return ret;
+}
+
 int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u)
 {
 	if (w->err)

@@ -17,7 +17,7 @@
 
 #define DPF_MAGIC		"\x89" "DPF\r\n\x1a\n"	/* 8 bytes; catches text-mode mangling */
 #define DPF_MAJOR		1	/* bump: old readers must refuse the file */
-#define DPF_MINOR		0	/* bump: additive only; old readers skip what they don't know */
+#define DPF_MINOR		1	/* bump: additive only; old readers skip what they don't know */
 #define DPF_HEADER_SIZE		64
 #define DPF_CHUNK_HEADER_SIZE	24
 #define DPF_TRAILER_SIZE	32
@@ -40,6 +40,7 @@ enum dpf_chunk_type {
 	DPF_CHUNK_MAPS		= 3,	/* a target's memory map at a time */
 	DPF_CHUNK_RUSAGE	= 4,	/* resource use samples */
 	DPF_CHUNK_INDEX		= 5,	/* footer: time -> chunk offset */
+	DPF_CHUNK_HEAP		= 6,	/* heap allocation sites (minor 1): events and stacks */
 };
 
 enum dpf_chunk_flags {
@@ -116,6 +117,49 @@ struct dpf_rusage {
 	uint64_t target_rss;	/* bytes */
 };
 
+/*
+ * Heap allocation sites (record --heap-sites): one HEAP chunk holds one target's recorded
+ * allocations and frees of a stretch of time, the call stacks they name (each chunk has its own,
+ * so that it is read alone) and the target's losses so far.
+ */
+enum dpf_heap_kind {
+	DPF_HEAP_START = 1,	/* a program started in the target (exec): every block ends */
+	DPF_HEAP_ALLOC,		/* a recorded block [addr, addr + size) */
+	DPF_HEAP_FREE,		/* size 0: the block at addr ends; else every block in the range */
+};
+
+struct dpf_heap_event {
+	uint8_t kind;		/* enum dpf_heap_kind */
+	uint32_t stack;		/* DPF_HEAP_ALLOC: index into the chunk's stacks */
+	uint64_t time_ns;
+	uint64_t addr;
+	uint64_t size;
+	uint64_t weight;	/* bytes the block stands for: size, or more for a sampled one */
+};
+
+struct dpf_heap_stack {
+	uint32_t nr;
+	const uint64_t *frames;	/* return addresses, innermost first */
+};
+
+#define DPF_HEAP_MAX_FRAMES	64
+
+struct dpf_heap {
+	uint32_t target;
+	uint64_t sample_bytes;	/* the sampling rate of blocks under a page (0: unknown) */
+	/* the target's counts since its recording started (cumulative, as at the chunk's end) */
+	uint64_t recorded;	/* allocations sent */
+	uint64_t lost_events;	/* allocations and frees lost: the channel was full */
+	uint64_t lost_untracked;	/* recorded blocks whose free could not be tracked */
+	uint64_t lost_reentrant;	/* large blocks not recorded (allocated in a signal handler
+					 * that interrupted the library) */
+	uint32_t nr_stacks;
+	struct dpf_heap_stack *stacks;
+	uint32_t nr_events;
+	struct dpf_heap_event *events;	/* in the order the target made them */
+	uint64_t *frames;	/* the stacks' storage */
+};
+
 /* One entry of the INDEX chunk: consecutive SNAPSHOTS chunks from @offset on. */
 struct dpf_index_entry {
 	uint64_t offset;	/* of the first chunk it covers */
@@ -160,6 +204,8 @@ int dpf_writer_snapshot(struct dpf_writer *w, const struct dpf_snapshot *s);
 /* dpf_writer_maps() - write a memory-map chunk (flushes queued snapshots first, keeping order). */
 int dpf_writer_maps(struct dpf_writer *w, const struct dpf_maps *m);
 int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u);
+/* dpf_writer_heap() - write a HEAP chunk. Return: 0, -EINVAL (a stack index out of range). */
+int dpf_writer_heap(struct dpf_writer *w, const struct dpf_heap *h);
 /* dpf_writer_meta() - write a further metadata chunk; its keys override earlier ones. */
 int dpf_writer_meta(struct dpf_writer *w, const struct dpf_meta *meta);
 /* dpf_writer_flush() - write queued snapshots as a chunk now (the recorder calls this each second). */
@@ -193,6 +239,7 @@ enum dpf_event_type {
 	DPF_EV_RUSAGE,
 	DPF_EV_META,		/* a further metadata chunk was merged into dpf_reader_meta() */
 	DPF_EV_DAMAGE,		/* bytes that could not be read; reading goes on after them */
+	DPF_EV_HEAP,		/* a HEAP chunk: only after dpf_reader_want_heap() */
 };
 
 struct dpf_damage {
@@ -211,6 +258,7 @@ struct dpf_event {
 		struct dpf_maps maps;
 		struct dpf_rusage rusage;
 		struct dpf_damage damage;
+		struct dpf_heap heap;
 	};
 };
 
@@ -266,6 +314,14 @@ void dpf_reader_set_skip(struct dpf_reader *r, int (*skip)(void *arg, uint32_t t
  * one dpf_reader_open() read; the metadata merged so far stays (later chunks only repeat it).
  */
 void dpf_reader_rewind(struct dpf_reader *r);
+/*
+ * dpf_reader_want_heap() - yield HEAP chunks as DPF_EV_HEAP events (@on 1) or pass over them like
+ * any optional chunk (@on 0, the default: readers that do not ask never see one).
+ */
+void dpf_reader_want_heap(struct dpf_reader *r, int on);
+/* dpf_heap_release() - free what a decoded HEAP chunk holds. */
+void dpf_heap_release(struct dpf_heap *h);
+
 /* dpf_reader_chunks_read() - chunks whose payload was read and inflated since open. */
 uint64_t dpf_reader_chunks_read(const struct dpf_reader *r);
 

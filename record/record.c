@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "format/outfile.h"
+#include "record/heap-sites.h"
 #include "record/prim.h"
 #include "record/procmaps.h"
 #include "record/why.h"
@@ -74,7 +75,7 @@ static void note(const struct rec_opts *o, const char *fmt, ...)
  * If we die before the byte is sent, the child sees the pipe close and does not run the command;
  * after it, the kernel detaches the child and the command runs on untraced.
  */
-static int launch(char *const *argv, pid_t *out, char *why, size_t len)
+static int launch(char *const *argv, struct heaprec *heap, pid_t *out, char *why, size_t len)
 {
 	int go[2], pfd[2], err = 0, status;
 	pid_t pid;
@@ -107,8 +108,10 @@ static int launch(char *const *argv, pid_t *out, char *why, size_t len)
 		} while (n < 0 && errno == EINTR);
 		if (n != 1)
 			_exit(127);	/* the recorder is gone: the command is not run */
-		execvp(argv[0], argv);
-		err = errno;
+		err = heap ? -heaprec_child(heap) : 0;
+		if (!err)
+			execvp(argv[0], argv);
+		err = err ? err : errno;
 		if (write(pfd[1], &err, sizeof(err)) < 0)
 			_exit(126);
 		_exit(127);
@@ -252,6 +255,10 @@ static int build_meta(const struct rec_opts *o, const struct rec_params *p,
 	SETF("min_nr_regions", "%u", p->min_nr_regions);
 	SETF("max_nr_regions", "%u", p->max_nr_regions);
 	SETF("nr_targets", "1");
+	if (o->heap_sites) {
+		SETF("heap_sites", "1");
+		SETF("heap_sample_bytes", "%llu", (unsigned long long)o->heap_sample_bytes);
+	}
 	if (p->pid) {
 		SETF("target.0.pid", "%d", (int)p->pid);
 		if (o->argv) {
@@ -467,7 +474,7 @@ static void note_caveat(const struct rec_opts *o, const struct rec_backend_ops *
 }
 
 static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *ops,
-			struct rec_backend *b, struct dpf_writer *w, pid_t pid,
+			struct rec_backend *b, struct heaprec *heap, struct dpf_writer *w, pid_t pid,
 			struct maps_state *ms, struct lag *lag, struct rec_result *res,
 			char *why, size_t len)
 {
@@ -476,6 +483,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 	/* the first map again after one window: a launched program maps its libraries at once */
 	uint64_t next_maps = start + (o->params.aggr_us * 1000 < update_ns ?
 				      o->params.aggr_us * 1000 : update_ns);
+	uint64_t programs = 0;
 	uint32_t regions = 0;
 
 	for (;;) {
@@ -524,6 +532,14 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 			break;
 		}
 		now = prim_now_ns();
+		/* a program the heap-site library started in: its code's map, to name its stacks */
+		if (heap) {
+			uint64_t n = heaprec_programs(heap);
+
+			if (n > programs && n > 1)
+				next_maps = now;
+			programs = n;
+		}
 		if (pid && now >= next_maps) {
 			capture_maps(o, w, pid, ms);
 			next_maps = now + update_ns;
@@ -532,6 +548,8 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 			note_caveat(o, ops, b, &res->caveat_noted);
 			capture_rusage(o, w, pid);
 			dpf_writer_flush(w);
+			if (heap)
+				heaprec_flush(heap, w);
 			next_flush += 1000000000ULL;
 			if (next_flush < now)
 				next_flush = now + 1000000000ULL;
@@ -595,6 +613,7 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 	struct lag lag = { 0 };
 	struct rec_backend *b = NULL;
 	struct dpf_writer *w = NULL;
+	struct heaprec *heap = NULL;
 	struct dpf_meta meta;
 	char passed[512];
 	pid_t child = 0;
@@ -607,10 +626,26 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 	ret = check_output(o, why, len);
 	if (ret)
 		return ret;
-	if (o->argv) {
-		ret = launch(o->argv, &child, why, len);
+	if (o->heap_sites && !o->argv)
+		return rec_why(why, len, -EINVAL, "--heap-sites needs a command to start "
+			       "(-p: the library cannot be loaded into a running process)");
+	if (o->heap_sites) {
+		ret = heaprec_new(&heap, NULL, o->heap_sample_bytes, why, len);
 		if (ret)
 			return ret;
+	}
+	if (o->argv) {
+		ret = launch(o->argv, heap, &child, why, len);
+		if (!ret && heap)
+			ret = heaprec_start(heap, 0, why, len);
+		if (ret && child) {
+			kill(child, SIGKILL);
+			finish_child(child, 0);
+		}
+		if (ret) {
+			heaprec_free(heap);
+			return ret;
+		}
 		p.pid = child;
 		p.launched = 1;
 	} else if (!p.paddr) {
@@ -688,7 +723,7 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 
 	lag.aggr_ns = p.aggr_us * 1000;
 	lag.hist = calloc(LAG_BUCKETS, sizeof(*lag.hist));	/* none: no median, no harm */
-	record_loop(o, ops, b, w, p.pid, &ms, &lag, res, why, len);
+	record_loop(o, ops, b, heap, w, p.pid, &ms, &lag, res, why, len);
 	judge_lag(o, ops, &p, &lag, res, why, len);
 
 	/* the figures of the whole run (backend counts and notes, real intervals) come last */
@@ -704,6 +739,15 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 	ops->stop(b);
 	if (child)
 		res->wait_status = finish_child(child, res->end != REC_END_TARGET);
+	if (heap) {	/* what the target wrote before it ended, and the run's counts */
+		heaprec_stop(heap);
+		heaprec_flush(heap, w);
+		dpf_meta_release(&meta);
+		dpf_meta_init(&meta);
+		if (!heaprec_describe(heap, &meta))
+			dpf_writer_meta(w, &meta);
+		heaprec_free(heap);
+	}
 	res->bytes = dpf_writer_bytes(w);
 	ret = dpf_writer_close(w);
 	if (ret && res->end != REC_END_ERROR) {
@@ -724,6 +768,7 @@ fail:
 		kill(child, SIGKILL);
 		finish_child(child, 0);
 	}
+	heaprec_free(heap);
 	if (ms.have)
 		pm_release(&ms.last);
 	pm_buildids_free(ms.ids);

@@ -20,6 +20,8 @@
  *   pm_        procmaps.{c,h}, /proc readers: memory maps, process facts, build-ids
  *   inj_       inject.{c,h}, system calls run inside the target; inj_frame_* in
  *              inject-frame.{c,h}, the restore frame that makes them safe
+ *   heaprec_   heap-sites.{c,h}, the recorder's side of --heap-sites; the library it
+ *              preloads into the target is record/heap/preload.c (built apart, links none of this)
  */
 #ifndef RECORD_RECORD_H
 #define RECORD_RECORD_H
@@ -68,6 +70,8 @@ struct rec_opts {
 	void (*on_maps)(void *arg, const struct dpf_maps *m);
 	void (*on_rusage)(void *arg, const struct dpf_rusage *u);
 	void *cb_arg;
+	int heap_sites;			/* preload the heap-site library into the started command */
+	uint64_t heap_sample_bytes;	/* its sampling rate for blocks under a page */
 };
 
 #define REC_OPTS_INIT { .backend = "auto", .output = "daprof.data" }

@@ -46,12 +46,13 @@ int hint_is_hot(enum hint_advice a)
 static int advisable_kind(const char *kind)
 {
 	return !strcmp(kind, "object") || !strcmp(kind, "heap") || !strcmp(kind, "anon") ||
-	       !strcmp(kind, "region");
+	       !strcmp(kind, "region") || !strcmp(kind, "site");
 }
 
 static int is_range_kind(const char *kind)
 {
-	return !strcmp(kind, "heap") || !strcmp(kind, "anon") || !strcmp(kind, "region");
+	return !strcmp(kind, "heap") || !strcmp(kind, "anon") || !strcmp(kind, "region") ||
+	       !strcmp(kind, "site");
 }
 
 /* From how much of the recording the evidence covers, less a level per doubt (note 21). */

@@ -13,45 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/hot.h"
-#include "report/hot-defer.h"
-#include "report/physmap.h"
+#include "report/hot-priv.h"
 #include "report/session.h"
-
-/* A target's memory map live now, and its snapshots held back until its first map arrives. */
-struct target_state {
-	uint32_t id;
-	struct dpf_mapping *maps;
-	uint32_t nr_maps;
-	int have_maps;
-	struct dpf_snapshot *held;
-	size_t nr_held, alloc_held;
-	uint32_t unmapped;	/* its "[unmapped]" object, + 1 (0: none yet) */
-	struct paint paint;	/* the last region over each address (report/hot-defer.h) */
-};
-
-#define NR_BUCKETS 4096u
-#define MAX_RUNS_PER_MAPPING (1u << 20)
-#define MAX_HELD_REGIONS (256u << 10)	/* held back before a first map: 6 MiB at most */
-
-struct hot_builder {
-	struct hot *h;
-	struct session *s;
-	struct hot_opts o;
-	struct sym_cache *cache;
-	struct map_runs *runs[NR_BUCKETS];
-	/* the objects by key */
-	uint32_t *slots;	/* index + 1, 0: free */
-	char **keys;		/* keys[i] of hot->obj[i] */
-	size_t nr_slots, alloc_obj;
-	struct target_state *tg;
-	size_t nr_tg;
-	uint64_t seq;
-	uint64_t held_regions;
-	uint64_t fallback_ns;
-	struct physmap phys;	/* a --paddr recording's node layout (or none) */
-	int defer;		/* this snapshot's whole runs go to the deferred sums */
-};
 
 static uint64_t hash_str(const char *s)
 {
@@ -86,7 +49,7 @@ static int grow_slots(struct hot_builder *b)
  * The object of @key: found, or added (then *@added is 1 and the caller fills in its names).
  * Return: its index, or -ENOMEM.
  */
-static int64_t find_object(struct hot_builder *b, const char *key, int *added)
+int64_t hotb_find_object(struct hot_builder *b, const char *key, int *added)
 {
 	struct hot *h = b->h;
 	size_t k;
@@ -122,7 +85,7 @@ static int64_t find_object(struct hot_builder *b, const char *key, int *added)
 	return (int64_t)h->nr++;
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+void hotb_copy_str(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
@@ -157,10 +120,10 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 	uint64_t base;
 
 	o->target = target;
-	copy_str(o->name, sizeof(o->name), r->name[0] ? r->name : r->label);
-	copy_str(o->kind, sizeof(o->kind), sym_kind_name(r->kind));
-	copy_str(o->label, sizeof(o->label), r->label);
-	copy_str(o->note, sizeof(o->note), r->note);
+	hotb_copy_str(o->name, sizeof(o->name), r->name[0] ? r->name : r->label);
+	hotb_copy_str(o->kind, sizeof(o->kind), sym_kind_name(r->kind));
+	hotb_copy_str(o->label, sizeof(o->label), r->label);
+	hotb_copy_str(o->note, sizeof(o->note), r->note);
 	o->addr = r->start;
 	o->size = r->size;
 	if (!m)
@@ -175,7 +138,7 @@ static void name_object(struct hot_object *o, uint32_t target, const struct sym_
 			base = maps[k].start;
 			break;
 		}
-	copy_str(o->file, sizeof(o->file), o->file_backed ? m->path : "");
+	hotb_copy_str(o->file, sizeof(o->file), o->file_backed ? m->path : "");
 	for (unsigned i = 0; i < m->build_id_len && i < 32; i++)
 		sprintf(o->build_id + 2 * i, "%02x", m->build_id[i]);
 	o->map_offset = r->start >= base ? r->start - base : 0;
@@ -230,7 +193,7 @@ static int collect_object(const struct sym_result *r, uint64_t lo, uint64_t hi, 
 		off = r->start - m->start + m->offset;
 	snprintf(key, sizeof(key), "%" PRIu32 "|%s|%s|%s|%s|%" PRIx64, c->target, m->path ? m->path : "",
 		 r->label, sym_kind_name(r->kind), r->name, off);
-	i = find_object(c->b, key, &added);
+	i = hotb_find_object(c->b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added) {
@@ -260,7 +223,7 @@ static int collect_mapping(struct collect *c, uint64_t lo)
 	r.size = m->end - m->start;
 	r.note[0] = '\0';
 	snprintf(key, sizeof(key), "%" PRIu32 "|%s|%s", c->target, r.label, sym_kind_name(r.kind));
-	i = find_object(b, key, &added);
+	i = hotb_find_object(b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added)
@@ -343,9 +306,11 @@ static int runs_for(struct hot_builder *b, const struct target_state *t,
 
 /* ---- adding a snapshot ---- */
 
-static void add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
+void hotb_add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
 		      const struct dpf_region *r, uint64_t dt_ns)
 {
+	if (b->gap_scale < 1)	/* --by site: what sampled blocks do not already stand for */
+		bytes = (uint64_t)((double)bytes * b->gap_scale + 0.5);
 	hot_add_piece(b->h, &b->o, b->seq, i, bytes, r, dt_ns);
 }
 
@@ -354,14 +319,14 @@ static int64_t plain_object(struct hot_builder *b, uint32_t target, const char *
 			    const char *name, const char *kind, uint64_t addr, uint64_t size)
 {
 	int added;
-	int64_t i = find_object(b, key, &added);
+	int64_t i = hotb_find_object(b, key, &added);
 
 	if (i >= 0 && added) {
 		struct hot_object *o = &b->h->obj[i];
 
 		o->target = target;
-		copy_str(o->name, sizeof(o->name), name);
-		copy_str(o->kind, sizeof(o->kind), kind);
+		hotb_copy_str(o->name, sizeof(o->name), name);
+		hotb_copy_str(o->kind, sizeof(o->kind), kind);
 		o->addr = addr;
 		o->size = size;
 	}
@@ -382,7 +347,7 @@ static int add_unmapped(struct hot_builder *b, struct target_state *t, uint64_t 
 		t->unmapped = (uint32_t)i + 1;
 		b->h->obj[i].unmapped = 1;
 	}
-	add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
+	hotb_add_piece(b, t->unmapped - 1, hi - lo, r, dt_ns);
 	return 0;
 }
 
@@ -409,7 +374,7 @@ static int add_physical(struct hot_builder *b, uint32_t target, const struct dpf
 		i = plain_object(b, target, key, name, "physical", base, blk);
 		if (i < 0)
 			return (int)i;
-		add_piece(b, (uint32_t)i, hi - a, r, dt_ns);
+		hotb_add_piece(b, (uint32_t)i, hi - a, r, dt_ns);
 		a = hi;
 	}
 	return 0;
@@ -423,7 +388,7 @@ static int add_region_object(struct hot_builder *b, struct target_state *t,
 	int64_t i;
 
 	snprintf(key, sizeof(key), "%" PRIu32 "|%" PRIx64 "-%" PRIx64, t->id, r->start, r->end);
-	i = find_object(b, key, &added);
+	i = hotb_find_object(b, key, &added);
 	if (i < 0)
 		return (int)i;
 	if (added) {
@@ -435,12 +400,12 @@ static int add_region_object(struct hot_builder *b, struct target_state *t,
 			return ret;
 		o->target = t->id;
 		snprintf(o->name, sizeof(o->name), "0x%" PRIx64 "-0x%" PRIx64, r->start, r->end);
-		copy_str(o->kind, sizeof(o->kind), "region");
-		copy_str(o->label, sizeof(o->label), s.label);
+		hotb_copy_str(o->kind, sizeof(o->kind), "region");
+		hotb_copy_str(o->label, sizeof(o->label), s.label);
 		o->addr = r->start;
 		o->size = r->end - r->start;
 	}
-	add_piece(b, (uint32_t)i, r->end - r->start, r, dt_ns);
+	hotb_add_piece(b, (uint32_t)i, r->end - r->start, r, dt_ns);
 	return 0;
 }
 
@@ -491,7 +456,7 @@ static int add_whole_runs(struct hot_builder *b, struct map_runs *mr, const stru
 	if (mr->runs[k1].lo < *a) {
 		uint64_t e = mr->runs[k1].hi < hi ? mr->runs[k1].hi : hi;
 
-		add_piece(b, mr->runs[k1].obj, e - *a, r, dt_ns);
+		hotb_add_piece(b, mr->runs[k1].obj, e - *a, r, dt_ns);
 		*a = e;
 		k1++;
 	}
@@ -505,27 +470,27 @@ static int add_whole_runs(struct hot_builder *b, struct map_runs *mr, const stru
 	if (ret)
 		return ret;
 	for (size_t q = runs_first_odd(mr, k1); q < k2; q = runs_first_odd(mr, q + 1))
-		add_piece(b, mr->runs[q].obj, mr->runs[q].hi - mr->runs[q].lo, r, dt_ns);
+		hotb_add_piece(b, mr->runs[q].obj, mr->runs[q].hi - mr->runs[q].lo, r, dt_ns);
 	*a = mr->runs[k2 - 1].hi;
 	*lo = k2;
 	return 0;
 }
 
-static int add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
-		       uint64_t dt_ns)
+/* The part [@a, @end) of region @r, split across the objects of the memory map. */
+int hotb_add_symbols_in(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+			uint64_t a, uint64_t end, uint64_t dt_ns)
 {
-	uint64_t a = r->start;
 	uint32_t k = first_map_after(t, a);
 	int ret;
 
-	while (a < r->end) {
+	while (a < end) {
 		const struct dpf_mapping *m = k < t->nr_maps ? &t->maps[k] : NULL;
 		struct map_runs *mr;
 		uint64_t hi;
 		size_t lo;
 
-		if (!m || m->start >= r->end)
-			return add_unmapped(b, t, a, r->end, r, dt_ns);
+		if (!m || m->start >= end)
+			return add_unmapped(b, t, a, end, r, dt_ns);
 		if (m->start > a) {
 			ret = add_unmapped(b, t, a, m->start, r, dt_ns);
 			if (ret)
@@ -537,7 +502,7 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 			ret = runs_prepare(mr, b->h);
 		if (ret)
 			return ret;
-		hi = m->end < r->end ? m->end : r->end;
+		hi = m->end < end ? m->end : end;
 		lo = first_run_ending_above(mr, 0, a);
 		if (b->defer && mr->contiguous && lo < mr->nr) {
 			ret = add_whole_runs(b, mr, r, dt_ns, &a, hi, &lo);
@@ -556,7 +521,7 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 				if (a >= hi)
 					break;
 			}
-			add_piece(b, run->obj, e - a, r, dt_ns);
+			hotb_add_piece(b, run->obj, e - a, r, dt_ns);
 			a = e;
 		}
 		if (a < hi) {
@@ -568,6 +533,12 @@ static int add_symbols(struct hot_builder *b, struct target_state *t, const stru
 		k++;
 	}
 	return 0;
+}
+
+int hotb_add_symbols(struct hot_builder *b, struct target_state *t, const struct dpf_region *r,
+		     uint64_t dt_ns)
+{
+	return hotb_add_symbols_in(b, t, r, r->start, r->end, dt_ns);
 }
 
 static int add_snapshot(struct hot_builder *b, struct target_state *t, const struct dpf_snapshot *s)
@@ -589,6 +560,8 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 			   s->regions[i - 1].end >= s->regions[i - 1].start;
 	if (b->defer)
 		ret = paint_snapshot(&t->paint, s, dt_ns, b->seq);
+	if (!ret && b->heap)	/* the blocks live at the end of the interval */
+		ret = heapsites_at(b->heap, s->start_ns + dt_ns);
 	for (uint32_t i = 0; i < s->nr_regions && !ret; i++) {
 		const struct dpf_region *r = &s->regions[i];
 
@@ -598,8 +571,10 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 			ret = add_physical(b, t->id, r, dt_ns);
 		else if (b->o.by == HOT_BY_REGION)
 			ret = add_region_object(b, t, r, dt_ns);
+		else if (b->heap)
+			ret = hotb_add_sites(b, t, r, dt_ns);
 		else
-			ret = add_symbols(b, t, r, dt_ns);
+			ret = hotb_add_symbols(b, t, r, dt_ns);
 	}
 	return ret;
 }
@@ -758,7 +733,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	static const struct hot_opts defaults = HOT_OPTS_INIT;
 	const struct session_facts *f = session_facts(s);
 	struct session_tool tool = { .snapshot = on_snapshot, .maps = on_maps };
-	struct hot_builder b = { .s = s, .o = o ? *o : defaults };
+	struct hot_builder b = { .s = s, .o = o ? *o : defaults, .gap_scale = 1 };
 	int ret = 0;
 
 	*out = NULL;
@@ -772,6 +747,19 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		b.h->phys_block = b.phys.block_size ? b.phys.block_size : b.o.phys_block;
 	b.h->phys_nodes = b.phys.nr > 0;
 	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
+	if (b.o.by == HOT_BY_SYMBOL && b.o.sites_if_recorded &&
+	    dpf_meta_get(session_meta(s), "heap_sites"))
+		b.o.by = HOT_BY_SITE;
+	if (!ret && b.o.by == HOT_BY_SITE && !b.h->physical) {
+		ret = heapsites_load(&b.heap, session_path(s));
+		if (!ret && !heapsites_stats(b.heap)->nr_events)
+			ret = -ENODATA;
+		if (!ret) {
+			b.heap_by_site = 1;
+			b.h->heap_sites = 1;
+			b.h->heap = *heapsites_stats(b.heap);
+		}
+	}
 	if (!ret && b.o.cache)
 		b.cache = b.o.cache;
 	else if (!ret)
@@ -805,12 +793,16 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 		free(b.keys[i]);
 	free(b.keys);
 	free(b.slots);
+	free(b.stack_obj);
+	heapsites_free(b.heap);
 	if (b.cache != b.o.cache)
 		sym_cache_free(b.cache);
 	if (ret) {
 		hot_free(b.h);
 		return ret;
 	}
+	if (b.heap_by_site && !b.o.site_stacks)
+		hotb_merge_sites(b.h);
 	finish(b.h);
 	*out = b.h;
 	return 0;
@@ -820,6 +812,8 @@ void hot_free(struct hot *h)
 {
 	if (!h)
 		return;
+	for (size_t i = 0; i < h->nr; i++)
+		free(h->obj[i].stack);
 	free(h->obj);
 	free(h);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report/heap-sites.h"
 #include "report/symbols.h"
 
 struct session;
@@ -20,6 +21,8 @@ enum hot_by {
 	HOT_BY_SYMBOL,		/* each function, object, section gap, or labelled mapping */
 	HOT_BY_MAPPING,		/* each mapping label ("prog", "libc.so.6", "[heap]") */
 	HOT_BY_REGION,		/* each distinct monitoring region */
+	HOT_BY_SITE,		/* heap bytes by the call stack that allocated them (a recording
+				 * made with --heap-sites), other bytes by symbol */
 };
 
 struct hot_opts {
@@ -29,6 +32,10 @@ struct hot_opts {
 	uint64_t phys_block;	/* a --paddr recording's unit of listing, bytes */
 	int no_defer;		/* 1: every object updated per snapshot, no deferred sums (tests:
 				 * report/hot-defer.c must give the same numbers) */
+	int sites_if_recorded;	/* --by symbol becomes --by site for a recording that has heap
+				 * allocation sites ("report hints") */
+	int site_stacks;	/* --by site: one row per allocation stack (folded output), not
+				 * one per site (its stacks merged) */
 	struct sym_opts sym;
 	/*
 	 * A symbol cache to use and keep (a live view builds a list per frame, diff one table
@@ -75,6 +82,11 @@ struct hot_object {
 	uint64_t min_region;	/* the smallest region that covered part of it */
 	int shares;		/* 1: smaller than a page or than a region covering it, so its
 				 * numbers are a proportional share of a region's, not its own */
+	char *stack;		/* --by site: "site;caller;caller..." (owned), else NULL; the
+				 * heaviest stack of a site whose stacks were merged */
+	uint32_t nr_stacks;	/* --by site: the allocation stacks merged into it */
+	int sampled;		/* --by site: its bytes are estimated from sampled blocks */
+	int shares_page;	/* --by site: a block of it shared a page with another site's */
 
 	/* scratch of the snapshot being added */
 	uint64_t seq;
@@ -97,11 +109,14 @@ struct hot {
 				 * opts.phys_block */
 	int phys_nodes;		/* 1: rows are named "node N, memory block M" */
 	struct sym_stats sym;	/* what the symbolizer loaded */
+	int heap_sites;		/* --by site: the recording has heap sites */
+	struct heapsites_stats heap;	/* --by site: what was recorded and lost */
 };
 
 /*
  * hot_build() - one pass over @s (with its filters), splitting each region across the objects
- * it covers. Return: 0, -ENOMEM, or an error of the session (-EBADMSG, ...).
+ * it covers. Return: 0, -ENOMEM, -ENODATA for --by site on a recording without heap sites, or an
+ * error of the session (-EBADMSG, ...).
  */
 int hot_build(struct hot **out, struct session *s, const struct hot_opts *o);
 void hot_free(struct hot *h);

@@ -499,6 +499,8 @@ int session_next(struct session *s, struct session_event *ev)
 	}
 	while ((ret = dpf_reader_next(s->r, &e)) > 0) {
 		switch (e.type) {
+		case DPF_EV_HEAP:
+			continue;	/* the session never asks for them (report/heap-sites.c reads them) */
 		case DPF_EV_DAMAGE:
 			/* each part once, though a second pass meets it again */
 			if (e.damage.offset < s->damage_reported_to && s->nr_damage)

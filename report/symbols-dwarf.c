@@ -383,3 +383,19 @@ const char *sym_elf_cu_of(struct sym_elf *e, uint64_t vaddr)
 		return NULL;
 	return dwarf_diename(&cu);
 }
+
+int sym_elf_line(struct sym_elf *e, uint64_t vaddr, char *file, size_t len, int *line)
+{
+	Dwarf_Die cu;
+	Dwarf_Line *l;
+	const char *src, *slash;
+
+	if (!e->dw || !dwarf_addrdie(e->dw, vaddr, &cu))
+		return 0;
+	l = dwarf_getsrc_die(&cu, vaddr);
+	if (!l || dwarf_lineno(l, line) || !(src = dwarf_linesrc(l, NULL, NULL)))
+		return 0;
+	slash = strrchr(src, '/');
+	snprintf(file, len, "%s", slash ? slash + 1 : src);
+	return 1;
+}

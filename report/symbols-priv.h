@@ -95,6 +95,8 @@ int sym_elf_bias(const struct sym_elf *e, const struct dpf_mapping *maps, size_t
 uint64_t sym_elf_load_end(const struct sym_elf *e);
 /* sym_elf_load_vars() - build @e's variable table once (symbols-dwarf.c). Return: 0/-ENOMEM. */
 int sym_elf_load_vars(struct sym_elf *e);
+/* sym_elf_line() - source file (base name) and line of link-time @vaddr. Return: 1 or 0. */
+int sym_elf_line(struct sym_elf *e, uint64_t vaddr, char *file, size_t len, int *line);
 /* sym_elf_cu_of() - the compilation unit holding link-time @vaddr, or NULL. */
 const char *sym_elf_cu_of(struct sym_elf *e, uint64_t vaddr);
 

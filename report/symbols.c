@@ -561,6 +561,31 @@ int sym_resolve(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, 
 	return 0;
 }
 
+int sym_source_line(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, uint64_t addr,
+		    char *file, size_t len, int *line)
+{
+	long i = find_mapping(maps, nr, addr);
+	struct sym_elf *e;
+	uint64_t bias;
+	int ret;
+
+	if (i < 0 || !is_file(&maps[i]))
+		return 0;
+	ret = cache_get(c, &maps[i], &e);
+	if (ret)
+		return ret;
+	if (!e->usable || sym_elf_bias(e, maps, nr, &maps[i], &bias))
+		return 0;
+	if (!e->vars_loaded) {
+		ret = sym_elf_load_vars(e);
+		if (ret)
+			return ret;
+		c->stats.dwarf_loads += e->dw != NULL;
+		c->stats.variables += e->nr_vars;
+	}
+	return sym_elf_line(e, addr - bias, file, len, line);
+}
+
 int sym_objects_in(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr,
 		   uint64_t start, uint64_t end, sym_object_fn fn, void *arg)
 {

@@ -95,6 +95,14 @@ typedef int (*sym_object_fn)(const struct sym_result *r, uint64_t lo, uint64_t h
 int sym_objects_in(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr,
 		   uint64_t start, uint64_t end, sym_object_fn fn, void *arg);
 
+/*
+ * sym_source_line() - the source file and line of code address @addr (link-time address looked
+ * up through the file's DWARF line table), into @file (its base name) and *@line. Pass a return
+ * address minus one to get the call. Return: 1 found, 0 not (no file, no DWARF), -ENOMEM.
+ */
+int sym_source_line(struct sym_cache *c, const struct dpf_mapping *maps, size_t nr, uint64_t addr,
+		    char *file, size_t len, int *line);
+
 /* Counts for benchmarks and tests: ELF files opened (cache misses) and DWARF tables built. */
 struct sym_stats {
 	size_t elf_loads;

@@ -3,7 +3,7 @@
 # Elsewhere it names what to install. Runs apt-get only when something is really missing.
 set -e
 PKGS="build-essential g++ pkg-config libelf-dev libdw-dev zlib1g-dev libpng-dev libcmocka-dev \
-libyajl-dev clang libclang-rt-14-dev man-db util-linux time tmux libxml2-utils python3"
+libyajl-dev libunwind-dev clang libclang-rt-14-dev man-db util-linux time tmux libxml2-utils python3"
 # g++ builds the C++ workload of tests/cli/t0534-report-hot-cxx.sh; build-essential has it too.
 # The real-kernel tests (tests/kernel/) add what they need themselves.
 

@@ -420,7 +420,7 @@ static void test_refuses_newer_major_and_bad_magic(void **state)
 	assert_null(r);
 	assert_int_equal(dpf_file_version(*state, &major, &minor), 0);
 	assert_int_equal(major, 2);
-	assert_int_equal(minor, 0);
+	assert_int_equal(minor, DPF_MINOR);
 	buf[8] = 1;
 	buf[1] = 'X';
 	assert_int_equal(dpf_reader_open_mem(&r, buf, len), -EBADMSG);

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "record --heap-sites", the recorder's side (record/heap-sites.h). A reader thread drains the
+ * library's pipe as fast as it fills, parses the messages of record/heap/proto.h, keeps each
+ * distinct call stack once, and queues the events; the recording loop's flush turns the queue
+ * into a HEAP chunk that carries the stacks it names, so that every chunk is read alone. The
+ * library's losses are read from the shared page, which outlives the target.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/heap-sites.h"
+#include "record/heap/proto.h"
+#include "record/why.h"
+
+#define MAX_PENDING	(1u << 20)	/* events queued between flushes (48 MiB) */
+#define MAX_STACKS	(1u << 20)	/* distinct stacks kept */
+#define READ_BYTES	(256u << 10)
+
+struct stack {
+	uint64_t hash;
+	uint32_t nr;
+	uint64_t *frames;
+	uint64_t chunk_seq;	/* the chunk that last listed it, and its index there */
+	uint32_t chunk_idx;
+};
+
+struct pending {
+	uint8_t kind;
+	uint32_t stack;		/* index into stacks */
+	uint64_t time_ns, addr, size, weight;
+};
+
+struct heaprec {
+	char lib[PATH_MAX];
+	uint64_t sample_bytes;
+	int rfd, wfd, shmfd;
+	struct heap_shared *shared;
+	uint32_t target;
+	pthread_t thread;
+	int running;
+	volatile int stop;
+	pthread_mutex_t lock;	/* the members below */
+	struct stack *stacks;
+	size_t nr_stacks, alloc_stacks;
+	uint32_t *slots;	/* stack index + 1 by hash, 0 free */
+	size_t nr_slots;
+	struct pending *pend;
+	size_t nr_pend, alloc_pend;
+	uint64_t lost_queue;	/* events dropped here: queue or stack table full */
+	uint64_t chunk_seq;
+	uint64_t nr_starts;	/* programs the library started in */
+	uint64_t bytes_in;
+	long stall_ms;		/* DAPROF_HEAP_TEST_STALL_MS: the reader starts late (tests fill
+				 * the pipe with it) */
+};
+
+/* ---- finding the library ---- */
+
+static int usable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static int find_lib(struct heaprec *h, const char *lib, char *why, size_t len)
+{
+	char exe[PATH_MAX], *slash;
+	const char *env = getenv("DAPROF_HEAP_LIB");
+	ssize_t n;
+
+	if (!lib && env && *env)
+		lib = env;
+	if (lib) {
+		if (!usable(lib))
+			return rec_why(why, len, -ENOENT, "cannot use the heap-site library '%s': %s",
+				       lib, strerror(errno));
+		snprintf(h->lib, sizeof(h->lib), "%s", lib);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return rec_why(why, len, -ENOENT, "cannot find " HEAP_LIB_NAME ": /proc/self/exe: "
+			       "%s (set DAPROF_HEAP_LIB)", strerror(errno));
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(h->lib, sizeof(h->lib), "%s/" HEAP_LIB_NAME, exe);
+	if (usable(h->lib))
+		return 0;
+	snprintf(h->lib, sizeof(h->lib), "%s/../lib/daprof/" HEAP_LIB_NAME, exe);
+	if (usable(h->lib))
+		return 0;
+	return rec_why(why, len, -ENOENT, "cannot find " HEAP_LIB_NAME " beside the program or in "
+		       "%s/../lib/daprof (set DAPROF_HEAP_LIB)", exe);
+}
+
+int heaprec_new(struct heaprec **out, const char *lib, uint64_t sample_bytes, char *why,
+		size_t len)
+{
+	struct heaprec *h = calloc(1, sizeof(*h));
+	int fds[2], ret;
+
+	*out = NULL;
+	if (!h)
+		return rec_why(why, len, -ENOMEM, "out of memory");
+	h->rfd = h->wfd = h->shmfd = -1;
+	pthread_mutex_init(&h->lock, NULL);
+	h->sample_bytes = sample_bytes;
+	ret = find_lib(h, lib, why, len);
+	if (ret)
+		goto out_free;
+	if (pipe2(fds, O_CLOEXEC)) {
+		ret = rec_why(why, len, -errno, "cannot make the heap-site pipe: %s", strerror(errno));
+		goto out_free;
+	}
+	h->rfd = fds[0];
+	h->wfd = fds[1];
+	/* the writer never blocks; a larger pipe loses less when the reader is slow to run */
+	fcntl(h->wfd, F_SETFL, O_NONBLOCK);
+	fcntl(h->wfd, F_SETPIPE_SZ, 1 << 20);
+	h->shmfd = memfd_create("daprof-heap", MFD_CLOEXEC);
+	if (h->shmfd < 0 || ftruncate(h->shmfd, 4096)) {
+		ret = rec_why(why, len, -errno, "cannot make the heap-site page: %s", strerror(errno));
+		goto out_free;
+	}
+	h->shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, h->shmfd, 0);
+	if (h->shared == MAP_FAILED) {
+		h->shared = NULL;
+		ret = rec_why(why, len, -errno, "cannot map the heap-site page: %s", strerror(errno));
+		goto out_free;
+	}
+	h->shared->magic = HEAP_SHM_MAGIC;
+	*out = h;
+	return 0;
+
+out_free:
+	heaprec_free(h);
+	return ret;
+}
+
+int heaprec_child(struct heaprec *h)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char env[160], preload[PATH_MAX * 2];
+	struct stat st;
+
+	if (fstat(h->wfd, &st) || fcntl(h->wfd, F_SETFD, 0) || fcntl(h->shmfd, F_SETFD, 0) ||
+	    fcntl(h->rfd, F_SETFD, 0))
+		return -errno;
+	snprintf(env, sizeof(env), "%d:%d:%llu:%llu:%d:%d", h->wfd, (int)getpid(),
+		 (unsigned long long)st.st_ino, (unsigned long long)h->sample_bytes, h->shmfd,
+		 h->rfd);
+	/* ours first, so that its dlsym(RTLD_NEXT) finds an allocator preloaded after it */
+	snprintf(preload, sizeof(preload), "%s%s%s", h->lib, old && *old ? ":" : "",
+		 old ? old : "");
+	if (setenv("LD_PRELOAD", preload, 1) || setenv(HEAP_ENV, env, 1))
+		return -errno;
+	return 0;
+}
+
+/* ---- reading the pipe ---- */
+
+static uint64_t hash_frames(const uint64_t *f, uint32_t n)
+{
+	uint64_t x = 1469598103934665603ull ^ n;
+
+	for (uint32_t i = 0; i < n; i++)
+		x = (x ^ f[i]) * 0x100000001b3ull;
+	return x ^ (x >> 29);
+}
+
+static int grow_slots(struct heaprec *h)
+{
+	size_t n = h->nr_slots ? h->nr_slots * 2 : 4096;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->nr_stacks; i++) {
+		size_t k = h->stacks[i].hash & (n - 1);
+
+		while (s[k])
+			k = (k + 1) & (n - 1);
+		s[k] = (uint32_t)i + 1;
+	}
+	free(h->slots);
+	h->slots = s;
+	h->nr_slots = n;
+	return 0;
+}
+
+/* The index of the stack @f (kept once). Return: it, or -1 when it cannot be kept. */
+static long stack_of(struct heaprec *h, const uint64_t *f, uint32_t n)
+{
+	uint64_t x = hash_frames(f, n);
+	struct stack *s;
+	size_t k;
+
+	if ((h->nr_stacks + 1) * 2 > h->nr_slots && grow_slots(h))
+		return -1;
+	for (k = x & (h->nr_slots - 1); h->slots[k]; k = (k + 1) & (h->nr_slots - 1)) {
+		s = &h->stacks[h->slots[k] - 1];
+		if (s->hash == x && s->nr == n && !memcmp(s->frames, f, n * sizeof(*f)))
+			return h->slots[k] - 1;
+	}
+	if (h->nr_stacks == MAX_STACKS)
+		return -1;
+	if (h->nr_stacks == h->alloc_stacks) {
+		size_t na = h->alloc_stacks ? h->alloc_stacks * 2 : 256;
+		void *p = realloc(h->stacks, na * sizeof(*h->stacks));
+
+		if (!p)
+			return -1;
+		h->stacks = p;
+		h->alloc_stacks = na;
+	}
+	s = &h->stacks[h->nr_stacks];
+	memset(s, 0, sizeof(*s));
+	s->frames = malloc((n ? n : 1) * sizeof(*f));
+	if (!s->frames)
+		return -1;
+	memcpy(s->frames, f, n * sizeof(*f));
+	s->nr = n;
+	s->hash = x;
+	s->chunk_seq = UINT64_MAX;
+	h->slots[k] = (uint32_t)h->nr_stacks + 1;
+	return (long)h->nr_stacks++;
+}
+
+static void queue(struct heaprec *h, const struct heap_msg *m)
+{
+	struct pending *p;
+	long st = 0;
+
+	if (m->h.type == HEAP_MSG_START)
+		h->nr_starts++;
+	if (m->h.type == HEAP_MSG_ALLOC) {
+		st = stack_of(h, m->frames, m->h.nr_frames);
+		if (st < 0) {
+			h->lost_queue++;
+			return;
+		}
+	}
+	if (h->nr_pend == h->alloc_pend) {
+		size_t n = h->alloc_pend ? h->alloc_pend * 2 : 1024;
+		void *q;
+
+		if (n > MAX_PENDING || !(q = realloc(h->pend, n * sizeof(*h->pend)))) {
+			h->lost_queue++;
+			return;
+		}
+		h->pend = q;
+		h->alloc_pend = n;
+	}
+	p = &h->pend[h->nr_pend++];
+	p->kind = m->h.type == HEAP_MSG_START ? DPF_HEAP_START :
+		  m->h.type == HEAP_MSG_ALLOC ? DPF_HEAP_ALLOC : DPF_HEAP_FREE;
+	p->stack = (uint32_t)st;
+	p->time_ns = m->time_ns;
+	p->addr = m->addr;
+	p->size = m->size;
+	p->weight = m->weight;
+}
+
+/* Parse the whole messages of @buf[0, @n). Return: the bytes used. */
+static size_t parse(struct heaprec *h, const uint8_t *buf, size_t n)
+{
+	size_t off = 0;
+
+	pthread_mutex_lock(&h->lock);
+	while (n - off >= sizeof(struct heap_msg_hdr)) {
+		struct heap_msg m;
+		struct heap_msg_hdr hd;
+
+		memcpy(&hd, buf + off, sizeof(hd));
+		if (hd.len < HEAP_MSG_BASE_LEN || hd.len > sizeof(m) || hd.nr_frames > HEAP_MAX_FRAMES ||
+		    hd.len != HEAP_MSG_BASE_LEN + hd.nr_frames * 8 || hd.type < HEAP_MSG_START ||
+		    hd.type > HEAP_MSG_FREE) {
+			off = n;	/* cannot happen with our library: drop the rest */
+			h->lost_queue++;
+			break;
+		}
+		if (n - off < hd.len)
+			break;
+		memcpy(&m, buf + off, hd.len);
+		queue(h, &m);
+		off += hd.len;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return off;
+}
+
+static void *reader(void *arg)
+{
+	struct heaprec *h = arg;
+	uint8_t *buf = malloc(READ_BYTES);
+	size_t have = 0;
+
+	if (!buf)
+		return NULL;
+	if (h->stall_ms > 0) {
+		struct timespec ts = { h->stall_ms / 1000, (h->stall_ms % 1000) * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	/*
+	 * Drain, then sleep: never wait on the pipe itself. A reader asleep in read() or poll()
+	 * makes every write of the target wake it, a cross-CPU wake-up that cost the target 17 %
+	 * of its time on a virtual machine; a pipe of 1 MiB drained every 2 ms holds 2.5 million
+	 * messages a second.
+	 */
+	for (;;) {
+		int stopping = h->stop;
+		ssize_t n;
+		size_t used;
+
+		n = read(h->rfd, buf + have, READ_BYTES - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && !stopping) {
+			struct timespec ts = { 0, 2000000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (n <= 0)
+			break;	/* EOF: every writer is gone; EAGAIN: drained at stop */
+		h->bytes_in += n;
+		have += n;
+		used = parse(h, buf, have);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	free(buf);
+	return NULL;
+}
+
+int heaprec_start(struct heaprec *h, uint32_t target, char *why, size_t len)
+{
+	int ret;
+
+	close(h->wfd);	/* the target holds the only write end: its exit ends our reads */
+	h->wfd = -1;
+	h->target = target;
+	if (getenv("DAPROF_HEAP_TEST_STALL_MS"))
+		h->stall_ms = atol(getenv("DAPROF_HEAP_TEST_STALL_MS"));
+	fcntl(h->rfd, F_SETFL, O_NONBLOCK);
+	ret = pthread_create(&h->thread, NULL, reader, h);
+	if (ret)
+		return rec_why(why, len, -ret, "cannot start the heap-site reader: %s", strerror(ret));
+	h->running = 1;
+	return 0;
+}
+
+uint64_t heaprec_programs(struct heaprec *h)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->nr_starts;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+void heaprec_stop(struct heaprec *h)
+{
+	if (!h || !h->running)
+		return;
+	h->stop = 1;
+	pthread_join(h->thread, NULL);
+	h->running = 0;
+}
+
+/* ---- writing ---- */
+
+/*
+ * Events per HEAP chunk: whatever the stacks, a chunk stays far below the 64 MiB a chunk may
+ * hold and the 96 MiB a reader decodes (65536 events of 48 frames: 31 MiB at most).
+ */
+#define CHUNK_EVENTS	65536u
+
+int heaprec_flush(struct heaprec *h, struct dpf_writer *w)
+{
+	struct dpf_heap base = { .target = h->target, .sample_bytes = h->sample_bytes }, *c = NULL;
+	size_t nr_chunks, nr_pend;
+	int ret = 0;
+
+	pthread_mutex_lock(&h->lock);
+	nr_pend = h->nr_pend;
+	nr_chunks = (nr_pend + CHUNK_EVENTS - 1) / CHUNK_EVENTS;
+	if (!nr_pend) {
+		pthread_mutex_unlock(&h->lock);
+		return 0;
+	}
+	base.recorded = __atomic_load_n(&h->shared->recorded, __ATOMIC_RELAXED);
+	base.lost_events = __atomic_load_n(&h->shared->lost_events, __ATOMIC_RELAXED) +
+			   h->lost_queue;
+	base.lost_untracked = __atomic_load_n(&h->shared->lost_untracked, __ATOMIC_RELAXED);
+	base.lost_reentrant = __atomic_load_n(&h->shared->lost_reentrant, __ATOMIC_RELAXED);
+	c = calloc(nr_chunks, sizeof(*c));
+	for (size_t k = 0; c && k < nr_chunks; k++) {
+		size_t from = k * CHUNK_EVENTS, n = nr_pend - from < CHUNK_EVENTS ?
+						    nr_pend - from : CHUNK_EVENTS;
+
+		c[k] = base;
+		c[k].events = calloc(n, sizeof(*c[k].events));
+		c[k].stacks = calloc(n, sizeof(*c[k].stacks));
+		if (!c[k].events || !c[k].stacks) {
+			ret = -ENOMEM;
+			break;
+		}
+		h->chunk_seq++;	/* each chunk lists the stacks it names */
+		for (size_t i = 0; i < n; i++) {
+			const struct pending *p = &h->pend[from + i];
+			struct dpf_heap_event *e = &c[k].events[i];
+
+			*e = (struct dpf_heap_event){ .kind = p->kind, .time_ns = p->time_ns,
+				.addr = p->addr, .size = p->size, .weight = p->weight };
+			if (p->kind == DPF_HEAP_ALLOC) {
+				struct stack *s = &h->stacks[p->stack];
+
+				if (s->chunk_seq != h->chunk_seq) {
+					s->chunk_seq = h->chunk_seq;
+					s->chunk_idx = c[k].nr_stacks;
+					c[k].stacks[c[k].nr_stacks++] =
+						(struct dpf_heap_stack){ s->nr, s->frames };
+				}
+				e->stack = s->chunk_idx;
+			}
+		}
+		c[k].nr_events = (uint32_t)n;
+	}
+	if (!c)
+		ret = -ENOMEM;
+	if (!ret)
+		h->nr_pend = 0;
+	pthread_mutex_unlock(&h->lock);
+	/* the frames belong to the stack table, which only grows: safe without the lock */
+	for (size_t k = 0; !ret && k < nr_chunks; k++)
+		ret = dpf_writer_heap(w, &c[k]);
+	for (size_t k = 0; c && k < nr_chunks; k++) {
+		free(c[k].events);
+		free(c[k].stacks);
+	}
+	free(c);
+	return ret;
+}
+
+int heaprec_describe(struct heaprec *h, struct dpf_meta *m)
+{
+	int ret = dpf_meta_set(m, "heap_sites", "1");
+
+	if (!ret)
+		ret = dpf_meta_setf(m, "heap_sample_bytes", "%llu",
+				    (unsigned long long)h->sample_bytes);
+	if (!ret)
+		ret = dpf_meta_setf(m, "heap_recorded", "%llu", (unsigned long long)
+				    __atomic_load_n(&h->shared->recorded, __ATOMIC_RELAXED));
+	if (!ret)
+		ret = dpf_meta_setf(m, "heap_lost", "%llu", (unsigned long long)
+				    (__atomic_load_n(&h->shared->lost_events, __ATOMIC_RELAXED) +
+				     h->lost_queue));
+	if (!ret)
+		ret = dpf_meta_setf(m, "heap_programs", "%llu", (unsigned long long)h->nr_starts);
+	return ret;
+}
+
+void heaprec_free(struct heaprec *h)
+{
+	if (!h)
+		return;
+	heaprec_stop(h);
+	if (h->rfd >= 0)
+		close(h->rfd);
+	if (h->wfd >= 0)
+		close(h->wfd);
+	if (h->shmfd >= 0)
+		close(h->shmfd);
+	if (h->shared)
+		munmap(h->shared, 4096);
+	for (size_t i = 0; i < h->nr_stacks; i++)
+		free(h->stacks[i].frames);
+	free(h->stacks);
+	free(h->slots);
+	free(h->pend);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
