@@ -43,6 +43,7 @@ test_expect_success 'report wss --format json, exactly' '
 		"  \"backend\": \"sampler\"," \
 		"  \"primitive\": null," \
 		"  \"primitive_sees\": null," \
+		"  \"caveat\": null," \
 		"  \"min_accesses\": 1," \
 		"  \"skip_snapshots\": 0," \
 		"  \"targets\": [" \
