@@ -83,10 +83,10 @@ test_expect_success 'json: each site carries its stack' '
 
 # (the cold block only: whether the hot one is hot 90 % of its time depends on the machine's load)
 test_expect_success 'hints name the allocation site of heap advice' '
-	daprof report hints -i "$R" --idle 1s >hints.txt &&
+	daprof report hints -i "$R" --idle 500ms >hints.txt &&
 	grep -q "^by site, " hints.txt &&
 	grep -q "^  allocated at cold_index (heapsites.c:[0-9]*): 32 MiB idle for .* -> MADV_\(COLD\|PAGEOUT\) on the block after it is built, or allocate it apart from the hot data$" hints.txt &&
-	daprof report hints -i "$R" --idle 1s --format c >hints.c &&
+	daprof report hints -i "$R" --idle 500ms --format c >hints.c &&
 	grep -q "a heap block allocated at cold_index (heapsites.c:[0-9]*): advise the block where it is allocated" hints.c
 '
 
