@@ -70,8 +70,9 @@ test_expect_success '-p PID: the same at page precision, and the target runs on 
 # DAMON's semantics: only the sample pages (one per region per sampling interval) are protected.
 # Protecting whole mappings at registration made every page the target wrote afterwards fault
 # once (under -p, where the memory is resident at the start). writeall writes each of its 16384
-# pages once, after the recorder has started watching; the few sample pages protected meanwhile
-# may fault, the others must not (the old way: 16384 faults and more).
+# pages once, after the recorder has started watching; the sample pages protected meanwhile may
+# fault (an idle sample page stays protected until written, so they add up: about 1400 here
+# after 0.2 s at 4 ms sampling), the others must not (the old way: 16386 faults).
 test_expect_success '-p PID: a page that is not sampled never faults' '
 	{ "$W/writeall" 64 1 ready burst >out & pid=$!; } &&
 	wait_file ready &&
@@ -81,7 +82,7 @@ test_expect_success '-p PID: a page that is not sampled never faults' '
 	wait $pid && wait $rec &&
 	faults=$(sed -n "s/^writeall: .* \([0-9]*\) minor faults.*/\1/p" out) &&
 	echo "minor faults in one pass over 16384 pages: $faults" &&
-	test -n "$faults" && test "$faults" -lt 2048 &&
+	test -n "$faults" && test "$faults" -lt 8192 &&
 	grep -q "the target exited" err
 '
 
