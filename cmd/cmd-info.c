@@ -94,6 +94,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 		print_kv("backend", line);
 	}
 	print_fact("caveat", f->primitive_caveat);
+	print_fact("detach", f->primitive_detach);
 	print_fact("cannot see", f->sees_caveat);
 	print_fact("target execs", f->target_execs);
 	print_fact("operations", f->ops);

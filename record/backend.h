@@ -65,6 +65,11 @@ struct rec_backend_ops {
 	 * Optional. Return: 1 with one line in @buf, or 0.
 	 */
 	int (*caveat)(struct rec_backend *b, char *buf, size_t len);
+	/*
+	 * detach() - at a normal end, before describe() and stop(): stop watching and leave the
+	 * target as it was (prim_ops.detach). Optional. Return: 1 with one line in @buf, or 0.
+	 */
+	int (*detach)(struct rec_backend *b, char *buf, size_t len);
 	/* stop() - stop monitoring and free; must undo everything start() did, on every path. */
 	void (*stop)(struct rec_backend *b);
 };

@@ -414,6 +414,13 @@ static int uffd_refs_open(struct prim **out, const struct prim_target *t, char *
 		ret = prim_uffd_wp.open(&wp, t, why, len);
 	if (ret)
 		return ret;
+	/* the written bytes of a round are counted over whole mappings: protect them whole */
+	ret = prim_uffd_protect_whole(wp);
+	if (ret) {
+		wp->ops->close(wp);
+		return rec_why(why, len, ret, "cannot write-protect the memory of pid %d: %s",
+			       (int)t->pid, strerror(-ret));
+	}
 	ret = refs_open(out, t, why, len);
 	if (ret) {
 		wp->ops->close(wp);
@@ -446,6 +453,13 @@ static int uffd_refs_caveat(struct prim *p, char *buf, size_t len)
 	return r->wp->ops->caveat(r->wp, buf, len);
 }
 
+static int uffd_refs_detach(struct prim *p, char *buf, size_t len)
+{
+	struct refs *r = (struct refs *)p;
+
+	return r->wp->ops->detach(r->wp, buf, len);
+}
+
 const struct prim_ops prim_uffd_refs = {
 	.name = "uffd-wp+refs",
 	.sees = "reads+writes, mapping; writes, page",
@@ -454,6 +468,7 @@ const struct prim_ops prim_uffd_refs = {
 	.prepare = uffd_refs_prepare,
 	.check = refs_check,
 	.maps_changed = uffd_refs_maps_changed,
+	.detach = uffd_refs_detach,
 	.caveat = uffd_refs_caveat,
 	.close = refs_close,
 };

@@ -9,8 +9,9 @@
  * protected page costs the target one minor fault and no message, and PAGEMAP_SCAN on
  * /proc/PID/pagemap tells which pages were written since they were protected.
  *
- * DAMON's mkold/young become: prepare() write-protects the page of each sample address
- * (PAGEMAP_SCAN with PM_SCAN_WP_MATCHING over that one page) and check() asks whether it is
+ * DAMON's mkold/young become: prepare() write-protects the page of each sample address, and
+ * no other (registration protects nothing, so a page that is never sampled never faults),
+ * through PAGEMAP_SCAN with PM_SCAN_WP_MATCHING over that one page, and check() asks whether it is
  * written now (a plain PAGEMAP_SCAN of the page). A page inside a PMD-mapped huge page is treated
  * as DAMON treats it: the whole huge page is protected and checked (protecting 4 KiB of it would
  * split it at once). But a write to a write-protected huge page splits it all the same in
@@ -18,7 +19,7 @@
  * pages that are written while watched end up as 4 KiB pages; the caveat() line says so, with
  * how many there were, and the recording keeps it. Kernel DAMON does not split them.
  * Closing the userfaultfd (stop, or the recorder's death) unregisters everything and lifts the
- * protection.
+ * protection; at a normal stop, detach() then collapses again the huge pages that were split.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <linux/userfaultfd.h>
 
@@ -41,6 +43,10 @@
 #endif
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY		1
+#endif
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE			25	/* Linux 6.1 */
 #endif
 
 #define HUGE_SZ (2ULL << 20)
@@ -63,6 +69,9 @@ struct uffd {
 	size_t alloc;
 	uint64_t nr_registered;
 	uint64_t nr_unregistrable;
+	int protect_whole;		/* protect whole mappings at registration (uffd-wp+refs) */
+	struct dr_range *huge;		/* where the target had PMD-mapped huge pages: sorted, merged */
+	size_t nr_huge, alloc_huge;
 	unsigned int thp_age;		/* map updates since smaps was last read */
 	uint64_t thp_kib_max;		/* most huge-page memory seen in the target (smaps) */
 };
@@ -312,9 +321,14 @@ static int register_range(struct uffd *u, uint64_t start, uint64_t end)
 	}
 	u->nr_registered++;
 	/*
-	 * Protect what is there now, once: otherwise every sample of an idle page would be its
-	 * first protection, a page-table change and a TLB flush each, until all were done.
+	 * Nothing is protected here: prepare() protects each sample page, as DAMON's mkold acts on
+	 * the sample address only. Protecting the whole mapping cost the target one fault per page
+	 * it wrote afterwards (and again at each change of the mapping, which registers it anew),
+	 * however few of its pages were ever sampled. uffd-wp+refs counts every written page, so it
+	 * asks for the whole mapping (prim_uffd_protect_whole()).
 	 */
+	if (!u->protect_whole)
+		return 0;
 	return protect_range(u->pagemap_fd, start, end) == -ESRCH ? -ESRCH : 0;
 }
 
@@ -419,6 +433,79 @@ static int thp_never(void)
 	return never;
 }
 
+/* Add [start, end) to the sorted, merged list of ranges where huge pages were seen. */
+static int add_huge(struct uffd *u, uint64_t start, uint64_t end)
+{
+	size_t i = 0, j;
+
+	while (i < u->nr_huge && u->huge[i].end < start)
+		i++;
+	if (i < u->nr_huge && u->huge[i].start <= end) {	/* overlaps or touches: merge */
+		if (start < u->huge[i].start)
+			u->huge[i].start = start;
+		if (end > u->huge[i].end)
+			u->huge[i].end = end;
+		for (j = i + 1; j < u->nr_huge && u->huge[j].start <= u->huge[i].end; j++)
+			if (u->huge[j].end > u->huge[i].end)
+				u->huge[i].end = u->huge[j].end;
+		memmove(&u->huge[i + 1], &u->huge[j], (u->nr_huge - j) * sizeof(*u->huge));
+		u->nr_huge -= j - i - 1;
+		return 0;
+	}
+	if (u->nr_huge == u->alloc_huge) {
+		size_t n = u->alloc_huge ? 2 * u->alloc_huge : 16;
+		struct dr_range *r = realloc(u->huge, n * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		u->huge = r;
+		u->alloc_huge = n;
+	}
+	memmove(&u->huge[i + 1], &u->huge[i], (u->nr_huge - i) * sizeof(*u->huge));
+	u->huge[i].start = start;
+	u->huge[i].end = end;
+	u->nr_huge++;
+	return 0;
+}
+
+/*
+ * Bytes of [start, end) that are PMD-mapped huge pages now (PAGEMAP_SCAN's PAGE_IS_HUGE), each
+ * range of them also passed to add_huge() when @keep. Return: bytes, or -errno.
+ */
+static int64_t huge_bytes(struct uffd *u, uint64_t start, uint64_t end, int keep)
+{
+	struct page_region vec[64];
+	int64_t bytes = 0;
+
+	while (start < end) {
+		uint64_t walk_end = end;
+		int n = scan_to(u->pagemap_fd, start, end, 0, PAGE_IS_HUGE, vec, 64, &walk_end);
+
+		if (n < 0)
+			return n == -ENOENT ? -ESRCH : n;
+		for (int i = 0; i < n; i++) {
+			bytes += (int64_t)(vec[i].end - vec[i].start);
+			if (keep && add_huge(u, vec[i].start, vec[i].end))
+				return -ENOMEM;
+		}
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return bytes;
+}
+
+/*
+ * Remember where the huge pages of the areas found below are, so that detach() can collapse
+ * again those that uffd-wp split (a page-table walk of the huge-page areas only).
+ */
+static void note_huge(struct uffd *u)
+{
+	for (size_t i = 0; i < u->nr_thp; i++)
+		if (huge_bytes(u, u->thp[i].start, u->thp[i].end, 1) < 0)
+			break;
+}
+
 /*
  * Where may the target have huge pages? The VMAs that hold some (AnonHugePages, ShmemPmdMapped,
  * FilePmdMapped) or may get them (MADV_HUGEPAGE, or THP "always" and not MADV_NOHUGEPAGE).
@@ -480,6 +567,8 @@ static void find_thp_areas(struct uffd *u)
 	free(text);
 	if (thp_kib > u->thp_kib_max)
 		u->thp_kib_max = thp_kib;
+	if (thp_kib)
+		note_huge(u);
 }
 
 int prim_uffd_splits_thp(void)
@@ -634,6 +723,17 @@ int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end)
 	return bytes;
 }
 
+int prim_uffd_protect_whole(struct prim *p)
+{
+	struct uffd *u = (struct uffd *)p;
+	int ret = 0;
+
+	u->protect_whole = 1;
+	for (size_t i = 0; !ret && i < u->nr_last; i++)
+		ret = protect_range(u->pagemap_fd, u->last[i].start, u->last[i].end);
+	return ret == -ENOENT ? -ESRCH : ret;
+}
+
 static int uffd_maps_changed(struct prim *p, const struct pm_map *m)
 {
 	struct uffd *u = (struct uffd *)p;
@@ -658,14 +758,77 @@ static int uffd_caveat(struct prim *p, char *buf, size_t len)
 	return 1;
 }
 
+/*
+ * Lift the protection (closing the last reference to the userfaultfd unregisters every range),
+ * then collapse again, with process_madvise(MADV_COLLAPSE), the huge pages that were seen and
+ * are split now: uffd-wp split them (the target's own munmap or madvise may have too, and then
+ * the collapse fails or finds nothing there). The collapse must come after the unregistering:
+ * the kernel does not collapse over write-protected page-table entries.
+ */
+static int uffd_detach(struct prim *p, char *buf, size_t len)
+{
+	struct uffd *u = (struct uffd *)p;
+	int64_t before = 0, after = 0, seen = 0, b;
+	int pidfd, err = 0;
+
+	if (u->uffd >= 0)
+		close(u->uffd);
+	u->uffd = -1;
+	if (!u->nr_huge)
+		return 0;
+	for (size_t i = 0; i < u->nr_huge; i++) {
+		b = huge_bytes(u, u->huge[i].start, u->huge[i].end, 0);
+		if (b < 0)
+			return 0;	/* the target is gone: nothing to leave as it was */
+		before += b;
+		seen += (int64_t)(u->huge[i].end - u->huge[i].start);
+	}
+	if (before >= seen)
+		return 0;
+	pidfd = (int)sys_pidfd_open(u->pid, 0);
+	if (pidfd < 0)
+		return 0;
+	for (size_t i = 0; i < u->nr_huge; i++) {
+		struct iovec iov = { .iov_base = (void *)(uintptr_t)u->huge[i].start,
+				     .iov_len = u->huge[i].end - u->huge[i].start };
+
+		if (syscall(SYS_process_madvise, pidfd, &iov, 1, MADV_COLLAPSE, 0) < 0 &&
+		    (errno == EINVAL || errno == ENOSYS || errno == EPERM)) {
+			err = errno;
+			break;
+		}
+	}
+	close(pidfd);
+	for (size_t i = 0; !err && i < u->nr_huge; i++) {
+		b = huge_bytes(u, u->huge[i].start, u->huge[i].end, 0);
+		if (b < 0)
+			return 0;
+		after += b;
+	}
+	if (err)
+		snprintf(buf, len, "uffd-wp split %lld MiB of the target's huge pages, and they stay "
+			 "split: %s", (long long)((seen - before) >> 20), err == EPERM ?
+			 "collapsing them again is not permitted here (process_madvise needs "
+			 "CAP_SYS_NICE)" : "this kernel cannot collapse them again (process_madvise "
+			 "with MADV_COLLAPSE, Linux 6.1)");
+	else
+		snprintf(buf, len, "uffd-wp split %lld MiB of the target's huge pages; collapsed "
+			 "again at detach: %lld of %lld MiB are huge pages now (process_madvise "
+			 "MADV_COLLAPSE)", (long long)((seen - before) >> 20),
+			 (long long)(after >> 20), (long long)(seen >> 20));
+	return 1;
+}
+
 static void uffd_close(struct prim *p)
 {
 	struct uffd *u = (struct uffd *)p;
 
 	/* the last reference: the kernel unregisters every range and lifts the protection */
-	close(u->uffd);
+	if (u->uffd >= 0)
+		close(u->uffd);
 	close(u->pagemap_fd);
 	free(u->last);
+	free(u->huge);
 	free(u->thp);
 	free(u->start);
 	free(u->end);
@@ -681,5 +844,6 @@ const struct prim_ops prim_uffd_wp = {
 	.check = uffd_check,
 	.maps_changed = uffd_maps_changed,
 	.caveat = uffd_caveat,
+	.detach = uffd_detach,
 	.close = uffd_close,
 };

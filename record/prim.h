@@ -53,6 +53,12 @@ struct prim_ops {
 	 * or 0 when there is nothing to say.
 	 */
 	int (*caveat)(struct prim *p, char *buf, size_t len);
+	/*
+	 * detach() - leave the target as it was before close(): lift what open() put on it and
+	 * repair what watching changed, where that can be done (optional). Return: 1 with one
+	 * line in @buf for the user, or 0 when there is nothing to say.
+	 */
+	int (*detach)(struct prim *p, char *buf, size_t len);
 	/* close() - undo everything open() did and free. */
 	void (*close)(struct prim *p);
 };
@@ -67,6 +73,12 @@ int prim_uffd_splits_thp(void);
  * Return: bytes, or -errno (-ESRCH: the target is gone).
  */
 int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end);
+/*
+ * prim_uffd_protect_whole() - from now on, protect every written page of each mapping when it is
+ * registered, and do so now for those registered already (uffd-wp alone protects only the sample
+ * pages). Return: 0 or -errno (-ESRCH: the target is gone).
+ */
+int prim_uffd_protect_whole(struct prim *p);
 /*
  * The combined primitive (not tried by auto): uffd-wp's page-exact writes, and refs' per-mapping
  * count of the rest (reads, and writes uffd-wp could not watch) spread over the mapping's

@@ -726,6 +726,12 @@ int rec_run(const struct rec_opts *o, struct rec_result *res, char *why, size_t 
 	record_loop(o, ops, b, heap, w, p.pid, &ms, &lag, res, why, len);
 	judge_lag(o, ops, &p, &lag, res, why, len);
 
+	if (ops->detach) {
+		char line[256];
+
+		if (ops->detach(b, line, sizeof(line)))
+			note(o, "%s", line);
+	}
 	/* the figures of the whole run (backend counts and notes, real intervals) come last */
 	dpf_meta_release(&meta);
 	dpf_meta_init(&meta);

@@ -44,6 +44,7 @@ struct rec_backend {
 	char auto_note[256];		/* why auto passed over a primitive this system has */
 	char primitive[32];
 	char caveat[256];		/* of a primitive closed at an exec */
+	char detached[256];		/* what detach() did to leave the target as it was */
 	char why[320];			/* why monitoring had to stop, for why() */
 	unsigned int nr_execs;		/* exec calls of the target followed */
 	/* the early map schedule: 0 gap when over */
@@ -490,6 +491,8 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 		else if (b->caveat[0])
 			ret = dpf_meta_set(m, "primitive_caveat", b->caveat);
 	}
+	if (!ret && b->detached[0])
+		ret = dpf_meta_set(m, "primitive_detach", b->detached);
 	if (!ret && b->nr_execs)
 		ret = dpf_meta_setf(m, "target_execs", "%u", b->nr_execs);
 	return ret;
@@ -502,6 +505,15 @@ static int sampler_caveat(struct rec_backend *b, char *buf, size_t len)
 	if (!b->caveat[0])
 		return 0;
 	snprintf(buf, len, "%s", b->caveat);
+	return 1;
+}
+
+static int sampler_detach(struct rec_backend *b, char *buf, size_t len)
+{
+	if (!b->prim || !b->ops->detach ||
+	    !b->ops->detach(b->prim, b->detached, sizeof(b->detached)))
+		return 0;
+	snprintf(buf, len, "%s", b->detached);
 	return 1;
 }
 
@@ -518,5 +530,6 @@ const struct rec_backend_ops sampler_backend_ops = {
 	.why = sampler_why,
 	.describe = sampler_describe,
 	.caveat = sampler_caveat,
+	.detach = sampler_detach,
 	.stop = sampler_stop,
 };

@@ -88,6 +88,7 @@ static int make_facts(struct session *s)
 	f->source = meta_str(m, "source");
 	f->daprof_version = meta_str(m, "daprof_version");
 	f->primitive_caveat = meta_str(m, "primitive_caveat");
+	f->primitive_detach = meta_str(m, "primitive_detach");
 	f->sees = sees_kind(f->primitive_sees);
 	f->sees_caveat = sees_caveat(f->sees);
 	f->target_execs = meta_str(m, "target_execs");

@@ -56,6 +56,7 @@ struct session_facts {
 	const char *source;		/* an importer's description of the original */
 	const char *daprof_version;	/* of the recorder */
 	const char *primitive_caveat;
+	const char *primitive_detach;	/* what was done at the end to leave the target as it was */
 	enum sees_kind sees;	/* of primitive_sees */
 	const char *sees_caveat;	/* what it cannot see (sees_caveat()), or NULL */
 	const char *target_execs;	/* execs the sampler followed, as recorded */
