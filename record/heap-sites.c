@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format/stacks.h"
 #include "record/heap-sites.h"
 #include "record/heap/proto.h"
 #include "record/why.h"
@@ -26,11 +27,9 @@
 #define MAX_STACKS	(1u << 20)	/* distinct stacks kept */
 #define READ_BYTES	(256u << 10)
 
-struct stack {
-	uint64_t hash;
-	uint32_t nr;
-	uint64_t *frames;
-	uint64_t chunk_seq;	/* the chunk that last listed it, and its index there */
+/* Per stack: the chunk that last listed it, and its index there. */
+struct stack_mark {
+	uint64_t chunk_seq;
 	uint32_t chunk_idx;
 };
 
@@ -50,10 +49,9 @@ struct heaprec {
 	int running;
 	volatile int stop;
 	pthread_mutex_t lock;	/* the members below */
-	struct stack *stacks;
-	size_t nr_stacks, alloc_stacks;
-	uint32_t *slots;	/* stack index + 1 by hash, 0 free */
-	size_t nr_slots;
+	struct dpf_stacks stacks;	/* each distinct stack once */
+	struct stack_mark *marks;	/* by stack id */
+	size_t alloc_marks;
 	struct pending *pend;
 	size_t nr_pend, alloc_pend;
 	uint64_t lost_queue;	/* events dropped here: queue or stack table full */
@@ -114,6 +112,7 @@ int heaprec_new(struct heaprec **out, const char *lib, uint64_t sample_bytes, ch
 	if (!h)
 		return rec_why(why, len, -ENOMEM, "out of memory");
 	h->rfd = h->wfd = h->shmfd = -1;
+	h->stacks.max = MAX_STACKS;
 	pthread_mutex_init(&h->lock, NULL);
 	h->sample_bytes = sample_bytes;
 	ret = find_lib(h, lib, why, len);
@@ -170,71 +169,25 @@ int heaprec_child(struct heaprec *h)
 
 /* ---- reading the pipe ---- */
 
-static uint64_t hash_frames(const uint64_t *f, uint32_t n)
-{
-	uint64_t x = 1469598103934665603ull ^ n;
-
-	for (uint32_t i = 0; i < n; i++)
-		x = (x ^ f[i]) * 0x100000001b3ull;
-	return x ^ (x >> 29);
-}
-
-static int grow_slots(struct heaprec *h)
-{
-	size_t n = h->nr_slots ? h->nr_slots * 2 : 4096;
-	uint32_t *s = calloc(n, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	for (size_t i = 0; i < h->nr_stacks; i++) {
-		size_t k = h->stacks[i].hash & (n - 1);
-
-		while (s[k])
-			k = (k + 1) & (n - 1);
-		s[k] = (uint32_t)i + 1;
-	}
-	free(h->slots);
-	h->slots = s;
-	h->nr_slots = n;
-	return 0;
-}
-
-/* The index of the stack @f (kept once). Return: it, or -1 when it cannot be kept. */
+/* The id of the stack @f (kept once). Return: it, or -1 when it cannot be kept. */
 static long stack_of(struct heaprec *h, const uint64_t *f, uint32_t n)
 {
-	uint64_t x = hash_frames(f, n);
-	struct stack *s;
-	size_t k;
+	long id = dpf_stacks_intern(&h->stacks, f, n);
 
-	if ((h->nr_stacks + 1) * 2 > h->nr_slots && grow_slots(h))
+	if (id < 0)
 		return -1;
-	for (k = x & (h->nr_slots - 1); h->slots[k]; k = (k + 1) & (h->nr_slots - 1)) {
-		s = &h->stacks[h->slots[k] - 1];
-		if (s->hash == x && s->nr == n && !memcmp(s->frames, f, n * sizeof(*f)))
-			return h->slots[k] - 1;
-	}
-	if (h->nr_stacks == MAX_STACKS)
-		return -1;
-	if (h->nr_stacks == h->alloc_stacks) {
-		size_t na = h->alloc_stacks ? h->alloc_stacks * 2 : 256;
-		void *p = realloc(h->stacks, na * sizeof(*h->stacks));
+	if ((size_t)id >= h->alloc_marks) {
+		size_t na = h->alloc_marks ? h->alloc_marks * 2 : 256;
+		struct stack_mark *p = realloc(h->marks, na * sizeof(*p));
 
 		if (!p)
 			return -1;
-		h->stacks = p;
-		h->alloc_stacks = na;
+		for (size_t i = h->alloc_marks; i < na; i++)
+			p[i] = (struct stack_mark){ .chunk_seq = UINT64_MAX };
+		h->marks = p;
+		h->alloc_marks = na;
 	}
-	s = &h->stacks[h->nr_stacks];
-	memset(s, 0, sizeof(*s));
-	s->frames = malloc((n ? n : 1) * sizeof(*f));
-	if (!s->frames)
-		return -1;
-	memcpy(s->frames, f, n * sizeof(*f));
-	s->nr = n;
-	s->hash = x;
-	s->chunk_seq = UINT64_MAX;
-	h->slots[k] = (uint32_t)h->nr_stacks + 1;
-	return (long)h->nr_stacks++;
+	return id;
 }
 
 static void queue(struct heaprec *h, const struct heap_msg *m)
@@ -427,15 +380,16 @@ int heaprec_flush(struct heaprec *h, struct dpf_writer *w)
 			*e = (struct dpf_heap_event){ .kind = p->kind, .time_ns = p->time_ns,
 				.addr = p->addr, .size = p->size, .weight = p->weight };
 			if (p->kind == DPF_HEAP_ALLOC) {
-				struct stack *s = &h->stacks[p->stack];
+				const struct dpf_stack *s = &h->stacks.s[p->stack];
+				struct stack_mark *mk = &h->marks[p->stack];
 
-				if (s->chunk_seq != h->chunk_seq) {
-					s->chunk_seq = h->chunk_seq;
-					s->chunk_idx = c[k].nr_stacks;
+				if (mk->chunk_seq != h->chunk_seq) {
+					mk->chunk_seq = h->chunk_seq;
+					mk->chunk_idx = c[k].nr_stacks;
 					c[k].stacks[c[k].nr_stacks++] =
 						(struct dpf_heap_stack){ s->nr, s->frames };
 				}
-				e->stack = s->chunk_idx;
+				e->stack = mk->chunk_idx;
 			}
 		}
 		c[k].nr_events = (uint32_t)n;
@@ -488,10 +442,8 @@ void heaprec_free(struct heaprec *h)
 		close(h->shmfd);
 	if (h->shared)
 		munmap(h->shared, 4096);
-	for (size_t i = 0; i < h->nr_stacks; i++)
-		free(h->stacks[i].frames);
-	free(h->stacks);
-	free(h->slots);
+	dpf_stacks_release(&h->stacks);
+	free(h->marks);
 	free(h->pend);
 	pthread_mutex_destroy(&h->lock);
 	free(h);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/stacks.h"
 #include "report/heap-sites.h"
 
 #define MAX_EVENTS	(8u << 20)	/* 384 MiB of events at most; the rest is not read */
@@ -24,20 +25,11 @@ struct event {
 	uint64_t time_ns, addr, size, weight;
 };
 
-struct stack {
-	uint64_t hash;
-	uint32_t nr;
-	uint64_t *frames;
-};
-
 struct heapsites {
 	struct heapsites_stats st;
 	struct event *ev;
 	size_t nr_ev, alloc_ev;
-	struct stack *stacks;
-	size_t nr_stacks, alloc_stacks;
-	uint32_t *stack_slots;	/* index + 1 by hash */
-	size_t nr_stack_slots;
+	struct dpf_stacks stacks;	/* every chunk's stacks, merged by content */
 	/* the replay */
 	size_t pos;		/* next event */
 	uint64_t time_ns;
@@ -56,72 +48,7 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
-/* ---- the stacks ---- */
-
-static uint64_t hash_frames(const uint64_t *f, uint32_t n)
-{
-	uint64_t x = n;
-
-	for (uint32_t i = 0; i < n; i++)
-		x = mix(x ^ f[i]);
-	return x;
-}
-
-static int grow_stack_slots(struct heapsites *h)
-{
-	size_t n = h->nr_stack_slots ? h->nr_stack_slots * 2 : 1024;
-	uint32_t *s = calloc(n, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	for (size_t i = 0; i < h->nr_stacks; i++) {
-		size_t k = h->stacks[i].hash & (n - 1);
-
-		while (s[k])
-			k = (k + 1) & (n - 1);
-		s[k] = (uint32_t)i + 1;
-	}
-	free(h->stack_slots);
-	h->stack_slots = s;
-	h->nr_stack_slots = n;
-	return 0;
-}
-
-/* The global id of a chunk's stack. Return: it, or -ENOMEM. */
-static long merge_stack(struct heapsites *h, const struct dpf_heap_stack *cs)
-{
-	uint64_t x = hash_frames(cs->frames, cs->nr);
-	struct stack *s;
-	size_t k;
-
-	if ((h->nr_stacks + 1) * 2 > h->nr_stack_slots && grow_stack_slots(h))
-		return -ENOMEM;
-	for (k = x & (h->nr_stack_slots - 1); h->stack_slots[k];
-	     k = (k + 1) & (h->nr_stack_slots - 1)) {
-		s = &h->stacks[h->stack_slots[k] - 1];
-		if (s->hash == x && s->nr == cs->nr &&
-		    !memcmp(s->frames, cs->frames, cs->nr * sizeof(*cs->frames)))
-			return h->stack_slots[k] - 1;
-	}
-	if (h->nr_stacks == h->alloc_stacks) {
-		size_t n = h->alloc_stacks ? h->alloc_stacks * 2 : 256;
-		void *p = realloc(h->stacks, n * sizeof(*h->stacks));
-
-		if (!p)
-			return -ENOMEM;
-		h->stacks = p;
-		h->alloc_stacks = n;
-	}
-	s = &h->stacks[h->nr_stacks];
-	s->frames = malloc((cs->nr ? cs->nr : 1) * sizeof(*s->frames));
-	if (!s->frames)
-		return -ENOMEM;
-	memcpy(s->frames, cs->frames, cs->nr * sizeof(*s->frames));
-	s->nr = cs->nr;
-	s->hash = x;
-	h->stack_slots[k] = (uint32_t)h->nr_stacks + 1;
-	return (long)h->nr_stacks++;
-}
+/* ---- the chunks ---- */
 
 static int add_chunk(struct heapsites *h, const struct dpf_heap *c)
 {
@@ -130,7 +57,7 @@ static int add_chunk(struct heapsites *h, const struct dpf_heap *c)
 	if (!ids)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < c->nr_stacks; i++) {
-		ids[i] = merge_stack(h, &c->stacks[i]);
+		ids[i] = dpf_stacks_intern(&h->stacks, c->stacks[i].frames, c->stacks[i].nr);
 		if (ids[i] < 0) {
 			free(ids);
 			return -ENOMEM;
@@ -197,7 +124,7 @@ int heapsites_load(struct heapsites **out, const char *path)
 		heapsites_free(h);
 		return ret;
 	}
-	h->st.nr_stacks = h->nr_stacks;
+	h->st.nr_stacks = h->stacks.nr;
 	*out = h;
 	return 0;
 }
@@ -206,10 +133,7 @@ void heapsites_free(struct heapsites *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->nr_stacks; i++)
-		free(h->stacks[i].frames);
-	free(h->stacks);
-	free(h->stack_slots);
+	dpf_stacks_release(&h->stacks);
 	free(h->ev);
 	free(h->live);
 	free(h->slots);
@@ -223,12 +147,12 @@ const struct heapsites_stats *heapsites_stats(const struct heapsites *h)
 
 uint32_t heapsites_stack(const struct heapsites *h, uint32_t id, const uint64_t **frames)
 {
-	if (id >= h->nr_stacks) {
+	if (id >= h->stacks.nr) {
 		*frames = NULL;
 		return 0;
 	}
-	*frames = h->stacks[id].frames;
-	return h->stacks[id].nr;
+	*frames = h->stacks.s[id].frames;
+	return h->stacks.s[id].nr;
 }
 
 /* ---- the live blocks ---- */
