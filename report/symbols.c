@@ -354,6 +354,21 @@ static void gap_in(const struct sym_entry *v, size_t n, long at, uint64_t a, uin
 		*hi = v[at + 1].addr;
 }
 
+/* The DWARF variables of @e, loaded once and counted in the cache's figures. */
+static int load_vars(struct sym_cache *c, struct sym_elf *e)
+{
+	int ret;
+
+	if (e->vars_loaded)
+		return 0;
+	ret = sym_elf_load_vars(e);
+	if (!ret) {
+		c->stats.dwarf_loads += e->dw != NULL;
+		c->stats.variables += e->nr_vars;
+	}
+	return ret;
+}
+
 /*
  * Resolves link-time @a in @e: a DWARF variable, a symbol, a section, in that order.
  * Return: 1 when one of them holds it, 0 when not, -ENOMEM.
@@ -367,13 +382,9 @@ static int resolve_in_elf(struct sym_cache *c, struct sym_elf *e, uint64_t a, ui
 	long vat = -1, sat;
 	int ret;
 
-	if (!e->vars_loaded) {
-		ret = sym_elf_load_vars(e);
-		if (ret)
-			return ret;
-		c->stats.dwarf_loads += e->dw != NULL;
-		c->stats.variables += e->nr_vars;
-	}
+	ret = load_vars(c, e);
+	if (ret)
+		return ret;
 	s = covering(e->vars, e->var_addrs, e->nr_vars, a, &vat);
 	if (!s || !s->size) {
 		const struct sym_entry *sym = covering(e->syms, e->sym_addrs, e->nr_syms, a, &sat);
@@ -576,13 +587,9 @@ int sym_source_line(struct sym_cache *c, const struct dpf_mapping *maps, size_t 
 		return ret;
 	if (!e->usable || sym_elf_bias(e, maps, nr, &maps[i], &bias))
 		return 0;
-	if (!e->vars_loaded) {
-		ret = sym_elf_load_vars(e);
-		if (ret)
-			return ret;
-		c->stats.dwarf_loads += e->dw != NULL;
-		c->stats.variables += e->nr_vars;
-	}
+	ret = load_vars(c, e);
+	if (ret)
+		return ret;
 	return sym_elf_line(e, addr - bias, file, len, line);
 }
 
