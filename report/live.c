@@ -24,6 +24,7 @@ struct live {
 	struct dpf_rusage rusage;
 	int have_rusage;
 	struct wss_series wss;
+	struct wss_measure measure;	/* of every snapshot added to wss */
 };
 
 int live_new(struct live **out, const struct dpf_meta *meta, size_t capacity)
@@ -34,6 +35,7 @@ int live_new(struct live **out, const struct dpf_meta *meta, size_t capacity)
 		return -ENOMEM;
 	dpf_meta_init(&l->meta);
 	l->capacity = capacity ? capacity : 1;
+	l->measure = (struct wss_measure){ .min_accesses = 1 };
 	l->ring = calloc(l->capacity, sizeof(*l->ring));
 	if (!l->ring)
 		goto nomem;
@@ -63,31 +65,9 @@ void live_free(struct live *l)
 		free(l->ring[i].regions);
 	free(l->ring);
 	maps_release(&l->maps);
-	free(l->wss.bytes);
-	free(l->wss.time_ns);
+	wss_series_release(&l->wss);
 	dpf_meta_release(&l->meta);
 	free(l);
-}
-
-static int wss_append(struct wss_series *s, uint64_t bytes, uint64_t time_ns)
-{
-	if (s->n == s->alloc) {
-		size_t n = s->alloc ? s->alloc * 2 : 256;
-		uint64_t *b = realloc(s->bytes, n * sizeof(*b)), *t;
-
-		if (!b)
-			return -ENOMEM;
-		s->bytes = b;
-		t = realloc(s->time_ns, n * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		s->time_ns = t;
-		s->alloc = n;
-	}
-	s->bytes[s->n] = bytes;
-	s->time_ns[s->n] = time_ns;
-	s->n++;
-	return 0;
 }
 
 int live_add_snapshot(struct live *l, const struct dpf_snapshot *s)
@@ -102,7 +82,7 @@ int live_add_snapshot(struct live *l, const struct dpf_snapshot *s)
 			return -ENOMEM;
 		memcpy(r, s->regions, s->nr_regions * sizeof(*r));
 	}
-	if (wss_append(&l->wss, wss_snapshot_bytes(s, 1), s->start_ns)) {
+	if (wss_series_add(&l->wss, s, &l->measure)) {
 		free(r);
 		return -ENOMEM;
 	}

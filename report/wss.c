@@ -8,34 +8,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/sees.h"
 #include "report/session.h"
 #include "report/wss.h"
 
+struct wss_point {
+	uint64_t bytes, time_ns, span_ns, monitored;
+	double accesses;
+};
+
+/*
+ * One pass over a snapshot's regions: its working set (each region whole, or with @samples by
+ * its share of accessed samples, nr_accesses / @samples at most 1: a per-mapping count answered
+ * with that probability), the bytes monitored and the byte-accesses of the working set.
+ */
+static void measure(const struct dpf_snapshot *s, uint32_t min_accesses, uint32_t samples,
+		    struct wss_point *pt)
+{
+	uint64_t whole = 0;
+	double shared = 0;
+
+	for (uint32_t i = 0; i < s->nr_regions; i++) {
+		const struct dpf_region *r = &s->regions[i];
+		uint64_t len = r->end > r->start ? r->end - r->start : 0;
+
+		pt->monitored += len;
+		if (r->nr_accesses < min_accesses || !len)
+			continue;
+		whole += len;
+		shared += (double)len * (r->nr_accesses < samples ?
+					 (double)r->nr_accesses / samples : 1.0);
+		pt->accesses += (double)len * r->nr_accesses;
+	}
+	pt->bytes = samples ? (uint64_t)(shared + 0.5) : whole;
+}
+
 uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
 {
-	uint64_t sum = 0;
-
-	for (uint32_t i = 0; i < s->nr_regions; i++)
-		if (s->regions[i].nr_accesses >= min_accesses && s->regions[i].end > s->regions[i].start)
-			sum += s->regions[i].end - s->regions[i].start;
-	return sum;
+	return wss_snapshot_bytes_shared(s, min_accesses, 0);
 }
 
 uint64_t wss_snapshot_bytes_shared(const struct dpf_snapshot *s, uint32_t min_accesses,
 				   uint32_t samples)
 {
-	double sum = 0;
+	struct wss_point pt = { 0 };
 
-	if (!samples)
-		return wss_snapshot_bytes(s, min_accesses);
-	for (uint32_t i = 0; i < s->nr_regions; i++) {
-		const struct dpf_region *r = &s->regions[i];
+	measure(s, min_accesses, samples, &pt);
+	return pt.bytes;
+}
 
-		if (r->nr_accesses >= min_accesses && r->end > r->start)
-			sum += (double)(r->end - r->start) *
-			       (r->nr_accesses < samples ? (double)r->nr_accesses / samples : 1.0);
-	}
-	return (uint64_t)(sum + 0.5);
+struct wss_measure wss_measure_of(const char *primitive_sees, uint64_t sample_us,
+				  uint64_t aggr_us, uint32_t min_accesses)
+{
+	struct wss_measure m = { .min_accesses = min_accesses, .aggr_us = aggr_us };
+
+	if (sees_weighted(sees_kind(primitive_sees)) && sample_us && aggr_us >= sample_us)
+		m.samples = (uint32_t)(aggr_us / sample_us);
+	return m;
 }
 
 static struct wss_series *series_of(struct wss *w, uint32_t target)
@@ -75,11 +104,6 @@ static int grow(void *arrayp, size_t n, size_t size)
 	return 0;
 }
 
-struct wss_point {
-	uint64_t bytes, time_ns, span_ns, monitored;
-	double accesses;
-};
-
 static int series_push(struct wss_series *s, const struct wss_point *pt)
 {
 	if (s->n == s->alloc) {
@@ -109,47 +133,38 @@ uint64_t wss_snapshot_span_ns(const struct dpf_snapshot *s, uint64_t aggr_us)
 	return aggr_us ? aggr_us * 1000 : 100000000ull;
 }
 
+int wss_series_add(struct wss_series *ser, const struct dpf_snapshot *s,
+		   const struct wss_measure *m)
+{
+	struct wss_point pt = { .time_ns = s->start_ns,
+				.span_ns = wss_snapshot_span_ns(s, m->aggr_us) };
+
+	measure(s, m->min_accesses, m->samples, &pt);
+	return series_push(ser, &pt);
+}
+
 struct build {
 	struct wss *w;
-	const struct wss_opts *o;
-	uint64_t aggr_us;
-	uint32_t samples;	/* per aggregation, for a per-mapping primitive; else 0 */
+	struct wss_measure m;
 };
 
 static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 {
 	struct build *b = arg;
-	struct wss_point pt = { .time_ns = s->start_ns,
-				.span_ns = wss_snapshot_span_ns(s, b->aggr_us) };
-	struct wss_series *ser;
+	struct wss_series *ser = series_of(b->w, s->target);
 
-	for (uint32_t i = 0; i < s->nr_regions; i++) {
-		const struct dpf_region *r = &s->regions[i];
-		uint64_t len = r->end > r->start ? r->end - r->start : 0;
-
-		pt.monitored += len;
-		if (r->nr_accesses >= b->o->min_accesses && len)
-			pt.accesses += (double)len * r->nr_accesses;
-	}
-	/* one rule for the bytes of a working set, a per-mapping primitive's included */
-	pt.bytes = wss_snapshot_bytes_shared(s, b->o->min_accesses, b->samples);
-	ser = series_of(b->w, s->target);
-	if (!ser)
-		return -ENOMEM;
-	return series_push(ser, &pt);
+	return ser ? wss_series_add(ser, s, &b->m) : -ENOMEM;
 }
 
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 {
 	static const struct session_tool tool = { .snapshot = on_snapshot };
 	const struct session_facts *f = session_facts(ses);
-	struct build b = { .o = o, .aggr_us = f->aggr_us };
+	struct build b = { .m = wss_measure_of(f->primitive_sees, f->sample_us, f->aggr_us,
+					       o->min_accesses) };
 	uint32_t target;
 	uint64_t nr;
 	int ret;
-
-	if (sees_weighted(f->sees) && f->sample_us && f->aggr_us >= f->sample_us)
-		b.samples = (uint32_t)(f->aggr_us / f->sample_us);
 
 	b.w = calloc(1, sizeof(*b.w));
 	if (!b.w)
@@ -199,7 +214,7 @@ static struct wss_weighted series_weighted(const struct wss_series *s)
 	return w;
 }
 
-static void series_release(struct wss_series *s)
+void wss_series_release(struct wss_series *s)
 {
 	free(s->bytes);
 	free(s->time_ns);
@@ -224,7 +239,7 @@ int wss_sum_targets(struct wss *w)
 	sum.monitored = calloc(n ? n : 1, sizeof(*sum.monitored));
 	sum.accesses = calloc(n ? n : 1, sizeof(*sum.accesses));
 	if (!sum.bytes || !sum.time_ns || !sum.span_ns || !sum.monitored || !sum.accesses) {
-		series_release(&sum);
+		wss_series_release(&sum);
 		return -ENOMEM;
 	}
 	sum.n = sum.alloc = n;
@@ -258,13 +273,13 @@ int wss_sum_targets(struct wss *w)
 		sum.weighted.accesses += part.accesses;
 		sum.weighted.wss_mean += part.wss_mean;
 		sum.weighted.mon_mean += part.mon_mean;
-		series_release(&w->series[i]);
+		wss_series_release(&w->series[i]);
 	}
 	if (!w->nr_series) {
 		struct wss_series *p = realloc(w->series, sizeof(*p));
 
 		if (!p) {
-			series_release(&sum);
+			wss_series_release(&sum);
 			return -ENOMEM;
 		}
 		w->series = p;
@@ -279,7 +294,7 @@ void wss_free(struct wss *w)
 	if (!w)
 		return;
 	for (size_t i = 0; i < w->nr_series; i++)
-		series_release(&w->series[i]);
+		wss_series_release(&w->series[i]);
 	free(w->series);
 	free(w);
 }

@@ -71,6 +71,28 @@ uint64_t wss_snapshot_bytes(const struct dpf_snapshot *s, uint32_t min_accesses)
 uint64_t wss_snapshot_bytes_shared(const struct dpf_snapshot *s, uint32_t min_accesses,
 				   uint32_t samples);
 
+/* How snapshots are measured: the threshold, the share rule and the span of one with no end. */
+struct wss_measure {
+	uint32_t min_accesses;
+	uint32_t samples;	/* samples per aggregation for a per-mapping primitive, else 0 */
+	uint64_t aggr_us;	/* the span of a snapshot that records no end */
+};
+
+/*
+ * wss_measure_of() - the measure of a recording whose primitive sees @primitive_sees (the
+ * metadata value, or NULL), at @sample_us and @aggr_us (0: not recorded).
+ */
+struct wss_measure wss_measure_of(const char *primitive_sees, uint64_t sample_us,
+				  uint64_t aggr_us, uint32_t min_accesses);
+/*
+ * wss_series_add() - append snapshot @s to @ser, measured by @m: its working set, time, span,
+ * monitored bytes and byte-accesses. Return: 0 or -ENOMEM. wss_series_release() frees the
+ * arrays of a series (not the series).
+ */
+int wss_series_add(struct wss_series *ser, const struct dpf_snapshot *s,
+		   const struct wss_measure *m);
+void wss_series_release(struct wss_series *s);
+
 /*
  * wss_build() - one pass of @ses (through its filters) and one series per target; a target
  * whose snapshots were all skipped has an empty series. Return: 0, -ENOMEM, or a reading error
