@@ -35,7 +35,10 @@ int live_new(struct live **out, const struct dpf_meta *meta, size_t capacity)
 		return -ENOMEM;
 	dpf_meta_init(&l->meta);
 	l->capacity = capacity ? capacity : 1;
-	l->measure = (struct wss_measure){ .min_accesses = 1 };
+	/* report wss's rule: a per-mapping primitive's regions count by their share */
+	l->measure = wss_measure_of(meta ? dpf_meta_get(meta, "primitive_sees") : NULL,
+				    meta ? dpf_meta_get_u64(meta, "sample_us", 0) : 0,
+				    meta ? dpf_meta_get_u64(meta, "aggr_us", 0) : 0, 1);
 	l->ring = calloc(l->capacity, sizeof(*l->ring));
 	if (!l->ring)
 		goto nomem;

@@ -33,7 +33,10 @@ void live_add_rusage(struct live *l, const struct dpf_rusage *u);
 
 /* live_nr_snapshots() - snapshots added since the start (not only those kept). */
 uint64_t live_nr_snapshots(const struct live *l);
-/* live_wss() - the working set (min_accesses 1) of every snapshot since the start. */
+/*
+ * live_wss() - the working set (min_accesses 1, measured as report wss measures it) of every
+ * snapshot since the start.
+ */
 const struct wss_series *live_wss(const struct live *l);
 /* live_rusage() - the latest resource use; 0 without one. */
 int live_rusage(const struct live *l, struct dpf_rusage *u);

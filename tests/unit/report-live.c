@@ -16,6 +16,7 @@
 
 #include "format/dpf.h"
 #include "report/live.h"
+#include "report/wss.h"
 #include "report/session.h"
 
 #define PAGE 4096ULL
@@ -47,6 +48,28 @@ static struct live *make(size_t capacity)
 	assert_int_equal(live_new(&l, &m, capacity), 0);
 	dpf_meta_release(&m);
 	return l;
+}
+
+/* A per-mapping primitive (refs): a region counts by its share of accessed samples, as in wss. */
+static void test_a_per_mapping_working_set_counts_shares(void **state)
+{
+	struct dpf_region r = { 0x10000, 0x10000 + 20 * PAGE, 5, 0 };
+	struct dpf_snapshot sn = { .target = 0, .start_ns = 1000000000ULL,
+				   .end_ns = 1000000000ULL + AGGR, .nr_regions = 1, .regions = &r };
+	struct dpf_meta m;
+	struct live *l;
+
+	dpf_meta_init(&m);
+	assert_int_equal(dpf_meta_set(&m, "aggr_us", "100000"), 0);
+	assert_int_equal(dpf_meta_set(&m, "sample_us", "5000"), 0);
+	assert_int_equal(dpf_meta_set(&m, "primitive_sees", "reads+writes, mapping"), 0);
+	assert_int_equal(live_new(&l, &m, 4), 0);
+	dpf_meta_release(&m);
+	assert_int_equal(live_add_snapshot(l, &sn), 0);
+	/* 20 pages seen in 5 of 20 samples: 5 pages touched, not 20 */
+	assert_int_equal(live_wss(l)->bytes[0], 5 * PAGE);
+	assert_int_equal(live_wss(l)->bytes[0], wss_snapshot_bytes_shared(&sn, 1, 20));
+	live_free(l);
 }
 
 static void test_no_window_before_the_first_snapshot(void **state)
@@ -172,6 +195,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_window_before_the_first_snapshot),
+		cmocka_unit_test(test_a_per_mapping_working_set_counts_shares),
 		cmocka_unit_test(test_the_ring_keeps_the_last_and_the_series_all),
 		cmocka_unit_test(test_the_map_comes_first_and_resolves_every_snapshot),
 		cmocka_unit_test(test_a_filter_applies_to_the_window),
