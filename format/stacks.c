@@ -45,7 +45,7 @@ long dpf_stacks_intern(struct dpf_stacks *t, const uint64_t *f, uint32_t n)
 		return -ENOMEM;
 	for (k = x & (t->nr_slots - 1); t->slots[k]; k = (k + 1) & (t->nr_slots - 1)) {
 		s = &t->s[t->slots[k] - 1];
-		if (s->hash == x && s->nr == n && !memcmp(s->frames, f, n * sizeof(*f)))
+		if (s->hash == x && s->nr == n && (!n || !memcmp(s->frames, f, n * sizeof(*f))))
 			return t->slots[k] - 1;
 	}
 	if (t->max && t->nr == t->max)
@@ -63,7 +63,8 @@ long dpf_stacks_intern(struct dpf_stacks *t, const uint64_t *f, uint32_t n)
 	s->frames = malloc((n ? n : 1) * sizeof(*f));
 	if (!s->frames)
 		return -ENOMEM;
-	memcpy(s->frames, f, n * sizeof(*f));
+	if (n)	/* an empty stack may come as NULL */
+		memcpy(s->frames, f, n * sizeof(*f));
 	s->nr = n;
 	s->hash = x;
 	t->slots[k] = (uint32_t)t->nr + 1;
