@@ -3,6 +3,9 @@
  * The option callbacks and checks of the recorder's options, shared by "daprof record" and
  * "daprof top" (cmd/record-options.h says why they are shared).
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -79,6 +82,67 @@ int record_opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ct
 		return dp_bad_usage(ctx->cmd, "bad pid '%s'", arg);
 	*(pid_t *)opt->value = (pid_t)v;
 	return 0;
+}
+
+/* --max-overhead PCT: a percentage of one core, "2", "2%" or "0.5"; 0 turns the controller off */
+int record_opt_overhead(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx)
+{
+	uint32_t *bp = opt->value;
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end != arg && *end == '%')
+		end++;
+	if (errno || end == arg || *end || !(v >= 0 && v <= 100))
+		return dp_bad_usage(ctx->cmd, "bad --max-overhead '%s' (a percentage of one core "
+				    "from 0 to 100, e.g. 2 or 0.5%%)", arg);
+	*bp = (uint32_t)(v * 100 + 0.5);
+	if (v > 0 && !*bp)
+		*bp = 1;
+	return 0;
+}
+
+/*
+ * --intervals-goal: "off", "auto" (damo's goal: 4%,3,5ms,10s) or ACCESS%,AGGRS,MIN,MAX as damo's
+ * --monitoring_intervals_goal takes them, with commas.
+ */
+int record_opt_intervals_goal(const struct parse_opt *opt, const char *arg,
+			      struct parse_ctx *ctx)
+{
+	struct rec_intervals_goal *g = opt->value, v = { 0 };
+	char buf[128], *f[4], *save = NULL, *pct;
+	uint64_t n, min_ns, max_ns;
+	double bp;
+	int nr = 0;
+
+	if (!strcmp(arg, "off")) {
+		*g = v;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", !strcmp(arg, "auto") ? "4%,3,5ms,10s" : arg);
+	for (char *t = strtok_r(buf, ",", &save); t && nr < 5; t = strtok_r(NULL, ",", &save))
+		if (nr++ < 4)
+			f[nr - 1] = t;
+	if (nr != 4)
+		goto bad;
+	bp = strtod(f[0], &pct);
+	if (pct == f[0] || strcmp(pct, "%") || !(bp > 0 && bp <= 100))
+		goto bad;
+	if (dp_parse_u64(f[1], &n) || !n || n > UINT32_MAX ||
+	    dp_parse_time_ns(f[2], 1000, &min_ns) || dp_parse_time_ns(f[3], 1000, &max_ns) ||
+	    min_ns < 1000 || min_ns > max_ns)
+		goto bad;
+	v.access_bp = (uint32_t)(bp * 100 + 0.5);
+	v.aggrs = (uint32_t)n;
+	v.min_sample_us = min_ns / 1000;
+	v.max_sample_us = max_ns / 1000;
+	*g = v;
+	return 0;
+bad:
+	return dp_bad_usage(ctx->cmd, "bad --intervals-goal '%s' (off, auto, or ACCESS%%,AGGRS,"
+			    "MIN,MAX as in 4%%,3,5ms,10s)", arg);
 }
 
 void record_opts_defaults(struct rec_opts *o)

@@ -18,6 +18,9 @@ int record_opt_primitive(const struct parse_opt *opt, const char *arg, struct pa
 int record_opt_interval(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 int record_opt_count(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 int record_opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
+int record_opt_overhead(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
+int record_opt_intervals_goal(const struct parse_opt *opt, const char *arg,
+			      struct parse_ctx *ctx);
 
 #define RECORD_OPT_INTERVAL(s, l, v, h, what) \
 	{ .type = PARSE_OPT_CALLBACK, .short_name = (s), .long_name = (l), \
@@ -43,6 +46,13 @@ int record_opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ct
 		     "n", "minimum number of regions (default 10)", record_opt_count), \
 	OPT_CALLBACK('m', "max-regions", PARSE_OPT_PTR(uint32_t, &(o)->params.max_nr_regions), \
 		     "n", "maximum number of regions (default 1000)", record_opt_count), \
+	OPT_CALLBACK(0, "max-overhead", PARSE_OPT_PTR(uint32_t, &(o)->params.max_overhead_bp), \
+		     "pct", "the recorder's budget, % of one core (0: no limit)", \
+		     record_opt_overhead), \
+	OPT_CALLBACK(0, "intervals-goal", \
+		     PARSE_OPT_PTR(struct rec_intervals_goal, &(o)->params.goal), "goal", \
+		     "tune the intervals to a share of access events: off, auto, " \
+		     "or A%,N,MIN,MAX", record_opt_intervals_goal), \
 	{ .type = PARSE_OPT_CALLBACK, .short_name = 'p', .long_name = "pid", \
 	  .value = PARSE_OPT_PTR(pid_t, &(o)->params.pid), .argh = "pid", \
 	  .help = "record this running process", .callback = record_opt_pid, \

@@ -19,6 +19,32 @@ struct rec_range {
 	uint64_t end;
 };
 
+/*
+ * The monitoring intervals and region bounds in force. The overhead controller (record
+ * --max-overhead) and the intervals auto-tuning (--intervals-goal, or the kernel's own) change
+ * them while recording; the recording stores each change (daprof-data.5, INTERVALS chunk).
+ */
+struct rec_intervals {
+	uint64_t sample_us;
+	uint64_t aggr_us;
+	uint64_t update_us;
+	uint32_t min_nr_regions;
+	uint32_t max_nr_regions;
+};
+
+/*
+ * DAMON's monitoring intervals goal (Linux 6.15, "intervals_goal"): every @aggrs aggregations,
+ * lengthen the intervals when fewer than @access_bp basis points of the possible access events
+ * were seen, shorten them when more, keeping the sampling interval within [min, max] and the
+ * ratio of aggregation to sampling interval. @aggrs 0: off.
+ */
+struct rec_intervals_goal {
+	uint32_t access_bp;
+	uint32_t aggrs;
+	uint64_t min_sample_us;
+	uint64_t max_sample_us;
+};
+
 /* What to monitor and how; filled by cmd/cmd-record.c. */
 struct rec_params {
 	pid_t pid;			/* target process; 0 with paddr */
@@ -33,6 +59,8 @@ struct rec_params {
 	const char *primitive;		/* sampler: "auto" or a primitive name */
 	const char *sysfs_root;		/* DAMON: "/sys/kernel/mm/damon/admin" unless overridden */
 	int launched;			/* started by daprof, ptrace-stopped at its exec */
+	uint32_t max_overhead_bp;	/* budget, basis points of one core; 0: no controller */
+	struct rec_intervals_goal goal;	/* --intervals-goal; goal.aggrs 0: off */
 };
 
 struct rec_backend;
@@ -57,6 +85,12 @@ struct rec_backend_ops {
 	 * strerror() says it all (optional).
 	 */
 	const char *(*why)(struct rec_backend *b);
+	/*
+	 * intervals() - the intervals and region bounds in force for the snapshot next_snapshot()
+	 * returned last (the controller or the auto-tuning may have changed them since start()).
+	 * Optional: a backend without it keeps what start() was given.
+	 */
+	void (*intervals)(struct rec_backend *b, struct rec_intervals *out);
 	/* describe() - metadata of the backend (primitive, what it sees, kernel figures). */
 	int (*describe)(struct rec_backend *b, struct dpf_meta *m);
 	/*

@@ -306,6 +306,18 @@ const struct session_facts *session_facts(const struct session *s)
 	return &s->facts;
 }
 
+struct session_intervals session_snapshot_intervals(const struct session *s,
+						    const struct dpf_snapshot *snap)
+{
+	struct session_intervals iv = { .sample_us = s->facts.sample_us,
+					.aggr_us = s->facts.aggr_us };
+
+	(void)snap;	/* the recording's own changes: INTERVALS chunks (to come) */
+	if (iv.sample_us && iv.aggr_us >= iv.sample_us)
+		iv.samples = (uint32_t)(iv.aggr_us / iv.sample_us);
+	return iv;
+}
+
 const struct session_target *session_target(const struct session *s, uint32_t id)
 {
 	return id < s->facts.nr_targets ? &s->facts.targets[id] : NULL;

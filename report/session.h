@@ -179,6 +179,22 @@ void session_keep_maps(struct session *s);
 const struct dpf_mapping *session_resolve(const struct session *s, uint32_t target,
 					  uint64_t addr, uint64_t time_ns);
 
+/* The monitoring intervals in force when a snapshot was taken. */
+struct session_intervals {
+	uint64_t sample_us;	/* 0: not known */
+	uint64_t aggr_us;	/* 0: not known */
+	uint32_t samples;	/* checks per aggregation, aggr_us / sample_us (0: not known) */
+};
+
+/*
+ * session_snapshot_intervals() - the intervals in force for snapshot @snap of the pass in
+ * progress: the latest the recording stores for its target at or before its start (record
+ * --max-overhead and the intervals auto-tuning change them while recording), else the
+ * metadata's sample_us and aggr_us.
+ */
+struct session_intervals session_snapshot_intervals(const struct session *s,
+						    const struct dpf_snapshot *snap);
+
 /*
  * session_next_pair() - the next snapshot of two sessions side by side, the one that starts
  * first (@a on ties); other records are passed over. *@side gets 0 for @a, 1 for @b.
