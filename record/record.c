@@ -555,8 +555,8 @@ static uint8_t iv_cause(const struct rec_backend_ops *ops, const struct rec_para
  * change before @s when they differ from the last written for its target. *@aggr_ns gets the
  * aggregation interval in force. Return: 0 or the writer's -errno.
  */
-static int iv_note(struct iv_track *t, const struct rec_backend_ops *ops, struct rec_backend *b,
-		   const struct rec_params *p, struct dpf_writer *w, const struct dpf_snapshot *s,
+static int iv_note(struct iv_track *t, const struct rec_opts *o, const struct rec_backend_ops *ops,
+		   struct rec_backend *b, struct dpf_writer *w, const struct dpf_snapshot *s,
 		   uint64_t nr_snapshots, uint64_t *aggr_ns)
 {
 	struct rec_intervals cur, *last = &t->last[s->target % DPF_MAX_TARGETS];
@@ -575,7 +575,7 @@ static int iv_note(struct iv_track *t, const struct rec_backend_ops *ops, struct
 	    cur.update_us == last->update_us && cur.min_nr_regions == last->min_nr_regions &&
 	    cur.max_nr_regions == last->max_nr_regions)
 		return 0;
-	iv = (struct dpf_intervals){ .target = s->target, .cause = iv_cause(ops, p, &cur),
+	iv = (struct dpf_intervals){ .target = s->target, .cause = iv_cause(ops, &o->params, &cur),
 				     .time_ns = s->start_ns, .sample_us = cur.sample_us,
 				     .aggr_us = cur.aggr_us, .update_us = cur.update_us,
 				     .min_nr_regions = cur.min_nr_regions,
@@ -588,6 +588,8 @@ static int iv_note(struct iv_track *t, const struct rec_backend_ops *ops, struct
 	if (!ret) {
 		*last = cur;
 		t->changes++;
+		if (o->on_intervals)
+			o->on_intervals(o->cb_arg, &iv);
 	}
 	return ret;
 }
@@ -632,8 +634,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 		if (ret == 1) {
 			uint64_t aggr_ns = lag->aggr_ns;
 
-			ret = ivt ? iv_note(ivt, ops, b, &o->params, w, &s, res->nr_snapshots,
-					    &aggr_ns) : 0;
+			ret = ivt ? iv_note(ivt, o, ops, b, w, &s, res->nr_snapshots, &aggr_ns) : 0;
 			if (!ret)
 				ret = dpf_writer_snapshot(w, &s);
 			if (ret) {
