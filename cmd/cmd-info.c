@@ -2,8 +2,10 @@
 /*
  * "daprof info": what a recording is (format, backend, primitive, target, intervals), how much it
  * holds (time span, snapshots, regions, bytes per region), whether it is whole (damaged chunks,
- * clean close) and what recording it cost (CPU of recorder and target).
+ * clean close) and what recording it cost (CPU of recorder and target, against the budget of
+ * --max-overhead), with how the intervals changed and how far the aggregation windows stretched.
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -68,6 +70,105 @@ static void print_heap_sites(const struct dpf_meta *m)
 	print_kv("heap sites", line);
 }
 
+/*
+ * The changes of the intervals the recording stores (INTERVALS chunks): how many, by cause, and
+ * the range of sampling and aggregation intervals used, the metadata's included.
+ */
+static void print_interval_changes(const struct session *ses, const struct session_facts *f)
+{
+	uint64_t dropped, by_cause[DPF_IV_CAUSE_MAX + 1] = { 0 };
+	uint64_t smin = f->sample_us, smax = f->sample_us, amin = f->aggr_us, amax = f->aggr_us;
+	size_t n = session_intervals_changes(ses, &dropped), len;
+	char line[512], a[32], b[32], c[32], d[32];
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct dpf_intervals *iv = session_intervals_change(ses, i);
+
+		by_cause[iv->cause <= DPF_IV_CAUSE_MAX ? iv->cause : 0]++;
+		if (!smin || iv->sample_us < smin)
+			smin = iv->sample_us;
+		if (iv->sample_us > smax)
+			smax = iv->sample_us;
+		if (!amin || iv->aggr_us < amin)
+			amin = iv->aggr_us;
+		if (iv->aggr_us > amax)
+			amax = iv->aggr_us;
+	}
+	len = (size_t)snprintf(line, sizeof(line), "%zu change%s (", n, n == 1 ? "" : "s");
+	for (unsigned k = DPF_IV_START, first = 1; k <= DPF_IV_CAUSE_MAX; k++) {
+		if (!by_cause[k] || len >= sizeof(line))
+			continue;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %llu", first ? "" : ", ",
+					dpf_intervals_cause_name(k), (unsigned long long)by_cause[k]);
+		first = 0;
+	}
+	if (len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, "); sampling %s to %s, aggregation %s to %s%s",
+			 units_time(a, sizeof(a), smin * 1000), units_time(b, sizeof(b), smax * 1000),
+			 units_time(c, sizeof(c), amin * 1000), units_time(d, sizeof(d), amax * 1000),
+			 dropped ? "; more not read (past the reader's cap)" : "");
+	print_kv("interval changes", line);
+}
+
+/*
+ * The recorder's final figures of what the aggregation windows really were, and by how much they
+ * stretched: against the interval in force for each snapshot when the recorder says so
+ * (aggr_real_*_pct, 1.2), else against the one asked for.
+ */
+static void print_real_aggr(const struct session_facts *f, const struct dpf_meta *m,
+			    const struct summary *s)
+{
+	const char *med = dpf_meta_get(m, "aggr_real_median_pct");
+	const char *max = dpf_meta_get(m, "aggr_real_max_pct");
+	uint64_t late = f->snapshots_late;
+	double med_x = 0, max_x = 0;
+	char line[512], a[32], b[32];
+	int n;
+
+	n = snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
+		     "late%s", units_time(a, sizeof(a), f->aggr_real_median_us * 1000),
+		     units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
+		     (unsigned long long)late, late == 1 ? "" : "s",
+		     late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
+	print_kv("snapshots came", line);
+	if (med && max) {
+		med_x = strtoull(med, NULL, 10) / 100.0;
+		max_x = strtoull(max, NULL, 10) / 100.0;
+	} else if (f->aggr_us) {
+		med_x = (double)f->aggr_real_median_us / f->aggr_us;
+		max_x = (double)f->aggr_real_max_us / f->aggr_us;
+	}
+	if (n < 0 || !(med_x > 0))
+		return;
+	snprintf(line, sizeof(line), "%s: median %.2fx, the longest %.2fx the interval %s",
+		 max_x * 100 > 125 ? "stretched" : "on time", med_x, max_x,
+		 med && max ? "in force" : "asked for");
+	print_kv("aggr windows", line);
+}
+
+/* record --max-overhead: what the recording cost against its budget (the controller's keys). */
+static void print_budget(const struct dpf_meta *m)
+{
+	const char *budget = dpf_meta_get(m, "overhead_budget_pct");
+	const char *self = dpf_meta_get(m, "overhead_self_pct");
+	const char *target = dpf_meta_get(m, "overhead_target_pct");
+	const char *changes = dpf_meta_get(m, "overhead_changes");
+	char line[512];
+	double total;
+
+	if (!budget || !self)
+		return;
+	total = strtod(self, NULL) + (target ? strtod(target, NULL) : 0);
+	snprintf(line, sizeof(line), "recorder %s %% of a core%s%s%s, budget %s %%%s%s%s%s",
+		 self, target ? ", target ~" : "", target ? target : "", target ? " %" : "",
+		 budget, total > strtod(budget, NULL) ? " (over budget)" : " (within)",
+		 changes ? "; " : "", changes ? changes : "",
+		 changes ? (strcmp(changes, "1") ? " changes" : " change") : "");
+	print_kv("budget", line);
+}
+
 static void print_info(const char *path, const struct session *ses, const struct summary *s)
 {
 	const struct session_facts *f = session_facts(ses);
@@ -107,17 +208,9 @@ static void print_info(const char *path, const struct session *ses, const struct
 	} else {
 		print_kv("intervals", "unknown (nr_accesses are raw sample counts)");
 	}
-	if (f->real_aggr) {
-		/* the recorder's final figures: what the aggregation intervals really were */
-		uint64_t late = f->snapshots_late;
-
-		snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
-			 "late%s", units_time(a, sizeof(a), f->aggr_real_median_us * 1000),
-			 units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
-			 (unsigned long long)late, late == 1 ? "" : "s",
-			 late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
-		print_kv("snapshots came", line);
-	}
+	print_interval_changes(ses, f);
+	if (f->real_aggr)
+		print_real_aggr(f, session_meta(ses), s);
 	if (f->min_nr_regions) {
 		snprintf(line, sizeof(line), "min %s, max %s", f->min_nr_regions,
 			 f->max_nr_regions ? f->max_nr_regions : "?");
@@ -164,6 +257,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 			 units_size(a, sizeof(a), s->max_target_rss), (unsigned long long)s->nr_rusage);
 		print_kv("overhead", line);
 	}
+	print_budget(session_meta(ses));
 	if (!s->nr_damage) {
 		print_kv("damage", "none");
 		return;

@@ -119,19 +119,78 @@ static void print_head(enum raw_format f, struct json_writer *jw, const struct d
 }
 
 /*
+ * The recording's changes of the intervals (INTERVALS chunks), in time order per target; absent
+ * when there are none (a file of before 1.2 prints as it did).
+ */
+static void json_intervals(struct json_writer *jw, const struct session *ses)
+{
+	size_t n = session_intervals_changes(ses, NULL);
+
+	if (!n)
+		return;
+	jsonw_name(jw, "interval_changes");
+	jsonw_start_array(jw, JSONW_LINES);
+	for (size_t i = 0; i < n; i++) {
+		const struct dpf_intervals *iv = session_intervals_change(ses, i);
+
+		jsonw_start_object(jw, JSONW_INLINE);
+		jsonw_name(jw, "target");
+		jsonw_uint(jw, iv->target);
+		jsonw_name(jw, "time_ns");
+		jsonw_uint(jw, iv->time_ns);
+		jsonw_name(jw, "cause");
+		jsonw_string(jw, dpf_intervals_cause_name(iv->cause));
+		jsonw_name(jw, "sample_us");
+		jsonw_uint(jw, iv->sample_us);
+		jsonw_name(jw, "aggr_us");
+		jsonw_uint(jw, iv->aggr_us);
+		jsonw_name(jw, "update_us");
+		jsonw_uint(jw, iv->update_us);
+		jsonw_name(jw, "min_nr_regions");
+		jsonw_uint(jw, iv->min_nr_regions);
+		jsonw_name(jw, "max_nr_regions");
+		jsonw_uint(jw, iv->max_nr_regions);
+		jsonw_end_object(jw);
+	}
+	jsonw_end_array(jw);
+}
+
+static void text_intervals(const struct session *ses)
+{
+	size_t n = session_intervals_changes(ses, NULL);
+
+	if (!n)
+		return;
+	printf("# interval changes (target time_ns cause sample_us aggr_us update_us min max):\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct dpf_intervals *iv = session_intervals_change(ses, i);
+
+		printf("# %u %llu %s %llu %llu %llu %u %u\n", iv->target,
+		       (unsigned long long)iv->time_ns, dpf_intervals_cause_name(iv->cause),
+		       (unsigned long long)iv->sample_us, (unsigned long long)iv->aggr_us,
+		       (unsigned long long)iv->update_us, iv->min_nr_regions, iv->max_nr_regions);
+	}
+	printf("\n");
+}
+
+/*
  * Metadata can grow after the snapshots (an importer learns the last target's keys only at the
  * end), so JSON gets the merged metadata last, and text repeats it at the end when it changed.
  */
-static void print_tail(enum raw_format f, struct json_writer *jw, const struct dpf_meta *m,
+static void print_tail(enum raw_format f, struct json_writer *jw, const struct session *ses,
 		       int meta_changed)
 {
 	if (f == RAW_JSON) {
 		jsonw_end_array(jw);
-		json_meta(jw, m);
+		json_meta(jw, session_meta(ses));
+		json_intervals(jw, ses);
 		jsonw_end_object(jw);
-	} else if (f == RAW_TEXT && meta_changed) {
-		printf("# metadata as completed later in the file:\n");
-		text_meta(m);
+	} else if (f == RAW_TEXT) {
+		if (meta_changed) {
+			printf("# metadata as completed later in the file:\n");
+			text_meta(session_meta(ses));
+		}
+		text_intervals(ses);
 	}
 }
 
@@ -180,7 +239,7 @@ int cmd_report_raw(int argc, char **argv)
 			base_ns = ev.snapshot.start_ns;
 		print_snapshot(f, jw, idx++, base_ns, &ev.snapshot);
 	}
-	print_tail(f, jw, session_meta(ses), meta_changed);
+	print_tail(f, jw, ses, meta_changed);
 	jsonw_destroy(&jw);
 	session_close(ses);
 	if (ret < 0) {

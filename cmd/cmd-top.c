@@ -234,6 +234,18 @@ static void top_snapshot(void *arg, const struct dpf_snapshot *s)
 	wake_display(t);
 }
 
+/* The recorder changed its intervals: the live working set and the time geometry follow. */
+static void top_intervals(void *arg, const struct dpf_intervals *iv)
+{
+	struct top *t = arg;
+
+	pthread_mutex_lock(&t->lock);
+	if (t->live)
+		live_set_intervals(t->live, iv->sample_us, iv->aggr_us);
+	t->aggr_ns = iv->aggr_us * 1000;
+	pthread_mutex_unlock(&t->lock);
+}
+
 static void top_maps(void *arg, const struct dpf_maps *m)
 {
 	struct top *t = arg;
@@ -765,6 +777,7 @@ int cmd_top(int argc, char **argv)
 	o.note = top_note;
 	o.on_meta = top_meta;
 	o.on_snapshot = top_snapshot;
+	o.on_intervals = top_intervals;
 	o.on_maps = top_maps;
 	o.on_rusage = top_rusage;
 	o.cb_arg = &t;

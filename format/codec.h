@@ -79,4 +79,9 @@ int dpf_encode_heap(struct dpf_buf *out, const struct dpf_heap *h);
  */
 int dpf_decode_heap(struct dpf_cursor *in, struct dpf_heap *h);
 
+/* format/intervals.c. Return: 0, -EINVAL for values out of range (nothing written). */
+int dpf_encode_intervals(struct dpf_buf *out, const struct dpf_intervals *iv);
+/* dpf_decode_intervals() - one change. Return: 0, -EBADMSG (malformed or out of range). */
+int dpf_decode_intervals(struct dpf_cursor *in, struct dpf_intervals *iv);
+
 #endif /* DPF_CODEC_H */

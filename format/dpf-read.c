@@ -36,6 +36,8 @@ struct dpf_reader {
 	struct dpf_maps maps;	/* owned by the last DPF_EV_MAPS event */
 	struct dpf_cursor rusage_cur;
 	int in_rusage;
+	struct dpf_cursor intervals_cur;
+	int in_intervals;
 	int want_heap;		/* yield HEAP chunks */
 	struct dpf_heap heap;	/* owned by the last DPF_EV_HEAP event */
 };
@@ -334,6 +336,21 @@ static int next_in_chunk(struct dpf_reader *r, struct dpf_event *ev)
 		ev->offset = r->cur_off;
 		return 1;
 	}
+	if (r->in_intervals) {
+		if (cursor_done(&r->intervals_cur)) {
+			r->in_intervals = 0;
+			return 0;
+		}
+		if (dpf_decode_intervals(&r->intervals_cur, &ev->intervals)) {
+			r->in_intervals = 0;
+			damage_event(ev, r->cur_off, 0, DPF_CHUNK_INTERVALS,
+				     "undecodable intervals change; rest of chunk lost");
+			return 1;
+		}
+		ev->type = DPF_EV_INTERVALS;
+		ev->offset = r->cur_off;
+		return 1;
+	}
 	return 0;
 }
 
@@ -382,6 +399,10 @@ int dpf_reader_next(struct dpf_reader *r, struct dpf_event *ev)
 		case DPF_CHUNK_RUSAGE:
 			r->rusage_cur = c;
 			r->in_rusage = 1;
+			continue;
+		case DPF_CHUNK_INTERVALS:
+			r->intervals_cur = c;
+			r->in_intervals = 1;
 			continue;
 		case DPF_CHUNK_MAPS:
 			ret = dpf_decode_maps(&c, &r->maps);
@@ -614,7 +635,7 @@ int dpf_reader_index(struct dpf_reader *r, struct dpf_index_entry **entries, siz
 	*nr = 0;
 	if (!r->clean)
 		return -ENOENT;
-	if (r->in_snapshots || r->in_rusage)
+	if (r->in_snapshots || r->in_rusage || r->in_intervals)
 		return -EBUSY;	/* r->raw holds the chunk being iterated */
 	r->pos = r->index_off;
 	ret = load_chunk(r, &ch, &skip, &why);
@@ -666,6 +687,7 @@ void dpf_reader_rewind(struct dpf_reader *r)
 	r->pos = r->first_pos;
 	r->in_snapshots = 0;
 	r->in_rusage = 0;
+	r->in_intervals = 0;
 	dpf_codec_reset(&r->codec);
 }
 

@@ -25,6 +25,7 @@ struct dpf_writer {
 	struct dpf_codec codec;
 	struct dpf_buf snaps;	/* encoded snapshots of the open chunk */
 	struct dpf_buf rusage;	/* encoded rusage samples not yet written */
+	struct dpf_buf intervals;	/* encoded intervals changes not yet written */
 	struct dpf_buf zbuf;	/* compression output */
 	struct dpf_index_entry cur;	/* the open chunk's index figures */
 	struct dpf_index_entry *index;
@@ -127,9 +128,24 @@ static int flush_rusage(struct dpf_writer *w)
 	return ret;
 }
 
+/* Before the snapshots queued with them: a reader knows a change before the snapshots it rules. */
+static int flush_intervals(struct dpf_writer *w)
+{
+	int ret;
+
+	if (!w->intervals.len)
+		return 0;
+	ret = write_chunk(w, DPF_CHUNK_INTERVALS, 0, &w->intervals);
+	w->intervals.len = 0;
+	return ret;
+}
+
 int dpf_writer_flush(struct dpf_writer *w)
 {
-	int ret = flush_rusage(w);
+	int ret = flush_intervals(w);
+
+	if (!ret)
+		ret = flush_rusage(w);
 
 	if (ret || !w->snaps.len)
 		return ret;
@@ -241,6 +257,26 @@ int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u)
 	return 0;
 }
 
+int dpf_writer_intervals(struct dpf_writer *w, const struct dpf_intervals *iv)
+{
+	size_t len = w->intervals.len;
+	int ret;
+
+	if (w->err)
+		return w->err;
+	ret = dpf_encode_intervals(&w->intervals, iv);
+	if (ret == -EINVAL) {
+		w->intervals.len = len;
+		return ret;	/* the caller's bad values; the file is still fine */
+	}
+	if (ret)
+		return writer_fail(w, ret);
+	/* a chunk's worth (a runaway caller): written now, memory stays bounded */
+	if (w->intervals.len >= w->opts.chunk_bytes)
+		return dpf_writer_flush(w);
+	return 0;
+}
+
 int dpf_writer_publish(struct dpf_writer *w, const char *keep_suffix)
 {
 	int ret = dpf_writer_flush(w);
@@ -262,6 +298,7 @@ static void writer_free(struct dpf_writer *w)
 	dpf_codec_release(&w->codec);
 	free(w->snaps.data);
 	free(w->rusage.data);
+	free(w->intervals.data);
 	free(w->zbuf.data);
 	free(w->index);
 	free(w);

@@ -17,7 +17,7 @@
 
 #define DPF_MAGIC		"\x89" "DPF\r\n\x1a\n"	/* 8 bytes; catches text-mode mangling */
 #define DPF_MAJOR		1	/* bump: old readers must refuse the file */
-#define DPF_MINOR		1	/* bump: additive only; old readers skip what they don't know */
+#define DPF_MINOR		2	/* bump: additive only; old readers skip what they don't know */
 #define DPF_HEADER_SIZE		64
 #define DPF_CHUNK_HEADER_SIZE	24
 #define DPF_TRAILER_SIZE	32
@@ -41,6 +41,7 @@ enum dpf_chunk_type {
 	DPF_CHUNK_RUSAGE	= 4,	/* resource use samples */
 	DPF_CHUNK_INDEX		= 5,	/* footer: time -> chunk offset */
 	DPF_CHUNK_HEAP		= 6,	/* heap allocation sites (minor 1): events and stacks */
+	DPF_CHUNK_INTERVALS	= 7,	/* changes of the monitoring intervals (minor 2) */
 };
 
 enum dpf_chunk_flags {
@@ -160,6 +161,33 @@ struct dpf_heap {
 	uint64_t *frames;	/* the stacks' storage */
 };
 
+/*
+ * A change of the monitoring intervals and region bounds of one target (INTERVALS chunk): they
+ * hold for its snapshots that start at or after @time_ns, until its next change. Before a
+ * target's first change, the metadata's (sample_us, aggr_us, ...) hold.
+ */
+enum dpf_intervals_cause {
+	DPF_IV_START = 1,	/* what the recording started with, when the metadata cannot say */
+	DPF_IV_BUDGET,		/* record --max-overhead: the overhead controller */
+	DPF_IV_GOAL,		/* record --intervals-goal: daprof's own auto-tuning */
+	DPF_IV_KERNEL,		/* the kernel's DAMON auto-tuning (intervals_goal) */
+};
+#define DPF_IV_CAUSE_MAX	DPF_IV_KERNEL
+
+struct dpf_intervals {
+	uint32_t target;
+	uint8_t cause;		/* enum dpf_intervals_cause */
+	uint64_t time_ns;	/* from when they hold (the first snapshot's start) */
+	uint64_t sample_us;	/* > 0 */
+	uint64_t aggr_us;	/* >= sample_us */
+	uint64_t update_us;
+	uint32_t min_nr_regions;	/* <= max_nr_regions */
+	uint32_t max_nr_regions;
+};
+
+/* dpf_intervals_cause_name() - "start", "budget", "goal", "kernel", or "unknown". */
+const char *dpf_intervals_cause_name(unsigned cause);
+
 /* One entry of the INDEX chunk: consecutive SNAPSHOTS chunks from @offset on. */
 struct dpf_index_entry {
 	uint64_t offset;	/* of the first chunk it covers */
@@ -206,6 +234,12 @@ int dpf_writer_maps(struct dpf_writer *w, const struct dpf_maps *m);
 int dpf_writer_rusage(struct dpf_writer *w, const struct dpf_rusage *u);
 /* dpf_writer_heap() - write a HEAP chunk. Return: 0, -EINVAL (a stack index out of range). */
 int dpf_writer_heap(struct dpf_writer *w, const struct dpf_heap *h);
+/*
+ * dpf_writer_intervals() - queue a change of the intervals; written as an INTERVALS chunk before
+ * the snapshots queued with it (at the next flush). Return: 0, -EINVAL for values out of range
+ * (the file is still fine).
+ */
+int dpf_writer_intervals(struct dpf_writer *w, const struct dpf_intervals *iv);
 /* dpf_writer_meta() - write a further metadata chunk; its keys override earlier ones. */
 int dpf_writer_meta(struct dpf_writer *w, const struct dpf_meta *meta);
 /* dpf_writer_flush() - write queued snapshots as a chunk now (the recorder calls this each second). */
@@ -240,6 +274,7 @@ enum dpf_event_type {
 	DPF_EV_META,		/* a further metadata chunk was merged into dpf_reader_meta() */
 	DPF_EV_DAMAGE,		/* bytes that could not be read; reading goes on after them */
 	DPF_EV_HEAP,		/* a HEAP chunk: only after dpf_reader_want_heap() */
+	DPF_EV_INTERVALS,	/* one change of an INTERVALS chunk (minor 2) */
 };
 
 struct dpf_damage {
@@ -259,6 +294,7 @@ struct dpf_event {
 		struct dpf_rusage rusage;
 		struct dpf_damage damage;
 		struct dpf_heap heap;
+		struct dpf_intervals intervals;
 	};
 };
 

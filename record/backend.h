@@ -30,6 +30,8 @@ struct rec_intervals {
 	uint64_t update_us;
 	uint32_t min_nr_regions;
 	uint32_t max_nr_regions;
+	uint32_t cause;		/* what made the last change: enum dpf_intervals_cause (format/dpf.h);
+				 * 0: the recorder infers it from the options and the backend */
 };
 
 /*

@@ -384,48 +384,71 @@ static int check_output(const struct rec_opts *o, char *why, size_t len)
 #define LAG_BUCKETS 10000	/* 1 % of the interval each, up to 100 times it */
 
 struct lag {
-	uint64_t aggr_ns;
+	uint64_t aggr_ns;	/* asked for (the metadata's) */
 	uint64_t n;
 	uint64_t late;
 	uint64_t max_ns;
+	uint64_t max_pct;	/* the longest span, in % of the interval in force for it */
+	uint64_t cur_aggr_ns;	/* the interval in force for the last snapshot */
 	uint64_t recent_ns;	/* moving average of the last few */
 	uint32_t *hist;		/* snapshots by span, in % of the interval; NULL: no median */
 };
 
-static void lag_add(struct lag *l, const struct dpf_snapshot *s)
+/*
+ * One snapshot's span against the aggregation interval in force for it (@aggr_ns: the controller
+ * or the auto-tuning may have lengthened it, which is no lateness); the median and the lateness
+ * are in % of that interval, so that they mean the same whatever the changes.
+ */
+static void lag_add(struct lag *l, const struct dpf_snapshot *s, uint64_t aggr_ns)
 {
 	uint64_t d = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
-	uint64_t pct = l->aggr_ns ? d * 100 / l->aggr_ns : 0;
+	uint64_t pct = aggr_ns ? d * 100 / aggr_ns : 0;
 
 	l->n++;
+	l->cur_aggr_ns = aggr_ns;
 	if (pct > REC_LATE_PCT)
 		l->late++;
 	if (d > l->max_ns)
 		l->max_ns = d;
+	if (pct > l->max_pct)
+		l->max_pct = pct;
 	l->recent_ns = l->recent_ns ? (l->recent_ns * 3 + d) / 4 : d;
 	if (l->hist)
 		l->hist[pct < LAG_BUCKETS ? pct : LAG_BUCKETS - 1]++;
 }
 
-static uint64_t lag_median_ns(const struct lag *l)
+/* The median span in % of the interval in force; UINT64_MAX: not known (no histogram). */
+static uint64_t lag_median_pct(const struct lag *l)
 {
 	uint64_t seen = 0;
 
 	if (!l->n || !l->hist)
-		return l->recent_ns;
+		return UINT64_MAX;
 	for (size_t i = 0; i < LAG_BUCKETS; i++) {
 		seen += l->hist[i];
 		if (seen * 2 >= l->n)
-			return i == LAG_BUCKETS - 1 ? l->max_ns : (i * 2 + 1) * l->aggr_ns / 200;
+			return i == LAG_BUCKETS - 1 ? l->max_pct : i;
 	}
-	return l->max_ns;
+	return l->max_pct;
+}
+
+/* The median span as if every interval had been the one asked for (exact when none changed). */
+static uint64_t lag_median_ns(const struct lag *l)
+{
+	uint64_t pct = lag_median_pct(l);
+
+	if (pct == UINT64_MAX)
+		return l->recent_ns;
+	if (pct >= LAG_BUCKETS - 1)
+		return l->max_ns;
+	return (pct * 2 + 1) * l->aggr_ns / 200;
 }
 
 static int lag_behind(const struct lag *l, uint64_t elapsed_ns)
 {
 	if (!l->n)
 		return elapsed_ns >= 2 * l->aggr_ns;
-	return l->recent_ns * 100 > l->aggr_ns * REC_LATE_PCT;
+	return l->recent_ns * 100 > (l->cur_aggr_ns ? l->cur_aggr_ns : l->aggr_ns) * REC_LATE_PCT;
 }
 
 /* The final figures, as metadata keys (daprof-data.5). */
@@ -442,6 +465,12 @@ static int lag_describe(const struct lag *l, struct dpf_meta *m)
 				    (unsigned long long)(l->max_ns / 1000));
 	if (!ret)
 		ret = dpf_meta_setf(m, "snapshots_late", "%llu", (unsigned long long)l->late);
+	/* against the interval in force for each snapshot: the stretch, whatever the changes */
+	if (!ret && lag_median_pct(l) != UINT64_MAX)
+		ret = dpf_meta_setf(m, "aggr_real_median_pct", "%llu",
+				    (unsigned long long)lag_median_pct(l));
+	if (!ret)
+		ret = dpf_meta_setf(m, "aggr_real_max_pct", "%llu", (unsigned long long)l->max_pct);
 	return ret;
 }
 
@@ -473,6 +502,98 @@ static void note_caveat(const struct rec_opts *o, const struct rec_backend_ops *
 	*noted = 1;
 }
 
+/* ---- the intervals in force, stored as they change (daprof-data.5, INTERVALS chunk) ---- */
+
+struct iv_track {
+	struct rec_intervals last[DPF_MAX_TARGETS];	/* last written (or the metadata's) */
+	uint64_t test_at;	/* DAPROF_TEST_INTERVALS: after this many snapshots, ... */
+	struct rec_intervals test;	/* ... these are reported as in force (tests only) */
+	uint64_t changes;
+};
+
+static void iv_init(struct iv_track *t, const struct rec_params *p)
+{
+	const char *e = getenv("DAPROF_TEST_INTERVALS");
+	unsigned long long at, sample, aggr;
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < DPF_MAX_TARGETS; i++)
+		t->last[i] = (struct rec_intervals){ .sample_us = p->sample_us,
+						     .aggr_us = p->aggr_us,
+						     .update_us = p->update_us,
+						     .min_nr_regions = p->min_nr_regions,
+						     .max_nr_regions = p->max_nr_regions };
+	/*
+	 * A test hook, as DAPROF_TEST_INJECT_DIE_AT: "N:SAMPLE_US:AGGR_US" makes the recorder store
+	 * a change after N snapshots as though the backend had made it, so that the CLI tests see
+	 * the storage path end to end before any backend changes its intervals.
+	 */
+	if (e && sscanf(e, "%llu:%llu:%llu", &at, &sample, &aggr) == 3 && sample && aggr >= sample) {
+		t->test_at = at + 1;
+		t->test = t->last[0];
+		t->test.sample_us = sample;
+		t->test.aggr_us = aggr;
+		t->test.cause = DPF_IV_GOAL;
+	}
+}
+
+/* What made a change the backend did not name: the options say which mechanism was on. */
+static uint8_t iv_cause(const struct rec_backend_ops *ops, const struct rec_params *p,
+			const struct rec_intervals *iv)
+{
+	if (iv->cause >= DPF_IV_START && iv->cause <= DPF_IV_CAUSE_MAX)
+		return (uint8_t)iv->cause;
+	if (p->max_overhead_bp)
+		return DPF_IV_BUDGET;
+	if (p->goal.aggrs)
+		return strcmp(ops->name, "damon") ? DPF_IV_GOAL : DPF_IV_KERNEL;
+	return DPF_IV_KERNEL;	/* nothing of ours was on: the kernel's own tuning */
+}
+
+/*
+ * The intervals in force for snapshot @s (the backend's, else the metadata's), queued as a
+ * change before @s when they differ from the last written for its target. *@aggr_ns gets the
+ * aggregation interval in force. Return: 0 or the writer's -errno.
+ */
+static int iv_note(struct iv_track *t, const struct rec_opts *o, const struct rec_backend_ops *ops,
+		   struct rec_backend *b, struct dpf_writer *w, const struct dpf_snapshot *s,
+		   uint64_t nr_snapshots, uint64_t *aggr_ns)
+{
+	struct rec_intervals cur, *last = &t->last[s->target % DPF_MAX_TARGETS];
+	struct dpf_intervals iv;
+	int ret;
+
+	cur = *last;
+	if (ops->intervals) {
+		memset(&cur, 0, sizeof(cur));
+		ops->intervals(b, &cur);
+	}
+	if (t->test_at && nr_snapshots + 1 >= t->test_at)
+		cur = t->test;
+	*aggr_ns = cur.aggr_us * 1000;
+	if (cur.sample_us == last->sample_us && cur.aggr_us == last->aggr_us &&
+	    cur.update_us == last->update_us && cur.min_nr_regions == last->min_nr_regions &&
+	    cur.max_nr_regions == last->max_nr_regions)
+		return 0;
+	iv = (struct dpf_intervals){ .target = s->target, .cause = iv_cause(ops, &o->params, &cur),
+				     .time_ns = s->start_ns, .sample_us = cur.sample_us,
+				     .aggr_us = cur.aggr_us, .update_us = cur.update_us,
+				     .min_nr_regions = cur.min_nr_regions,
+				     .max_nr_regions = cur.max_nr_regions };
+	ret = dpf_writer_intervals(w, &iv);
+	if (ret == -EINVAL) {
+		*aggr_ns = last->aggr_us * 1000;
+		return 0;	/* values no recording can hold: the last ones stay */
+	}
+	if (!ret) {
+		*last = cur;
+		t->changes++;
+		if (o->on_intervals)
+			o->on_intervals(o->cb_arg, &iv);
+	}
+	return ret;
+}
+
 static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *ops,
 			struct rec_backend *b, struct heaprec *heap, struct dpf_writer *w, pid_t pid,
 			struct maps_state *ms, struct lag *lag, struct rec_result *res,
@@ -485,7 +606,10 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 				      o->params.aggr_us * 1000 : update_ns);
 	uint64_t programs = 0;
 	uint32_t regions = 0;
+	struct iv_track *ivt = malloc(sizeof(*ivt));
 
+	if (ivt)
+		iv_init(ivt, &o->params);
 	for (;;) {
 		struct dpf_snapshot s;
 		uint64_t now = prim_now_ns();
@@ -508,7 +632,11 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 		}
 		ret = ops->next_snapshot(b, &s, timeout);
 		if (ret == 1) {
-			ret = dpf_writer_snapshot(w, &s);
+			uint64_t aggr_ns = lag->aggr_ns;
+
+			ret = ivt ? iv_note(ivt, o, ops, b, w, &s, res->nr_snapshots, &aggr_ns) : 0;
+			if (!ret)
+				ret = dpf_writer_snapshot(w, &s);
 			if (ret) {
 				res->end = REC_END_ERROR;
 				res->err = ret;
@@ -519,7 +647,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 				o->on_snapshot(o->cb_arg, &s);
 			res->nr_snapshots++;
 			regions = s.nr_regions;
-			lag_add(lag, &s);
+			lag_add(lag, &s, aggr_ns);
 		} else if (ret == -ESRCH) {
 			res->end = REC_END_TARGET;
 			break;
@@ -561,6 +689,7 @@ static void record_loop(const struct rec_opts *o, const struct rec_backend_ops *
 	}
 	if (res->end != REC_END_TARGET)
 		capture_rusage(o, w, pid);
+	free(ivt);
 	res->elapsed_ns = prim_now_ns() - start;
 	report_status(o, start, res->nr_snapshots, regions, w, lag);
 }

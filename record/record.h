@@ -60,7 +60,7 @@ struct rec_opts {
 	 */
 	void (*started)(void *arg, const char *backend, const char *primitive_sees);
 	/*
-	 * on_meta(), on_snapshot(), on_maps(), on_rusage() - each record as it goes into the file,
+	 * on_meta(), on_snapshot(), on_maps(), on_rusage(), on_intervals() - each record as it goes into the file,
 	 * in file order (the metadata of the start first), for a live view such as "daprof top";
 	 * any may be NULL. Called from the recording loop with data valid only during the call:
 	 * copy what is kept, and return soon (the sampler's next interval is waiting).
@@ -69,6 +69,8 @@ struct rec_opts {
 	void (*on_snapshot)(void *arg, const struct dpf_snapshot *s);
 	void (*on_maps)(void *arg, const struct dpf_maps *m);
 	void (*on_rusage)(void *arg, const struct dpf_rusage *u);
+	/* on_intervals() - a change of the intervals, before the first snapshot it rules */
+	void (*on_intervals)(void *arg, const struct dpf_intervals *iv);
 	void *cb_arg;
 	int heap_sites;			/* preload the heap-site library into the started command */
 	uint64_t heap_sample_bytes;	/* its sampling rate for blocks under a page */

@@ -189,7 +189,7 @@ static int wss_part(struct diff_profile *p, const struct wss_series *s, const st
 
 struct idle_pass {
 	const struct slicing *sl;
-	uint64_t aggr_us;
+	const struct session *ses;	/* each snapshot's own intervals */
 	uint64_t idle_ns;
 	double *cold_bs;	/* per slice, then the whole at [k] */
 	double *hist;		/* IDLE_BUCKETS per slice, then the whole */
@@ -214,7 +214,7 @@ static int on_idle_snapshot(void *arg, const struct dpf_snapshot *s)
 {
 	struct idle_pass *ip = arg;
 	size_t j = slice_of(ip->sl, s->start_ns), k = ip->sl->k;
-	uint64_t span = wss_snapshot_span_ns(s, ip->aggr_us);
+	uint64_t span = wss_snapshot_span_ns(s, session_snapshot_intervals(ip->ses, s).aggr_us);
 	double secs = (double)span / 1e9;
 
 	for (uint32_t i = 0; i < s->nr_regions; i++) {
@@ -242,7 +242,7 @@ static int idle_part(struct diff_profile *p, struct session *ses, const struct s
 {
 	static const struct session_tool tool = { .snapshot = on_idle_snapshot };
 	size_t k = sl->k;
-	struct idle_pass ip = { .sl = sl, .aggr_us = session_facts(ses)->aggr_us,
+	struct idle_pass ip = { .sl = sl, .ses = ses,
 				.idle_ns = o->idle_ns };
 	const struct diff_series *secs = diff_profile_find(p, "time.seconds");
 	struct diff_series *cold, *p50, *p90;

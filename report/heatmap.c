@@ -687,17 +687,52 @@ size_t heatmap_row_span(const struct heatmap *h, unsigned row, uint64_t *lo, uin
 
 /* ---- both passes ---- */
 
+struct fill {
+	struct heatmap *h;
+	const struct session *ses;
+};
+
+/*
+ * Hz by the snapshot's own aggregation interval, the one in force when it was taken (record
+ * --max-overhead and the intervals auto-tuning change it): nr_accesses of its aggr_us / sample_us
+ * checks, each seeing an access at rate f with probability about f x sample_us, is about
+ * f x aggr_us, whatever the intervals. Not by its real span: a window that stretched because
+ * the recorder was late still holds the same number of checks (design notes).
+ */
 static int fill_snapshot(void *arg, const struct dpf_snapshot *s)
 {
+	struct fill *fl = arg;
+
+	if (fl->h->hz) {
+		struct session_intervals iv = session_snapshot_intervals(fl->ses, s);
+
+		if (iv.aggr_us)
+			fl->h->scale = 1e6 / iv.aggr_us;
+	}
 	/* rows cover only the selected ranges: what lies outside adds nothing */
-	heatmap_add_snapshot(arg, s);
+	heatmap_add_snapshot(fl->h, s);
 	return 0;
 }
 
 static int fill_maps(void *arg, const struct dpf_maps *m)
 {
-	heatmap_add_maps(arg, m);
+	heatmap_add_maps(((struct fill *)arg)->h, m);
 	return 0;
+}
+
+/* The fastest sampling of the recording: the highest rate a cell can show (every check seen). */
+static uint64_t min_sample_us(const struct session *ses)
+{
+	uint64_t v = session_facts(ses)->sample_us;
+	size_t n = session_intervals_changes(ses, NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s = session_intervals_change(ses, i)->sample_us;
+
+		if (!v || s < v)
+			v = s;
+	}
+	return v;
 }
 
 int heatmap_build_session(struct heatmap **out, struct session *ses, const struct heatmap_opts *o)
@@ -722,8 +757,8 @@ int heatmap_build_session(struct heatmap **out, struct session *ses, const struc
 	session_rec_start_ns(ses, &rec_start);
 	/* Hz when the aggregation interval is known, else raw nr_accesses (final metadata) */
 	if (facts->aggr_us) {
-		scale = 1e6 / facts->aggr_us;
-		max_rate = facts->sample_us ? 1e6 / facts->sample_us : 0;
+		scale = 1e6 / facts->aggr_us;	/* each snapshot's own: fill_snapshot() */
+		max_rate = min_sample_us(ses) ? 1e6 / min_sample_us(ses) : 0;
 	}
 	if (!sc.nr_selected) {
 		ret = -ENODATA;
@@ -754,7 +789,7 @@ int heatmap_build_session(struct heatmap **out, struct session *ses, const struc
 	h->rec_start_ns = rec_start < t0 ? rec_start : t0;
 	h->hz = facts->aggr_us != 0;
 	h->max_rate = max_rate;
-	ret = session_process(ses, &fill_tool, h);
+	ret = session_process(ses, &fill_tool, &(struct fill){ .h = h, .ses = ses });
 	if (ret < 0) {
 		heatmap_free(h);
 		goto out;

@@ -543,7 +543,10 @@ int hotb_add_symbols(struct hot_builder *b, struct target_state *t, const struct
 
 static int add_snapshot(struct hot_builder *b, struct target_state *t, const struct dpf_snapshot *s)
 {
-	uint64_t dt_ns = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : b->fallback_ns;
+	uint64_t aggr_us = session_snapshot_intervals(b->s, s).aggr_us;
+	/* a snapshot without an end stands for its own aggregation interval (the one in force) */
+	uint64_t dt_ns = s->end_ns > s->start_ns ? s->end_ns - s->start_ns :
+			 aggr_us ? aggr_us * 1000 : b->fallback_ns;
 	struct hot *h = b->h;
 	int ret = 0;
 
@@ -746,7 +749,7 @@ int hot_build(struct hot **out, struct session *s, const struct hot_opts *o)
 	if (!ret)
 		b.h->phys_block = b.phys.block_size ? b.phys.block_size : b.o.phys_block;
 	b.h->phys_nodes = b.phys.nr > 0;
-	b.fallback_ns = f->aggr_us ? f->aggr_us * 1000 : 100000000ull;
+	b.fallback_ns = 100000000ull;	/* no interval known at all */
 	if (b.o.by == HOT_BY_SYMBOL && b.o.sites_if_recorded &&
 	    dpf_meta_get(session_meta(s), "heap_sites"))
 		b.o.by = HOT_BY_SITE;

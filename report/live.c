@@ -52,6 +52,12 @@ nomem:
 	return -ENOMEM;
 }
 
+void live_set_intervals(struct live *l, uint64_t sample_us, uint64_t aggr_us)
+{
+	l->measure = wss_measure_of(dpf_meta_get(&l->meta, "primitive_sees"), sample_us, aggr_us,
+				    l->measure.min_accesses);
+}
+
 static void maps_release(struct dpf_maps *m)
 {
 	for (uint32_t i = 0; i < m->nr; i++)

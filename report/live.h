@@ -30,6 +30,11 @@ void live_free(struct live *l);
 int live_add_snapshot(struct live *l, const struct dpf_snapshot *s);
 int live_add_maps(struct live *l, const struct dpf_maps *m);
 void live_add_rusage(struct live *l, const struct dpf_rusage *u);
+/*
+ * live_set_intervals() - the intervals in force from the next snapshot on (the recorder changed
+ * them): its working set counts a per-mapping primitive's regions by the new checks.
+ */
+void live_set_intervals(struct live *l, uint64_t sample_us, uint64_t aggr_us);
 
 /* live_nr_snapshots() - snapshots added since the start (not only those kept). */
 uint64_t live_nr_snapshots(const struct live *l);

@@ -6,6 +6,10 @@
  * a time range on a cleanly closed file the INDEX chunk tells which snapshot chunks lie wholly
  * outside it: those are passed over unread (memory maps and metadata are always read, so the
  * names and facts do not depend on the range).
+ *
+ * The changes of the monitoring intervals (INTERVALS chunks) are read at open with the metadata,
+ * into one timeline sorted by target and time: what a snapshot was taken with is then known
+ * whatever the pass, its rewinds and the chunks the index seek passes over.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,6 +30,14 @@ struct kept_maps {
 	uint32_t nr;
 	struct dpf_mapping *maps;	/* paths owned */
 };
+
+struct session_iv {
+	struct dpf_intervals iv;
+	uint64_t seq;		/* file order: of two at one time, the later holds */
+};
+
+/* Changes kept (40 bytes each: 10 MiB): a real recording changes at most every aggregation */
+#define SESSION_MAX_INTERVALS	(1u << 18)
 
 struct session {
 	char *path;
@@ -57,6 +69,11 @@ struct session {
 	int keep_maps;
 	struct kept_maps *kept;
 	size_t nr_kept;
+	/* the intervals in force: the metadata's per target, then the recording's changes */
+	struct session_intervals base[DPF_MAX_TARGETS];
+	struct session_iv *ivs;	/* sorted by target, time, file order */
+	size_t nr_ivs, ivs_alloc;
+	uint64_t ivs_dropped;	/* changes past SESSION_MAX_INTERVALS */
 	/* paired iteration: one snapshot looked ahead */
 	int peeked;
 	struct session_event peek;
@@ -147,7 +164,62 @@ static int make_facts(struct session *s)
 
 static int only_meta(void *arg, uint32_t type, uint64_t offset)
 {
-	return type != DPF_CHUNK_META;
+	return type != DPF_CHUNK_META && type != DPF_CHUNK_INTERVALS;
+}
+
+static struct session_intervals make_intervals(uint64_t sample_us, uint64_t aggr_us)
+{
+	struct session_intervals iv = { .sample_us = sample_us, .aggr_us = aggr_us };
+
+	if (sample_us && aggr_us >= sample_us)
+		iv.samples = (uint32_t)(aggr_us / sample_us < UINT32_MAX ? aggr_us / sample_us
+									 : UINT32_MAX);
+	return iv;
+}
+
+/* Each target's intervals before its first change: its own keys (a damo import), else global. */
+static void make_base_intervals(struct session *s)
+{
+	char k1[64], k2[64];
+
+	for (uint32_t i = 0; i < DPF_MAX_TARGETS; i++) {
+		snprintf(k1, sizeof(k1), "target.%u.sample_us", i);
+		snprintf(k2, sizeof(k2), "target.%u.aggr_us", i);
+		s->base[i] = make_intervals(dpf_meta_get_u64(&s->meta, k1, s->facts.sample_us),
+					    dpf_meta_get_u64(&s->meta, k2, s->facts.aggr_us));
+	}
+}
+
+static int keep_intervals(struct session *s, const struct dpf_intervals *iv)
+{
+	if (s->nr_ivs == SESSION_MAX_INTERVALS) {
+		s->ivs_dropped++;
+		return 0;
+	}
+	if (s->nr_ivs == s->ivs_alloc) {
+		size_t n = s->ivs_alloc ? s->ivs_alloc * 2 : 16;
+		void *p = realloc(s->ivs, n * sizeof(*s->ivs));
+
+		if (!p)
+			return -ENOMEM;
+		s->ivs = p;
+		s->ivs_alloc = n;
+	}
+	s->ivs[s->nr_ivs].iv = *iv;
+	s->ivs[s->nr_ivs].seq = s->nr_ivs;
+	s->nr_ivs++;
+	return 0;
+}
+
+static int cmp_iv(const void *a, const void *b)
+{
+	const struct session_iv *x = a, *y = b;
+
+	if (x->iv.target != y->iv.target)
+		return x->iv.target < y->iv.target ? -1 : 1;
+	if (x->iv.time_ns != y->iv.time_ns)
+		return x->iv.time_ns < y->iv.time_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Is the SNAPSHOTS chunk at @offset wholly outside the window, by the index? */
@@ -211,9 +283,12 @@ int session_open(struct session **out, const char *path, const struct session_fi
 	/* the metadata chunks alone: the facts are final before the first record */
 	dpf_reader_set_skip(s->r, only_meta, s);
 	while ((ret = dpf_reader_next(s->r, &ev)) > 0)
-		;
+		if (ev.type == DPF_EV_INTERVALS && (ret = keep_intervals(s, &ev.intervals)))
+			break;
 	if (ret < 0)
 		goto fail;
+	if (s->nr_ivs)
+		qsort(s->ivs, s->nr_ivs, sizeof(*s->ivs), cmp_iv);
 	dpf_reader_set_skip(s->r, NULL, NULL);
 	dpf_reader_rewind(s->r);
 	for (size_t i = 0; i < dpf_reader_meta(s->r)->nr && !ret; i++)
@@ -223,6 +298,7 @@ int session_open(struct session **out, const char *path, const struct session_fi
 		ret = make_facts(s);
 	if (ret)
 		goto fail;
+	make_base_intervals(s);
 	if (s->f.time_range && dpf_reader_closed_cleanly(s->r) &&
 	    !dpf_reader_index(s->r, &s->index, &s->nr_index))
 		dpf_reader_set_skip(s->r, outside_window, s);
@@ -256,6 +332,7 @@ void session_close(struct session *s)
 	free(s->facts.targets);
 	free(s->names);
 	free(s->index);
+	free(s->ivs);
 	free(s->skips);
 	free(s->clip);
 	free(s->path);
@@ -309,13 +386,36 @@ const struct session_facts *session_facts(const struct session *s)
 struct session_intervals session_snapshot_intervals(const struct session *s,
 						    const struct dpf_snapshot *snap)
 {
-	struct session_intervals iv = { .sample_us = s->facts.sample_us,
-					.aggr_us = s->facts.aggr_us };
+	size_t lo = 0, hi = s->nr_ivs;
 
-	(void)snap;	/* the recording's own changes: INTERVALS chunks (to come) */
-	if (iv.sample_us && iv.aggr_us >= iv.sample_us)
-		iv.samples = (uint32_t)(iv.aggr_us / iv.sample_us);
-	return iv;
+	/* the first change after (target, start): the one before it is in force, if its target's */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct dpf_intervals *m = &s->ivs[mid].iv;
+
+		if (m->target < snap->target ||
+		    (m->target == snap->target && m->time_ns <= snap->start_ns))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && s->ivs[lo - 1].iv.target == snap->target)
+		return make_intervals(s->ivs[lo - 1].iv.sample_us, s->ivs[lo - 1].iv.aggr_us);
+	if (snap->target < DPF_MAX_TARGETS)
+		return s->base[snap->target];
+	return make_intervals(s->facts.sample_us, s->facts.aggr_us);
+}
+
+size_t session_intervals_changes(const struct session *s, uint64_t *dropped)
+{
+	if (dropped)
+		*dropped = s->ivs_dropped;
+	return s->nr_ivs;
+}
+
+const struct dpf_intervals *session_intervals_change(const struct session *s, size_t i)
+{
+	return i < s->nr_ivs ? &s->ivs[i].iv : NULL;
 }
 
 const struct session_target *session_target(const struct session *s, uint32_t id)
@@ -514,6 +614,8 @@ int session_next(struct session *s, struct session_event *ev)
 		switch (e.type) {
 		case DPF_EV_HEAP:
 			continue;	/* the session never asks for them (report/heap-sites.c reads them) */
+		case DPF_EV_INTERVALS:
+			continue;	/* read at open: session_snapshot_intervals() */
 		case DPF_EV_DAMAGE:
 			/* each part once, though a second pass meets it again */
 			if (e.damage.offset < s->damage_reported_to && s->nr_damage)

@@ -194,6 +194,14 @@ struct session_intervals {
  */
 struct session_intervals session_snapshot_intervals(const struct session *s,
 						    const struct dpf_snapshot *snap);
+/*
+ * session_intervals_changes() - how many changes of the intervals the recording stores
+ * (INTERVALS chunks); *@dropped (may be NULL) gets those a hostile file had past the session's
+ * cap (not kept). session_intervals_change() - the @i-th, sorted by target, then time, then
+ * file order; NULL past the last.
+ */
+size_t session_intervals_changes(const struct session *s, uint64_t *dropped);
+const struct dpf_intervals *session_intervals_change(const struct session *s, size_t i);
 
 /*
  * session_next_pair() - the next snapshot of two sessions side by side, the one that starts

@@ -145,23 +145,29 @@ int wss_series_add(struct wss_series *ser, const struct dpf_snapshot *s,
 
 struct build {
 	struct wss *w;
-	struct wss_measure m;
+	struct session *ses;
+	const char *primitive_sees;
+	uint32_t min_accesses;
 };
 
+/* Each snapshot by the intervals in force for it: its samples per aggregation may change. */
 static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 {
 	struct build *b = arg;
 	struct wss_series *ser = series_of(b->w, s->target);
+	struct session_intervals iv = session_snapshot_intervals(b->ses, s);
+	struct wss_measure m = wss_measure_of(b->primitive_sees, iv.sample_us, iv.aggr_us,
+					      b->min_accesses);
 
-	return ser ? wss_series_add(ser, s, &b->m) : -ENOMEM;
+	return ser ? wss_series_add(ser, s, &m) : -ENOMEM;
 }
 
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 {
 	static const struct session_tool tool = { .snapshot = on_snapshot };
 	const struct session_facts *f = session_facts(ses);
-	struct build b = { .m = wss_measure_of(f->primitive_sees, f->sample_us, f->aggr_us,
-					       o->min_accesses) };
+	struct build b = { .ses = ses, .primitive_sees = f->primitive_sees,
+			   .min_accesses = o->min_accesses };
 	uint32_t target;
 	uint64_t nr;
 	int ret;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the recording reader must survive any bytes (tests/fuzz/run.sh), with the
- * HEAP chunks of --heap-sites decoded too (every stack index and frame of them touched).
+ * HEAP chunks of --heap-sites decoded too (every stack index and frame of them touched), and the
+ * INTERVALS chunks' changes (every field touched).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (ev.type == DPF_EV_MAPS)
 			for (uint32_t i = 0; i < ev.maps.nr; i++)
 				sum += ev.maps.maps[i].path[0];
+		else if (ev.type == DPF_EV_INTERVALS)
+			sum += ev.intervals.time_ns + ev.intervals.sample_us + ev.intervals.aggr_us +
+			       ev.intervals.update_us + ev.intervals.min_nr_regions +
+			       ev.intervals.max_nr_regions + ev.intervals.cause + ev.intervals.target +
+			       dpf_intervals_cause_name(ev.intervals.cause)[0];
 		else if (ev.type == DPF_EV_HEAP)
 			for (uint32_t i = 0; i < ev.heap.nr_events; i++) {
 				const struct dpf_heap_stack *st = &ev.heap.stacks[ev.heap.events[i].stack];

@@ -13,6 +13,9 @@
  *       map TARGET TIME_NS START END OFFSET PERMS PATH   (PERMS like r-xp; PATH may be "-")
  *       map+ START END OFFSET PERMS PATH   one more entry of the last map line's memory map
  *       rusage TIME SELF_UTIME SELF_STIME SELF_MAXRSS TGT_UTIME TGT_STIME TGT_RSS
+ *       intervals TARGET TIME_NS SAMPLE_US AGGR_US UPDATE_US MIN_NR MAX_NR CAUSE
+ *                                  a change of the intervals (CAUSE: 1 start, 2 budget, 3 goal,
+ *                                  4 kernel), queued before the snapshots after it
  *       flush                      cut a chunk here
  *   mkrec --synth OUT SNAPSHOTS REGIONS [SEED [FLUSH]]   a moving-hot-window recording (bench
  *                              input); FLUSH > 0 cuts a chunk every FLUSH snapshots, as the
@@ -184,6 +187,20 @@ static int from_text(const char *out)
 				return die(p, 0);
 			if ((ret = dpf_writer_rusage(w, &u)))
 				return die("rusage", ret);
+		} else if (!strncmp(p, "intervals ", 10)) {
+			struct dpf_intervals iv = { 0 };
+			unsigned cause;
+
+			if ((ret = flush_snap(w, &s, &have)))
+				return die("snapshot", ret);
+			if (sscanf(p, "intervals %" SCNu32 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %"
+				   SCNu64 " %" SCNu32 " %" SCNu32 " %u", &iv.target, &iv.time_ns,
+				   &iv.sample_us, &iv.aggr_us, &iv.update_us, &iv.min_nr_regions,
+				   &iv.max_nr_regions, &cause) != 8)
+				return die(p, 0);
+			iv.cause = (uint8_t)cause;
+			if ((ret = dpf_writer_intervals(w, &iv)))
+				return die("intervals", ret);
 		} else if (!strcmp(p, "flush")) {
 			if ((ret = flush_snap(w, &s, &have)) || (ret = dpf_writer_flush(w)))
 				return die("flush", ret);

@@ -4,7 +4,8 @@
  * recordings written here, damage reported once per part and counted, the INDEX seek reading
  * about a tenth of the chunks for the last tenth of the time, memory maps resolved at a time,
  * typed facts from metadata written after the snapshots (final, not the first chunk's), and
- * two sessions walked side by side in time order.
+ * two sessions walked side by side in time order, and each snapshot's intervals from the
+ * recording's changes whatever the pass, its rewinds and the index seek.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -417,6 +418,110 @@ static void test_pair(void **state)
 	unlink(other);
 }
 
+
+/*
+ * 100 snapshots of 1 ms for target 0 (and target 1), a chunk every 10; the intervals change for
+ * target 0 at snapshot 40 (sample doubled) and at 70 (aggr too), written in the chunks before
+ * those snapshots; target 1 never changes.
+ */
+static void write_changes(const char *path)
+{
+	struct dpf_writer_opts o = { .level = 1 };
+	struct dpf_intervals a = { .target = 0, .cause = DPF_IV_BUDGET, .time_ns = 1000 * MS + 40 * MS,
+				   .sample_us = 200, .aggr_us = 1000, .update_us = 1000,
+				   .min_nr_regions = 10, .max_nr_regions = 100 };
+	struct dpf_intervals b = a;
+	struct dpf_writer *w;
+	struct dpf_meta meta;
+
+	b.time_ns = 1000 * MS + 70 * MS;
+	b.aggr_us = 2000;
+	b.cause = DPF_IV_GOAL;
+	dpf_meta_init(&meta);
+	dpf_meta_set(&meta, "sample_us", "100");
+	dpf_meta_set(&meta, "aggr_us", "1000");
+	dpf_meta_set(&meta, "nr_targets", "2");
+	assert_int_equal(dpf_writer_open(&w, path, &o, &meta), 0);
+	for (int k = 0; k < 100; k++) {
+		if (k == 40)
+			assert_int_equal(dpf_writer_intervals(w, &a), 0);
+		if (k == 70)
+			assert_int_equal(dpf_writer_intervals(w, &b), 0);
+		for (uint32_t t = 0; t < 2; t++) {
+			struct dpf_region r = { 0x1000, 0x2000, (uint32_t)k, 0 };
+			struct dpf_snapshot sn = { .target = t, .start_ns = 1000 * MS + k * MS,
+						   .end_ns = 1000 * MS + (k + 1) * MS,
+						   .nr_regions = 1, .regions = &r };
+
+			assert_int_equal(dpf_writer_snapshot(w, &sn), 0);
+		}
+		if ((k + 1) % 10 == 0)
+			assert_int_equal(dpf_writer_flush(w), 0);
+	}
+	assert_int_equal(dpf_writer_close(w), 0);
+	dpf_meta_release(&meta);
+}
+
+/* Each snapshot's intervals, as the pass sees them: checks every one, returns how many. */
+static int check_intervals_pass(struct session *s)
+{
+	struct session_event ev;
+	int n = 0;
+
+	while (session_next(s, &ev) > 0) {
+		struct session_intervals iv;
+		uint32_t k;
+
+		if (ev.type != SESSION_SNAPSHOT)
+			continue;
+		k = ev.snapshot.regions[0].nr_accesses;
+		iv = session_snapshot_intervals(s, &ev.snapshot);
+		if (ev.snapshot.target == 1 || k < 40) {
+			assert_int_equal(iv.sample_us, 100);
+			assert_int_equal(iv.aggr_us, 1000);
+			assert_int_equal(iv.samples, 10);
+		} else if (k < 70) {
+			assert_int_equal(iv.sample_us, 200);
+			assert_int_equal(iv.aggr_us, 1000);
+			assert_int_equal(iv.samples, 5);
+		} else {
+			assert_int_equal(iv.aggr_us, 2000);
+			assert_int_equal(iv.samples, 10);
+		}
+		n++;
+	}
+	return n;
+}
+
+static void test_snapshot_intervals(void **state)
+{
+	struct session_filter f = SESSION_FILTER_INIT;
+	const struct dpf_intervals *c;
+	struct session *s;
+	uint64_t dropped = 1;
+
+	write_changes(*state);
+	assert_int_equal(session_open(&s, *state, NULL), 0);
+	assert_int_equal(session_intervals_changes(s, &dropped), 2);
+	assert_int_equal(dropped, 0);
+	c = session_intervals_change(s, 1);
+	assert_non_null(c);
+	assert_int_equal(c->cause, DPF_IV_GOAL);
+	assert_null(session_intervals_change(s, 2));
+	assert_int_equal(check_intervals_pass(s), 200);
+	session_rewind(s);	/* a second pass answers the same */
+	assert_int_equal(check_intervals_pass(s), 200);
+	session_close(s);
+	/* the last 25 ms: the index seek passes over the chunks that hold both changes */
+	f.time_range = 1;
+	f.time_lo_ns = 75 * MS;
+	f.time_hi_ns = 200 * MS;
+	assert_int_equal(session_open(&s, *state, &f), 0);
+	assert_int_equal(check_intervals_pass(s), 50);
+	assert_true(session_chunks_read(s) < 14);	/* 18 without the seek */
+	session_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +538,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_seek, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_maps_at_time, tmpfile_setup, tmpfile_teardown),
 		cmocka_unit_test_setup_teardown(test_pair, tmpfile_setup, tmpfile_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_intervals, tmpfile_setup,
+						tmpfile_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
