@@ -20,20 +20,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
 #include "record/nodes.h"
 #include "record/why.h"
-
-#define BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
 
 enum damon_source { SRC_TRIED, SRC_TRACE };
 
@@ -74,131 +70,6 @@ struct damon_backend {
 	char last_error[256];
 };
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* ---- sysfs file I/O ---- */
-
-static int sysfs_read(const char *path, char *buf, size_t len)
-{
-	return damon_read_small(path, buf, len);
-}
-
-/* One write(2) of the whole value, as sysfs wants it. */
-static int sysfs_write_once(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd;
-	int err = 0;
-
-	do {
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = write(fd, val, len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-/* EBUSY from sysfs is its trylock on damon_sysfs_lock: someone else is mid-operation. */
-static int sysfs_write(const char *path, const char *val)
-{
-	unsigned waited = 0;
-	unsigned step = 1;
-	int err;
-
-	for (;;) {
-		err = sysfs_write_once(path, val);
-		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
-			return err;
-		sleep_ms(step);
-		waited += step;
-		step = step < 64 ? step * 2 : 64;
-	}
-}
-
-static int sysfs_read_retry(const char *path, char *buf, size_t len)
-{
-	unsigned waited = 0;
-	int err;
-
-	for (;;) {
-		err = sysfs_read(path, buf, len);
-		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
-			return err;
-		sleep_ms(10);
-		waited += 10;
-	}
-}
-
-static int wr(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int wr(const char *val, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return sysfs_write(path, val);
-}
-
-static int wr_u64(uint64_t v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int wr_u64(uint64_t v, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	char val[32];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	snprintf(val, sizeof(val), "%llu", (unsigned long long)v);
-	return sysfs_write(path, val);
-}
-
-static int exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int exists(const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return access(path, F_OK) == 0;
-}
-
-static int read_long(const char *path, long *v)
-{
-	char buf[64];
-	char *end;
-	int err = sysfs_read_retry(path, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	errno = 0;
-	*v = strtol(buf, &end, 0);
-	if (errno || end == buf)
-		return -EPROTO;
-	return 0;
-}
 
 /* ---- the other users of DAMON ---- */
 
@@ -211,12 +82,12 @@ static int others(const char *root, long *nr, long *running)
 
 	*running = 0;
 	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	err = read_long(path, nr);
+	err = damon_read_long(path, nr);
 	if (err)
 		return err;
 	for (long k = 0; k < *nr; k++) {
 		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, k);
-		if (sysfs_read_retry(path, state, sizeof(state)) || strcmp(state, "off"))
+		if (damon_sysfs_read_retry(path, state, sizeof(state)) || strcmp(state, "off"))
 			(*running)++;	/* unreadable counts as busy: never assume it is free */
 	}
 	return 0;
@@ -324,23 +195,23 @@ static void note_feature(struct damon_backend *d, const char *name, int present)
 static void probe_features(struct damon_backend *d)
 {
 	d->features[0] = '\0';
-	note_feature(d, "avail_operations", exists("%s/avail_operations", d->ctx));
-	note_feature(d, "addr_unit", exists("%s/addr_unit", d->ctx));
-	note_feature(d, "refresh_ms", exists("%s/refresh_ms", d->kd));
+	note_feature(d, "avail_operations", damon_exists("%s/avail_operations", d->ctx));
+	note_feature(d, "addr_unit", damon_exists("%s/addr_unit", d->ctx));
+	note_feature(d, "refresh_ms", damon_exists("%s/refresh_ms", d->kd));
 	note_feature(d, "intervals_goal",
-		     exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx));
-	note_feature(d, "apply_interval_us", exists("%s/apply_interval_us", d->scheme));
-	note_feature(d, "tried_regions", exists("%s/tried_regions", d->scheme));
-	note_feature(d, "total_bytes", exists("%s/tried_regions/total_bytes", d->scheme));
-	note_feature(d, "filters", exists("%s/filters", d->scheme));
-	note_feature(d, "core_filters", exists("%s/core_filters", d->scheme));
-	note_feature(d, "quota_goals", exists("%s/quotas/goals", d->scheme));
-	note_feature(d, "nr_snapshots", exists("%s/stats/nr_snapshots", d->scheme));
-	note_feature(d, "sz_ops_filter_passed", exists("%s/stats/sz_ops_filter_passed", d->scheme));
+		     damon_exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx));
+	note_feature(d, "apply_interval_us", damon_exists("%s/apply_interval_us", d->scheme));
+	note_feature(d, "tried_regions", damon_exists("%s/tried_regions", d->scheme));
+	note_feature(d, "total_bytes", damon_exists("%s/tried_regions/total_bytes", d->scheme));
+	note_feature(d, "filters", damon_exists("%s/filters", d->scheme));
+	note_feature(d, "core_filters", damon_exists("%s/core_filters", d->scheme));
+	note_feature(d, "quota_goals", damon_exists("%s/quotas/goals", d->scheme));
+	note_feature(d, "nr_snapshots", damon_exists("%s/stats/nr_snapshots", d->scheme));
+	note_feature(d, "sz_ops_filter_passed", damon_exists("%s/stats/sz_ops_filter_passed", d->scheme));
 	/* tried_regions' nr_accesses is the moving average since apply_interval_us came (6.7) */
-	d->moving_avg = exists("%s/apply_interval_us", d->scheme);
+	d->moving_avg = damon_exists("%s/apply_interval_us", d->scheme);
 	/* sz_ops_filter_passed came with damos_walk (6.14): a walk returns at the aggregation */
-	d->walk = exists("%s/stats/sz_ops_filter_passed", d->scheme);
+	d->walk = damon_exists("%s/stats/sz_ops_filter_passed", d->scheme);
 }
 
 static int set_attrs(struct damon_backend *d, const struct rec_params *p)
@@ -348,11 +219,11 @@ static int set_attrs(struct damon_backend *d, const struct rec_params *p)
 	const char *m = d->ctx;
 	int err;
 
-	if ((err = wr_u64(d->sample_us, "%s/monitoring_attrs/intervals/sample_us", m)) ||
-	    (err = wr_u64(d->aggr_us, "%s/monitoring_attrs/intervals/aggr_us", m)) ||
-	    (err = wr_u64(d->update_us, "%s/monitoring_attrs/intervals/update_us", m)) ||
-	    (err = wr_u64(d->min_nr, "%s/monitoring_attrs/nr_regions/min", m)) ||
-	    (err = wr_u64(d->max_nr, "%s/monitoring_attrs/nr_regions/max", m)))
+	if ((err = damon_wr_u64(d->sample_us, "%s/monitoring_attrs/intervals/sample_us", m)) ||
+	    (err = damon_wr_u64(d->aggr_us, "%s/monitoring_attrs/intervals/aggr_us", m)) ||
+	    (err = damon_wr_u64(d->update_us, "%s/monitoring_attrs/intervals/update_us", m)) ||
+	    (err = damon_wr_u64(d->min_nr, "%s/monitoring_attrs/nr_regions/min", m)) ||
+	    (err = damon_wr_u64(d->max_nr, "%s/monitoring_attrs/nr_regions/max", m)))
 		return err;
 	(void)p;
 	return 0;
@@ -393,9 +264,9 @@ static int write_paddr_regions(struct damon_backend *d, const struct rec_range *
 				if (!pass) {
 					nr++;
 				} else {
-					if ((err = wr_u64(at, "%s/targets/0/regions/%llu/start", d->ctx,
+					if ((err = damon_wr_u64(at, "%s/targets/0/regions/%llu/start", d->ctx,
 							  (unsigned long long)idx)) ||
-					    (err = wr_u64(end, "%s/targets/0/regions/%llu/end", d->ctx,
+					    (err = damon_wr_u64(end, "%s/targets/0/regions/%llu/end", d->ctx,
 							  (unsigned long long)idx)))
 						return err;
 					idx++;
@@ -403,7 +274,7 @@ static int write_paddr_regions(struct damon_backend *d, const struct rec_range *
 				at = end;
 			}
 		}
-		if (!pass && (err = wr_u64(nr, "%s/targets/0/regions/nr_regions", d->ctx)))
+		if (!pass && (err = damon_wr_u64(nr, "%s/targets/0/regions/nr_regions", d->ctx)))
 			return err;
 	}
 	return 0;
@@ -416,10 +287,10 @@ static int set_target(struct damon_backend *d, const struct rec_params *p, char 
 	size_t n = p->nr_ranges;
 	int err;
 
-	if ((err = wr("1", "%s/targets/nr_targets", d->ctx)))
+	if ((err = damon_wr("1", "%s/targets/nr_targets", d->ctx)))
 		return err;
 	if (!d->paddr)
-		return wr_u64((uint64_t)p->pid, "%s/targets/0/pid_target", d->ctx);
+		return damon_wr_u64((uint64_t)p->pid, "%s/targets/0/pid_target", d->ctx);
 	if (!r || !n) {
 		err = damon_system_ram(NULL, &own, &n);
 		if (err) {
@@ -441,19 +312,19 @@ static int set_scheme(struct damon_backend *d)
 	const char *s = d->scheme;
 	int err;
 
-	if ((err = wr("1", "%s/schemes/nr_schemes", d->ctx)) ||
-	    (err = wr("stat", "%s/action", s)) ||
-	    (err = wr("0", "%s/access_pattern/sz/min", s)) ||
-	    (err = wr_u64(ULONG_MAX, "%s/access_pattern/sz/max", s)) ||
-	    (err = wr("0", "%s/access_pattern/nr_accesses/min", s)) ||
-	    (err = wr_u64(UINT_MAX, "%s/access_pattern/nr_accesses/max", s)) ||
-	    (err = wr("0", "%s/access_pattern/age/min", s)) ||
-	    (err = wr_u64(UINT_MAX, "%s/access_pattern/age/max", s)) ||
-	    (err = wr("0", "%s/quotas/ms", s)) ||
-	    (err = wr("0", "%s/quotas/bytes", s)) ||
-	    (err = wr("none", "%s/watermarks/metric", s)))
+	if ((err = damon_wr("1", "%s/schemes/nr_schemes", d->ctx)) ||
+	    (err = damon_wr("stat", "%s/action", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/sz/min", s)) ||
+	    (err = damon_wr_u64(ULONG_MAX, "%s/access_pattern/sz/max", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/nr_accesses/min", s)) ||
+	    (err = damon_wr_u64(UINT_MAX, "%s/access_pattern/nr_accesses/max", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/age/min", s)) ||
+	    (err = damon_wr_u64(UINT_MAX, "%s/access_pattern/age/max", s)) ||
+	    (err = damon_wr("0", "%s/quotas/ms", s)) ||
+	    (err = damon_wr("0", "%s/quotas/bytes", s)) ||
+	    (err = damon_wr("none", "%s/watermarks/metric", s)))
 		return err;
-	if (exists("%s/apply_interval_us", s) && (err = wr("0", "%s/apply_interval_us", s)))
+	if (damon_exists("%s/apply_interval_us", s) && (err = damon_wr("0", "%s/apply_interval_us", s)))
 		return err;
 	return 0;
 }
@@ -465,14 +336,14 @@ static int teardown(struct damon_backend *d)
 	int err;
 
 	if (d->on) {
-		err = wr("off", "%s/state", d->kd);
+		err = damon_wr("off", "%s/state", d->kd);
 		/* EPERM: it stopped by itself (target gone); EINVAL: it never ran */
 		if (err && err != -EPERM && err != -EINVAL)
 			ret = err;
 		d->on = 0;
 	}
 	if (d->created) {
-		err = wr("0", "%s/kdamonds/nr_kdamonds", d->root);
+		err = damon_wr("0", "%s/kdamonds/nr_kdamonds", d->root);
 		if (err && !ret)
 			ret = err;
 		if (!err)
@@ -483,7 +354,7 @@ static int teardown(struct damon_backend *d)
 
 static int turn_on(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
 {
-	int err = wr("on", "%s/state", d->kd);
+	int err = damon_wr("on", "%s/state", d->kd);
 
 	if (!err) {
 		d->on = 1;
@@ -609,26 +480,26 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
 	snprintf(d->scheme, sizeof(d->scheme), "%s/schemes/0", d->ctx);
 
-	err = wr("1", "%s/kdamonds/nr_kdamonds", d->root);
+	err = damon_wr("1", "%s/kdamonds/nr_kdamonds", d->root);
 	if (err) {
 		if (err == -EBUSY && !others(d->root, &nr, &running) && nr)
 			busy_reason(d->root, nr, running, why, len);
 		else if (err == -EBUSY)
 			rec_why(why, len, 0, "DAMON sysfs stayed busy for %d s (another writer holds "
-				"its lock)", BUSY_RETRY_MS / 1000);
+				"its lock)", DAMON_BUSY_RETRY_MS / 1000);
 		else
 			rec_why(why, len, 0, "cannot create a kdamond: %s", strerror(-err));
 		free(d);
 		return err;
 	}
 	d->created = 1;
-	err = wr("1", "%s/contexts/nr_contexts", d->kd);
+	err = damon_wr("1", "%s/contexts/nr_contexts", d->kd);
 	if (err) {
 		rec_why(why, len, 0, "cannot create a DAMON context: %s", strerror(-err));
 		goto out_teardown;
 	}
 	/* avail_operations came in 5.19; without it "on" tells whether the ops exist */
-	if (sysfs_read_retry(strcat(strcpy(path, d->ctx), "/avail_operations"), d->avail,
+	if (damon_sysfs_read_retry(strcat(strcpy(path, d->ctx), "/avail_operations"), d->avail,
 			     sizeof(d->avail)))
 		d->avail[0] = '\0';
 	for (char *c = d->avail; *c; c++)
@@ -638,7 +509,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		err = ops_reason(d->avail, op, why, len);
 		goto out_teardown;
 	}
-	err = wr(op, "%s/operations", d->ctx);
+	err = damon_wr(op, "%s/operations", d->ctx);
 	if (err) {
 		rec_why(why, len, 0, "cannot select the '%s' operations: %s", op, strerror(-err));
 		goto out_teardown;
@@ -665,7 +536,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		goto out_teardown;
 	d->start_ns = damon_now_ns();
 	snprintf(path, sizeof(path), "%s/pid", d->kd);
-	if (!read_long(path, &kpid))
+	if (!damon_read_long(path, &kpid))
 		d->kpid = (pid_t)kpid;
 	err = choose_source(d, why, len);
 	if (err)
@@ -704,7 +575,7 @@ static int target_gone(struct damon_backend *d)
 		return 0;
 	d->next_target_check_ns = now + 1000000000ull;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)d->pid);
-	if (sysfs_read(path, buf, sizeof(buf)))
+	if (damon_read_small(path, buf, sizeof(buf)))
 		return 1;
 	p = strrchr(buf, ')');
 	return p && (p[2] == 'Z' || p[2] == 'X');
@@ -716,7 +587,7 @@ static int kdamond_off(struct damon_backend *d)
 	char state[32];
 
 	snprintf(path, sizeof(path), "%s/state", d->kd);
-	if (sysfs_read_retry(path, state, sizeof(state)))
+	if (damon_sysfs_read_retry(path, state, sizeof(state)))
 		return 0;	/* cannot tell: assume it runs */
 	return !strcmp(state, "off");
 }
@@ -814,7 +685,7 @@ static int next_tried(struct damon_backend *d, struct dpf_snapshot *s)
 
 	t0 = damon_now_ns();
 	/* blocks until the scheme went through one apply pass (about one aggregation) */
-	err = wr("update_schemes_tried_regions", "%s/state", d->kd);
+	err = damon_wr("update_schemes_tried_regions", "%s/state", d->kd);
 	t1 = damon_now_ns();
 	if (kdamond_off(d))
 		return -ESRCH;	/* the kdamond stopped by itself: every target is gone */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in three files:
+ * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in four files:
  * damon-sysfs.c drives the sysfs tree (probe, its own kdamond, the stat scheme, tried_regions),
- * damon-trace.c reads the damon:damon_aggregated tracepoint through perf_event_open, and
- * damon-util.c holds the small parsers both use and that tests call directly. This header is
+ * damon-io.c holds its retrying sysfs reads and writes, damon-trace.c reads the
+ * damon:damon_aggregated tracepoint through perf_event_open, and damon-util.c holds the small
+ * parsers they use and that tests call directly. This header is
  * what they share; the record loop and "daprof check" need only backend.h plus the helpers
  * marked "public" below.
  */
@@ -50,6 +51,21 @@ int damon_backend_stop(struct rec_backend *b);
 const char *damon_backend_last_error(struct rec_backend *b);
 
 /* ---- shared by damon-sysfs.c and damon-trace.c (and unit tests) ---- */
+
+#define DAMON_BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
+
+/*
+ * damon-io.c: damon_sysfs_write() writes @val in one write(2), retrying on EBUSY for up to
+ * DAMON_BUSY_RETRY_MS; damon_sysfs_read_retry() reads as damon_read_small() with the same
+ * retry. damon_wr() and damon_wr_u64() write to the path formatted from @fmt, damon_exists()
+ * tells whether it exists, damon_read_long() reads a number. Return: 0 (or 1/0) or -errno.
+ */
+int damon_sysfs_write(const char *path, const char *val);
+int damon_sysfs_read_retry(const char *path, char *buf, size_t len);
+int damon_wr(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int damon_wr_u64(uint64_t v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int damon_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int damon_read_long(const char *path, long *v);
 
 /*
  * damon_read_small() - read a small sysfs/proc file into @buf, NUL-terminated, trailing newlines
