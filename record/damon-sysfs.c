@@ -71,117 +71,6 @@ struct damon_backend {
 };
 
 
-/* ---- the other users of DAMON ---- */
-
-/* Count the kdamonds that exist and those that are on. Return: 0 or -errno. */
-static int others(const char *root, long *nr, long *running)
-{
-	char path[PATH_MAX];
-	char state[32];
-	int err;
-
-	*running = 0;
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	err = damon_read_long(path, nr);
-	if (err)
-		return err;
-	for (long k = 0; k < *nr; k++) {
-		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, k);
-		if (damon_sysfs_read_retry(path, state, sizeof(state)) || strcmp(state, "off"))
-			(*running)++;	/* unreadable counts as busy: never assume it is free */
-	}
-	return 0;
-}
-
-static int busy_reason(const char *root, long nr, long running, char *why, size_t len)
-{
-	if (running)
-		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld of %ld running)",
-			running, nr);
-	else
-		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld set up, not running; "
-			"writing 0 to '%s/kdamonds/nr_kdamonds' frees them)", nr, root);
-	return -EBUSY;
-}
-
-static int has_op(const char *list, const char *op)
-{
-	size_t l = strlen(op);
-
-	for (const char *p = list; (p = strstr(p, op)); p += l)
-		if ((p == list || p[-1] == ',') && (p[l] == ',' || p[l] == '\0'))
-			return 1;
-	return 0;
-}
-
-static int ops_reason(const char *avail, const char *op, char *why, size_t len)
-{
-	if (!strcmp(avail, "paddr"))
-		rec_why(why, len, 0, "this kernel's DAMON offers only paddr");
-	else
-		rec_why(why, len, 0, "this kernel's DAMON does not offer %s (it offers: %s)", op,
-			*avail ? avail : "nothing");
-	return -EOPNOTSUPP;
-}
-
-static int damon_probe(const struct rec_params *p, char *why, size_t len)
-{
-	const char *root = damon_sysfs_root(p);
-	const char *op = p->paddr ? "paddr" : "vaddr";
-	char path[PATH_MAX];
-	char avail[128];
-	long nr;
-	long running;
-	int err;
-
-	rec_why(why, len, 0, "%s", "");
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	if (access(path, F_OK)) {
-		err = -errno;
-		if (!strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
-			rec_why(why, len, 0, "no DAMON sysfs interface (kernel without "
-				"CONFIG_DAMON_SYSFS, or older than 5.18)");
-		else
-			rec_why(why, len, 0, "no DAMON sysfs interface at '%s'", root);
-		return err == -ENOENT || err == -ENOTDIR ? -ENOENT : err;
-	}
-	/* what the kernel offers first: it is the answer that holds whoever asks */
-	if (!damon_sysfs_avail_ops(root, avail, sizeof(avail)) && !has_op(avail, op))
-		return ops_reason(avail, op, why, len);
-	if (access(path, R_OK | W_OK)) {
-		err = -errno;
-		if (err == -EROFS)
-			rec_why(why, len, 0, "DAMON sysfs is read-only here ('%s')", root);
-		else
-			rec_why(why, len, 0, "not root (DAMON's sysfs files are root-only)");
-		return err;
-	}
-	err = others(root, &nr, &running);
-	if (err) {
-		rec_why(why, len, 0, "cannot read '%s': %s", path, strerror(-err));
-		return err;
-	}
-	if (nr)
-		return busy_reason(root, nr, running, why, len);
-	if (!p->paddr && p->pid > 0 && kill(p->pid, 0) && errno == ESRCH) {
-		rec_why(why, len, 0, "no process %d", (int)p->pid);
-		return -ESRCH;
-	}
-	if (p->paddr && !p->nr_ranges) {
-		struct rec_range *r;
-		size_t n;
-
-		err = damon_system_ram(NULL, &r, &n);
-		if (err) {
-			rec_why(why, len, 0, "cannot read System RAM ranges from /proc/iomem: %s",
-				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
-			return err;
-		}
-		free(r);
-	}
-	return 0;
-}
-
 /* ---- start ---- */
 
 static void note_feature(struct damon_backend *d, const char *name, int present)
@@ -461,7 +350,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	err = check_params(p, why, len);
 	if (err)
 		return err;
-	err = damon_probe(p, why, len);
+	err = damon_backend_probe(p, why, len);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));
@@ -482,8 +371,8 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 
 	err = damon_wr("1", "%s/kdamonds/nr_kdamonds", d->root);
 	if (err) {
-		if (err == -EBUSY && !others(d->root, &nr, &running) && nr)
-			busy_reason(d->root, nr, running, why, len);
+		if (err == -EBUSY && !damon_count_kdamonds(d->root, &nr, &running) && nr)
+			damon_busy_reason(d->root, nr, running, why, len);
 		else if (err == -EBUSY)
 			rec_why(why, len, 0, "DAMON sysfs stayed busy for %d s (another writer holds "
 				"its lock)", DAMON_BUSY_RETRY_MS / 1000);
@@ -505,8 +394,8 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	for (char *c = d->avail; *c; c++)
 		if (*c == '\n')
 			*c = ',';
-	if (*d->avail && !has_op(d->avail, op)) {
-		err = ops_reason(d->avail, op, why, len);
+	if (*d->avail && !damon_has_op(d->avail, op)) {
+		err = damon_ops_reason(d->avail, op, why, len);
 		goto out_teardown;
 	}
 	err = damon_wr(op, "%s/operations", d->ctx);
@@ -862,7 +751,7 @@ static void damon_stop(struct rec_backend *b)
 
 const struct rec_backend_ops damon_backend_ops = {
 	.name = "damon",
-	.probe = damon_probe,
+	.probe = damon_backend_probe,
 	.start = damon_start,
 	.next_snapshot = damon_next_snapshot,
 	.describe = damon_describe,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in four files:
- * damon-sysfs.c drives the sysfs tree (probe, its own kdamond, the stat scheme, tried_regions),
- * damon-io.c holds its retrying sysfs reads and writes, damon-trace.c reads the
- * damon:damon_aggregated tracepoint through perf_event_open, and damon-util.c holds the small
- * parsers they use and that tests call directly. This header is
+ * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in five files:
+ * damon-sysfs.c drives the sysfs tree (its own kdamond, the stat scheme, tried_regions),
+ * damon-probe.c is its read-only probe, damon-io.c holds its retrying sysfs reads and writes,
+ * damon-trace.c reads the damon:damon_aggregated tracepoint through perf_event_open, and
+ * damon-util.c holds the small parsers they use and that tests call directly. This header is
  * what they share; the record loop and "daprof check" need only backend.h plus the helpers
  * marked "public" below.
  */
@@ -51,6 +51,18 @@ int damon_backend_stop(struct rec_backend *b);
 const char *damon_backend_last_error(struct rec_backend *b);
 
 /* ---- shared by damon-sysfs.c and damon-trace.c (and unit tests) ---- */
+
+/*
+ * damon-probe.c: damon_backend_probe() is damon_backend_ops.probe; damon_count_kdamonds() counts
+ * the kdamonds that exist and those on (unreadable counts as on); damon_busy_reason() and
+ * damon_ops_reason() say why DAMON cannot be used (they return -EBUSY and -EOPNOTSUPP);
+ * damon_has_op() tells whether the comma-separated @list holds @op.
+ */
+int damon_backend_probe(const struct rec_params *p, char *why, size_t len);
+int damon_count_kdamonds(const char *root, long *nr, long *running);
+int damon_busy_reason(const char *root, long nr, long running, char *why, size_t len);
+int damon_ops_reason(const char *avail, const char *op, char *why, size_t len);
+int damon_has_op(const char *list, const char *op);
 
 #define DAMON_BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
 
