@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
@@ -68,6 +69,25 @@ struct damon_backend {
 	uint64_t next_target_check_ns;
 	uint64_t empty;			/* tried_regions updates that came back empty */
 	char last_error[256];
+	/* the kernel's intervals tuning (damon-tune.c) */
+	struct rec_intervals_goal goal;	/* asked; goal.aggrs 0: off */
+	int tuning;			/* the goal is written: the kernel tunes */
+	int refreshed;			/* refresh_ms keeps sample_us and aggr_us fresh (6.17) */
+	uint64_t start_sample_us;	/* the intervals given at "on" */
+	uint64_t start_aggr_us;
+	char goal_note[200];		/* the start intervals were moved into the goal's bounds */
+	uint64_t tune_changes;		/* snapshots after which the intervals had changed */
+	uint64_t tune_min_us;		/* the shortest and longest sampling interval seen */
+	uint64_t tune_max_us;
+	uint64_t tune_errors;		/* failed reads of the tuned intervals */
+	/* the cost: the kdamond's CPU time and ours (see damon_cost()) */
+	uint32_t budget_bp;
+	uint64_t self_cpu0_ns;		/* our process's CPU time at "on" */
+	uint64_t kcpu0_ns;		/* the kdamond's CPU time at its first reading */
+	uint64_t kcpu_ns;		/* ... and since then, at the last */
+	int kcpu_ok;
+	uint64_t win_at_ns;		/* the last window: its end, and the CPU spent in it */
+	uint64_t win_cpu_ns;
 };
 
 
@@ -241,6 +261,42 @@ static int teardown(struct damon_backend *d)
 	return ret;
 }
 
+/*
+ * The kernel's tuning, when asked (start() refused already when the kernel lacks it): the goal's
+ * files, and refresh_ms where the kernel has it, so that reading the tuned intervals does not
+ * need a damon_call() per snapshot (which waits for the kdamond's next sample, up to the
+ * goal's longest sampling interval).
+ */
+static int set_goal(struct damon_backend *d, char *why, size_t len)
+{
+	uint64_t ms = d->aggr_us / 1000;
+	int err;
+
+	if (!d->goal.aggrs)
+		return 0;
+	err = damon_goal_write(d->ctx, &d->goal);
+	if (err)
+		return rec_why(why, len, err, "cannot set the intervals goal: %s", strerror(-err));
+	if (damon_exists("%s/refresh_ms", d->kd)) {
+		err = damon_wr_u64(ms < 1 ? 1 : ms > 1000 ? 1000 : ms, "%s/refresh_ms", d->kd);
+		if (err)
+			return rec_why(why, len, err, "cannot set refresh_ms: %s", strerror(-err));
+		d->refreshed = 1;
+	}
+	d->tuning = 1;
+	d->tune_min_us = d->tune_max_us = d->sample_us;
+	return 0;
+}
+
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int turn_on(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
 {
 	int err = damon_wr("on", "%s/state", d->kd);
@@ -364,6 +420,16 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	d->update_us = p->update_us ? p->update_us : 1000000;
 	d->min_nr = p->min_nr_regions;
 	d->max_nr = p->max_nr_regions;
+	d->goal = p->goal;
+	d->budget_bp = p->max_overhead_bp;
+	if (damon_goal_fit(&d->goal, &d->sample_us, &d->aggr_us))
+		rec_why(d->goal_note, sizeof(d->goal_note), 0, "the sampling interval %llu us was "
+			"moved into the goal's %llu..%llu us (aggregation %llu us: the same "
+			"samples per aggregation), as the kernel demands",
+			(unsigned long long)p->sample_us, (unsigned long long)d->goal.min_sample_us,
+			(unsigned long long)d->goal.max_sample_us, (unsigned long long)d->aggr_us);
+	d->start_sample_us = d->sample_us;
+	d->start_aggr_us = d->aggr_us;
 	snprintf(d->root, sizeof(d->root), "%s", damon_sysfs_root(p));
 	snprintf(d->kd, sizeof(d->kd), "%s/kdamonds/0", d->root);
 	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
@@ -398,6 +464,12 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		err = damon_ops_reason(d->avail, op, why, len);
 		goto out_teardown;
 	}
+	if (d->goal.aggrs && !damon_exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx)) {
+		rec_why(why, len, 0, "this kernel's DAMON cannot tune its intervals (intervals_goal "
+			"came in Linux 6.15): use --intervals-goal off, or the sampler backend");
+		err = -EOPNOTSUPP;
+		goto out_teardown;
+	}
 	err = damon_wr(op, "%s/operations", d->ctx);
 	if (err) {
 		rec_why(why, len, 0, "cannot select the '%s' operations: %s", op, strerror(-err));
@@ -420,13 +492,19 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		goto out_teardown;
 	}
 	probe_features(d);
+	err = set_goal(d, why, len);
+	if (err)
+		goto out_teardown;
 	err = turn_on(d, p, why, len);
 	if (err)
 		goto out_teardown;
 	d->start_ns = damon_now_ns();
+	d->self_cpu0_ns = self_cpu_ns();
 	snprintf(path, sizeof(path), "%s/pid", d->kd);
 	if (!damon_read_long(path, &kpid))
 		d->kpid = (pid_t)kpid;
+	d->kcpu_ok = !damon_task_cpu_ns(d->kpid, &d->kcpu0_ns);
+	d->win_at_ns = d->start_ns;
 	err = choose_source(d, why, len);
 	if (err)
 		goto out_teardown;
@@ -640,18 +718,138 @@ static int next_trace(struct damon_backend *d, struct dpf_snapshot *s, int timeo
 	return ret;
 }
 
+/* The intervals in force after the kernel tuned them, for intervals() and the trace reader. */
+static void follow_tuning(struct damon_backend *d)
+{
+	uint64_t sample_us;
+	uint64_t aggr_us;
+
+	if (!d->tuning)
+		return;
+	if (damon_tuned_read(d->kd, d->ctx, d->refreshed, &sample_us, &aggr_us)) {
+		d->tune_errors++;
+		return;
+	}
+	if (sample_us == d->sample_us && aggr_us == d->aggr_us)
+		return;
+	d->tune_changes++;
+	d->sample_us = sample_us;
+	d->aggr_us = aggr_us;
+	if (sample_us < d->tune_min_us)
+		d->tune_min_us = sample_us;
+	if (sample_us > d->tune_max_us)
+		d->tune_max_us = sample_us;
+	if (d->trace)
+		damon_trace_set_aggr(d->trace, aggr_us);
+}
+
+/*
+ * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
+ * not in our process) plus ours. A kdamond that is gone keeps its last reading.
+ */
+static void measure_cost(struct damon_backend *d)
+{
+	uint64_t now = damon_now_ns();
+	uint64_t kcpu;
+	uint64_t before = d->kcpu_ns;
+
+	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
+		d->kcpu_ns = kcpu - d->kcpu0_ns;
+	d->win_cpu_ns = d->kcpu_ns - before;
+	d->win_at_ns = now;
+	/*
+	 * Here an overhead controller (record --max-overhead) has the window's cost: the
+	 * kdamond's d->win_cpu_ns over the window's wall time (and our own, self_cpu_ns()), to
+	 * compare with d->budget_bp; its answer goes to damon_backend_apply().
+	 */
+}
+
 static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
 {
 	struct damon_backend *d = (struct damon_backend *)b;
+	int ret;
 
 	if (!d->on || target_gone(d))
 		return -ESRCH;
 	if (d->src == SRC_TRACE)
-		return next_trace(d, s, timeout_ms);
-	return next_tried(d, s);
+		ret = next_trace(d, s, timeout_ms);
+	else
+		ret = next_tried(d, s);
+	if (ret == 1) {
+		follow_tuning(d);
+		measure_cost(d);
+	}
+	return ret;
+}
+
+static void damon_intervals(struct rec_backend *b, struct rec_intervals *out)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	out->sample_us = d->sample_us;
+	out->aggr_us = d->aggr_us;
+	out->update_us = d->update_us;
+	out->min_nr_regions = d->min_nr;
+	out->max_nr_regions = d->max_nr;
+}
+
+int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, char *why,
+			size_t len)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+	int err;
+
+	if (!d->on)
+		return rec_why(why, len, -ESRCH, "the kdamond is not running");
+	err = damon_apply_online(d->kd, d->ctx, iv, d->tuning ? &d->goal : NULL, why, len);
+	if (err) {
+		/* the staged files must not differ from what runs: the next commit would take them */
+		struct rec_intervals old;
+
+		damon_intervals(b, &old);
+		damon_apply_online(d->kd, d->ctx, &old, NULL, NULL, 0);
+		return err;
+	}
+	d->sample_us = iv->sample_us;
+	d->aggr_us = iv->aggr_us;
+	if (iv->update_us)
+		d->update_us = iv->update_us;
+	d->min_nr = iv->min_nr_regions;
+	d->max_nr = iv->max_nr_regions;
+	if (d->trace)
+		damon_trace_set_aggr(d->trace, d->aggr_us);
+	return 0;
 }
 
 /* ---- metadata and stop ---- */
+
+/*
+ * The cost over the run, as the sampler states its own: overhead_self_pct, here the kdamond's
+ * CPU time plus ours, in percent of one core; each part on its own line too.
+ */
+static int describe_cost(struct damon_backend *d, struct dpf_meta *m)
+{
+	uint64_t wall = damon_now_ns() - d->start_ns;
+	uint64_t self = self_cpu_ns();
+	uint64_t kcpu;
+	int err = 0;
+
+	if (!d->start_ns || !wall)
+		return 0;
+	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
+		d->kcpu_ns = kcpu - d->kcpu0_ns;
+	self = self > d->self_cpu0_ns ? self - d->self_cpu0_ns : 0;
+	if (d->kcpu_ok)
+		err = dpf_meta_setf(m, "damon.kdamond_cpu_pct", "%.2f", 100.0 * d->kcpu_ns / wall);
+	if (!err)
+		err = dpf_meta_setf(m, "damon.recorder_cpu_pct", "%.2f", 100.0 * self / wall);
+	if (!err)
+		err = dpf_meta_setf(m, "overhead_self_pct", "%.2f",
+				    100.0 * (d->kcpu_ns + self) / wall);
+	if (!err && d->budget_bp)
+		err = dpf_meta_setf(m, "overhead_budget_pct", "%.2f", d->budget_bp / 100.0);
+	return err;
+}
 
 static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 {
@@ -668,8 +866,8 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 	SET("ops", d->paddr ? "paddr" : "vaddr");
 	SET("primitive", "kernel");
 	SET("primitive_sees", "reads+writes, sampled page (kernel DAMON)");
-	SETF("sample_us", "%llu", (unsigned long long)d->sample_us);
-	SETF("aggr_us", "%llu", (unsigned long long)d->aggr_us);
+	SETF("sample_us", "%llu", (unsigned long long)d->start_sample_us);
+	SETF("aggr_us", "%llu", (unsigned long long)d->start_aggr_us);
 	SETF("update_us", "%llu", (unsigned long long)d->update_us);
 	SETF("min_nr_regions", "%u", d->min_nr);
 	SETF("max_nr_regions", "%u", d->max_nr);
@@ -709,6 +907,30 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 	}
 	if (d->snapshots)
 		SETF("damon.first_snapshot_ms", "%.1f", (d->first_ns - d->start_ns) / 1e6);
+	if (d->goal.aggrs) {
+		SETF("damon.intervals_goal", "access_bp=%u,aggrs=%u,min_sample_us=%llu,"
+		     "max_sample_us=%llu", d->goal.access_bp, d->goal.aggrs,
+		     (unsigned long long)d->goal.min_sample_us,
+		     (unsigned long long)d->goal.max_sample_us);
+		if (d->refreshed)
+			SET("damon.intervals_tuning", "kernel (read back through refresh_ms)");
+		else
+			SET("damon.intervals_tuning", "kernel (read back by update_tuned_intervals)");
+		if (*d->goal_note)
+			SET("damon.intervals_goal_note", d->goal_note);
+		SETF("damon.intervals_changes", "%llu", (unsigned long long)d->tune_changes);
+		SETF("damon.sample_us_range", "%llu-%llu", (unsigned long long)d->tune_min_us,
+		     (unsigned long long)d->tune_max_us);
+		SETF("damon.last_sample_us", "%llu", (unsigned long long)d->sample_us);
+		SETF("damon.last_aggr_us", "%llu", (unsigned long long)d->aggr_us);
+		if (d->tune_errors)
+			SETF("damon.intervals_read_errors", "%llu",
+			     (unsigned long long)d->tune_errors);
+	} else {
+		SET("damon.intervals_tuning", "off");
+	}
+	if (!err)
+		err = describe_cost(d, m);
 	if (d->src == SRC_TRACE) {
 		SETF("damon.trace_events", "%llu", (unsigned long long)st.events);
 		SETF("damon.trace_lost", "%llu", (unsigned long long)st.lost);
@@ -754,6 +976,7 @@ const struct rec_backend_ops damon_backend_ops = {
 	.probe = damon_backend_probe,
 	.start = damon_start,
 	.next_snapshot = damon_next_snapshot,
+	.intervals = damon_intervals,
 	.describe = damon_describe,
 	.stop = damon_stop,
 };
