@@ -801,6 +801,9 @@ int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, c
 
 	if (!d->on)
 		return rec_why(why, len, -ESRCH, "the kdamond is not running");
+	err = damon_intervals_valid(iv, d->tuning ? &d->goal : NULL, why, len);
+	if (err)
+		return err;
 	err = damon_apply_online(d->kd, d->ctx, iv, d->tuning ? &d->goal : NULL, why, len);
 	if (err) {
 		/* the staged files must not differ from what runs: the next commit would take them */

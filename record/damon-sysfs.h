@@ -153,8 +153,9 @@ uint64_t damon_now_ns(void);
  * damon_goal_write() - stage the goal's four files (before "on").
  * damon_tuned_read() - the intervals the kdamond uses now: writes "update_tuned_intervals" to
  * its state unless @refreshed (refresh_ms keeps the files fresh), then reads the files.
- * damon_apply_online() - stage @iv and "commit"; -EINVAL with a reason when @iv breaks the
- * kernel's rules (@g: the goal in force, or NULL).
+ * damon_intervals_valid() - 0, or -EINVAL with a reason when @iv breaks the kernel's rules
+ * (@g: the goal in force, or NULL).
+ * damon_apply_online() - stage @iv and "commit", when damon_intervals_valid().
  * damon_task_cpu_ns() - utime + stime of task @pid from /proc/PID/stat; -ESRCH when it is gone.
  * Return: 0 or -errno unless said.
  */
@@ -162,6 +163,8 @@ int damon_goal_fit(const struct rec_intervals_goal *g, uint64_t *sample_us, uint
 int damon_goal_write(const char *ctx, const struct rec_intervals_goal *g);
 int damon_tuned_read(const char *kd, const char *ctx, int refreshed, uint64_t *sample_us,
 		     uint64_t *aggr_us);
+int damon_intervals_valid(const struct rec_intervals *iv, const struct rec_intervals_goal *g,
+			 char *why, size_t len);
 int damon_apply_online(const char *kd, const char *ctx, const struct rec_intervals *iv,
 		       const struct rec_intervals_goal *g, char *why, size_t len);
 int damon_task_cpu_ns(pid_t pid, uint64_t *ns);

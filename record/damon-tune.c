@@ -94,12 +94,9 @@ int damon_tuned_read(const char *kd, const char *ctx, int refreshed, uint64_t *s
 	return 0;
 }
 
-int damon_apply_online(const char *kd, const char *ctx, const struct rec_intervals *iv,
-		       const struct rec_intervals_goal *g, char *why, size_t len)
+int damon_intervals_valid(const struct rec_intervals *iv, const struct rec_intervals_goal *g,
+			 char *why, size_t len)
 {
-	const char *m = "monitoring_attrs";
-	int err;
-
 	if (!iv->sample_us || iv->aggr_us < iv->sample_us || iv->min_nr_regions < 3 ||
 	    iv->min_nr_regions > iv->max_nr_regions) {
 		rec_why(why, len, 0, "bad intervals: sampling %llu us, aggregation %llu us, "
@@ -114,6 +111,17 @@ int damon_apply_online(const char *kd, const char *ctx, const struct rec_interva
 			(unsigned long long)g->max_sample_us);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int damon_apply_online(const char *kd, const char *ctx, const struct rec_intervals *iv,
+		       const struct rec_intervals_goal *g, char *why, size_t len)
+{
+	const char *m = "monitoring_attrs";
+	int err = damon_intervals_valid(iv, g, why, len);
+
+	if (err)
+		return err;
 	/* staged files are checked only together, at "commit": their order does not matter */
 	if ((err = damon_wr_u64(iv->sample_us, "%s/%s/intervals/sample_us", ctx, m)) ||
 	    (err = damon_wr_u64(iv->aggr_us, "%s/%s/intervals/aggr_us", ctx, m)) ||
