@@ -7,7 +7,7 @@
  * on the backend's state, so that tests can point them at a directory of plain files, and they
  * live apart from damon-sysfs.c, which sets up and tears down the kdamond.
  *
- * The kernel's rules (mm/damon/core.c, damon_valid_intervals_goal(); sysfs.c):
+ * The kernel's rules (mm/damon/core.c, damon_valid_intervals_goal(); mm/damon/sysfs.c):
  * - with intervals_goal/aggrs non-zero, "on" and "commit" fail with EINVAL unless
  *   min_sample_us <= sample_us <= max_sample_us;
  * - the tuning keeps the number of samples per aggregation (aggr_us / sample_us) and changes
