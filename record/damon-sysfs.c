@@ -5,6 +5,10 @@
  * every region, and hands out one snapshot per aggregation interval, read either from the
  * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
  * time and far cheaper) or from the scheme's tried_regions directories.
+ * With --intervals-goal it hands the goal to the kernel's own tuning (6.15) and follows the
+ * intervals the kdamond picks; it states the kdamond's CPU time as the cost of monitoring, and
+ * can change a running kdamond's intervals (damon_backend_apply()); damon-tune.c does the file
+ * work of these.
  *
  * Rules it keeps (the kernel's mm/damon/sysfs.c; daprof-design-notes(7), note 6):
  * - features are told by the files that exist, never by the kernel version;
@@ -80,7 +84,7 @@ struct damon_backend {
 	uint64_t tune_min_us;		/* the shortest and longest sampling interval seen */
 	uint64_t tune_max_us;
 	uint64_t tune_errors;		/* failed reads of the tuned intervals */
-	/* the cost: the kdamond's CPU time and ours (see damon_cost()) */
+	/* the cost: the kdamond's CPU time and ours (measure_cost(), describe_cost()) */
 	uint32_t budget_bp;
 	uint64_t self_cpu0_ns;		/* our process's CPU time at "on" */
 	uint64_t kcpu0_ns;		/* the kdamond's CPU time at its first reading */
