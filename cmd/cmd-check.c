@@ -33,8 +33,9 @@ static int read_line(const char *path, char *buf, size_t len)
 }
 
 /*
- * The kernel DAMON backend: the operations sets offered, and whether daprof could create its own
- * kdamond for a process (vaddr) and for physical memory (paddr). All read-only: DAMON's probe
+ * The kernel DAMON backend: the operations sets offered, whether the kernel tunes its intervals
+ * (intervals_goal), and whether daprof could create its own kdamond for a process (vaddr) and
+ * for physical memory (paddr). All read-only: DAMON's probe
  * never writes to sysfs. Return: 1 when vaddr recording would use DAMON.
  */
 static int damon_lines(const struct rec_backend_ops *damon)
@@ -50,6 +51,17 @@ static int damon_lines(const struct rec_backend_ops *damon)
 		printf("damon operations     %s (from %s)\n", ops, root);
 	else if (ret == -ENOENT && !access(root, F_OK))
 		printf("damon operations     unknown until a kdamond exists (%s)\n", root);
+	ret = damon_sysfs_intervals_goal(root);
+	if (ret == 1)
+		printf("damon auto-tuning    available (intervals_goal): --intervals-goal with the "
+		       "damon backend uses the kernel's\n");
+	else if (ret == 0)
+		printf("damon auto-tuning    unavailable: this kernel's DAMON has no intervals_goal "
+		       "(Linux 6.15); --intervals-goal needs the sampler backend\n");
+	else if (ret == -ENOENT && !access(root, F_OK))
+		printf("damon auto-tuning    unknown until a kdamond exists (%s)\n", root);
+	else
+		printf("damon auto-tuning    unavailable: no DAMON sysfs interface\n");
 	ret = damon->probe(&vp, why, sizeof(why));
 	vaddr_ok = !ret;
 	if (ret)

@@ -5,6 +5,10 @@
  * every region, and hands out one snapshot per aggregation interval, read either from the
  * damon:damon_aggregated tracepoint (damon-trace.c, the default where it works: it is exact in
  * time and far cheaper) or from the scheme's tried_regions directories.
+ * With --intervals-goal it hands the goal to the kernel's own tuning (6.15) and follows the
+ * intervals the kdamond picks; it states the kdamond's CPU time as the cost of monitoring, and
+ * can change a running kdamond's intervals (damon_backend_apply()); damon-tune.c does the file
+ * work of these.
  *
  * Rules it keeps (the kernel's mm/damon/sysfs.c; daprof-design-notes(7), note 6):
  * - features are told by the files that exist, never by the kernel version;
@@ -20,7 +24,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +35,6 @@
 #include "record/damon-sysfs.h"
 #include "record/nodes.h"
 #include "record/why.h"
-
-#define BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
 
 enum damon_source { SRC_TRIED, SRC_TRACE };
 
@@ -72,244 +73,27 @@ struct damon_backend {
 	uint64_t next_target_check_ns;
 	uint64_t empty;			/* tried_regions updates that came back empty */
 	char last_error[256];
+	/* the kernel's intervals tuning (damon-tune.c) */
+	struct rec_intervals_goal goal;	/* asked; goal.aggrs 0: off */
+	int tuning;			/* the goal is written: the kernel tunes */
+	int refreshed;			/* refresh_ms keeps sample_us and aggr_us fresh (6.17) */
+	uint64_t start_sample_us;	/* the intervals given at "on" */
+	uint64_t start_aggr_us;
+	char goal_note[200];		/* the start intervals were moved into the goal's bounds */
+	uint64_t tune_changes;		/* snapshots after which the intervals had changed */
+	uint64_t tune_min_us;		/* the shortest and longest sampling interval seen */
+	uint64_t tune_max_us;
+	uint64_t tune_errors;		/* failed reads of the tuned intervals */
+	/* the cost: the kdamond's CPU time and ours (measure_cost(), describe_cost()) */
+	uint32_t budget_bp;
+	uint64_t self_cpu0_ns;		/* our process's CPU time at "on" */
+	uint64_t kcpu0_ns;		/* the kdamond's CPU time at its first reading */
+	uint64_t kcpu_ns;		/* ... and since then, at the last */
+	int kcpu_ok;
+	uint64_t win_at_ns;		/* the last window: its end, and the CPU spent in it */
+	uint64_t win_cpu_ns;
 };
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* ---- sysfs file I/O ---- */
-
-static int sysfs_read(const char *path, char *buf, size_t len)
-{
-	return damon_read_small(path, buf, len);
-}
-
-/* One write(2) of the whole value, as sysfs wants it. */
-static int sysfs_write_once(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd;
-	int err = 0;
-
-	do {
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = write(fd, val, len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-/* EBUSY from sysfs is its trylock on damon_sysfs_lock: someone else is mid-operation. */
-static int sysfs_write(const char *path, const char *val)
-{
-	unsigned waited = 0;
-	unsigned step = 1;
-	int err;
-
-	for (;;) {
-		err = sysfs_write_once(path, val);
-		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
-			return err;
-		sleep_ms(step);
-		waited += step;
-		step = step < 64 ? step * 2 : 64;
-	}
-}
-
-static int sysfs_read_retry(const char *path, char *buf, size_t len)
-{
-	unsigned waited = 0;
-	int err;
-
-	for (;;) {
-		err = sysfs_read(path, buf, len);
-		if (err != -EBUSY || waited >= BUSY_RETRY_MS)
-			return err;
-		sleep_ms(10);
-		waited += 10;
-	}
-}
-
-static int wr(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int wr(const char *val, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return sysfs_write(path, val);
-}
-
-static int wr_u64(uint64_t v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int wr_u64(uint64_t v, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	char val[32];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	snprintf(val, sizeof(val), "%llu", (unsigned long long)v);
-	return sysfs_write(path, val);
-}
-
-static int exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int exists(const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return access(path, F_OK) == 0;
-}
-
-static int read_long(const char *path, long *v)
-{
-	char buf[64];
-	char *end;
-	int err = sysfs_read_retry(path, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	errno = 0;
-	*v = strtol(buf, &end, 0);
-	if (errno || end == buf)
-		return -EPROTO;
-	return 0;
-}
-
-/* ---- the other users of DAMON ---- */
-
-/* Count the kdamonds that exist and those that are on. Return: 0 or -errno. */
-static int others(const char *root, long *nr, long *running)
-{
-	char path[PATH_MAX];
-	char state[32];
-	int err;
-
-	*running = 0;
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	err = read_long(path, nr);
-	if (err)
-		return err;
-	for (long k = 0; k < *nr; k++) {
-		snprintf(path, sizeof(path), "%s/kdamonds/%ld/state", root, k);
-		if (sysfs_read_retry(path, state, sizeof(state)) || strcmp(state, "off"))
-			(*running)++;	/* unreadable counts as busy: never assume it is free */
-	}
-	return 0;
-}
-
-static int busy_reason(const char *root, long nr, long running, char *why, size_t len)
-{
-	if (running)
-		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld of %ld running)",
-			running, nr);
-	else
-		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld set up, not running; "
-			"writing 0 to '%s/kdamonds/nr_kdamonds' frees them)", nr, root);
-	return -EBUSY;
-}
-
-static int has_op(const char *list, const char *op)
-{
-	size_t l = strlen(op);
-
-	for (const char *p = list; (p = strstr(p, op)); p += l)
-		if ((p == list || p[-1] == ',') && (p[l] == ',' || p[l] == '\0'))
-			return 1;
-	return 0;
-}
-
-static int ops_reason(const char *avail, const char *op, char *why, size_t len)
-{
-	if (!strcmp(avail, "paddr"))
-		rec_why(why, len, 0, "this kernel's DAMON offers only paddr");
-	else
-		rec_why(why, len, 0, "this kernel's DAMON does not offer %s (it offers: %s)", op,
-			*avail ? avail : "nothing");
-	return -EOPNOTSUPP;
-}
-
-static int damon_probe(const struct rec_params *p, char *why, size_t len)
-{
-	const char *root = damon_sysfs_root(p);
-	const char *op = p->paddr ? "paddr" : "vaddr";
-	char path[PATH_MAX];
-	char avail[128];
-	long nr;
-	long running;
-	int err;
-
-	rec_why(why, len, 0, "%s", "");
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	if (access(path, F_OK)) {
-		err = -errno;
-		if (!strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
-			rec_why(why, len, 0, "no DAMON sysfs interface (kernel without "
-				"CONFIG_DAMON_SYSFS, or older than 5.18)");
-		else
-			rec_why(why, len, 0, "no DAMON sysfs interface at '%s'", root);
-		return err == -ENOENT || err == -ENOTDIR ? -ENOENT : err;
-	}
-	/* what the kernel offers first: it is the answer that holds whoever asks */
-	if (!damon_sysfs_avail_ops(root, avail, sizeof(avail)) && !has_op(avail, op))
-		return ops_reason(avail, op, why, len);
-	if (access(path, R_OK | W_OK)) {
-		err = -errno;
-		if (err == -EROFS)
-			rec_why(why, len, 0, "DAMON sysfs is read-only here ('%s')", root);
-		else
-			rec_why(why, len, 0, "not root (DAMON's sysfs files are root-only)");
-		return err;
-	}
-	err = others(root, &nr, &running);
-	if (err) {
-		rec_why(why, len, 0, "cannot read '%s': %s", path, strerror(-err));
-		return err;
-	}
-	if (nr)
-		return busy_reason(root, nr, running, why, len);
-	if (!p->paddr && p->pid > 0 && kill(p->pid, 0) && errno == ESRCH) {
-		rec_why(why, len, 0, "no process %d", (int)p->pid);
-		return -ESRCH;
-	}
-	if (p->paddr && !p->nr_ranges) {
-		struct rec_range *r;
-		size_t n;
-
-		err = damon_system_ram(NULL, &r, &n);
-		if (err) {
-			rec_why(why, len, 0, "cannot read System RAM ranges from /proc/iomem: %s",
-				err == -EPERM ? "addresses hidden (not root)" : strerror(-err));
-			return err;
-		}
-		free(r);
-	}
-	return 0;
-}
 
 /* ---- start ---- */
 
@@ -324,23 +108,23 @@ static void note_feature(struct damon_backend *d, const char *name, int present)
 static void probe_features(struct damon_backend *d)
 {
 	d->features[0] = '\0';
-	note_feature(d, "avail_operations", exists("%s/avail_operations", d->ctx));
-	note_feature(d, "addr_unit", exists("%s/addr_unit", d->ctx));
-	note_feature(d, "refresh_ms", exists("%s/refresh_ms", d->kd));
+	note_feature(d, "avail_operations", damon_exists("%s/avail_operations", d->ctx));
+	note_feature(d, "addr_unit", damon_exists("%s/addr_unit", d->ctx));
+	note_feature(d, "refresh_ms", damon_exists("%s/refresh_ms", d->kd));
 	note_feature(d, "intervals_goal",
-		     exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx));
-	note_feature(d, "apply_interval_us", exists("%s/apply_interval_us", d->scheme));
-	note_feature(d, "tried_regions", exists("%s/tried_regions", d->scheme));
-	note_feature(d, "total_bytes", exists("%s/tried_regions/total_bytes", d->scheme));
-	note_feature(d, "filters", exists("%s/filters", d->scheme));
-	note_feature(d, "core_filters", exists("%s/core_filters", d->scheme));
-	note_feature(d, "quota_goals", exists("%s/quotas/goals", d->scheme));
-	note_feature(d, "nr_snapshots", exists("%s/stats/nr_snapshots", d->scheme));
-	note_feature(d, "sz_ops_filter_passed", exists("%s/stats/sz_ops_filter_passed", d->scheme));
+		     damon_exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx));
+	note_feature(d, "apply_interval_us", damon_exists("%s/apply_interval_us", d->scheme));
+	note_feature(d, "tried_regions", damon_exists("%s/tried_regions", d->scheme));
+	note_feature(d, "total_bytes", damon_exists("%s/tried_regions/total_bytes", d->scheme));
+	note_feature(d, "filters", damon_exists("%s/filters", d->scheme));
+	note_feature(d, "core_filters", damon_exists("%s/core_filters", d->scheme));
+	note_feature(d, "quota_goals", damon_exists("%s/quotas/goals", d->scheme));
+	note_feature(d, "nr_snapshots", damon_exists("%s/stats/nr_snapshots", d->scheme));
+	note_feature(d, "sz_ops_filter_passed", damon_exists("%s/stats/sz_ops_filter_passed", d->scheme));
 	/* tried_regions' nr_accesses is the moving average since apply_interval_us came (6.7) */
-	d->moving_avg = exists("%s/apply_interval_us", d->scheme);
+	d->moving_avg = damon_exists("%s/apply_interval_us", d->scheme);
 	/* sz_ops_filter_passed came with damos_walk (6.14): a walk returns at the aggregation */
-	d->walk = exists("%s/stats/sz_ops_filter_passed", d->scheme);
+	d->walk = damon_exists("%s/stats/sz_ops_filter_passed", d->scheme);
 }
 
 static int set_attrs(struct damon_backend *d, const struct rec_params *p)
@@ -348,11 +132,11 @@ static int set_attrs(struct damon_backend *d, const struct rec_params *p)
 	const char *m = d->ctx;
 	int err;
 
-	if ((err = wr_u64(d->sample_us, "%s/monitoring_attrs/intervals/sample_us", m)) ||
-	    (err = wr_u64(d->aggr_us, "%s/monitoring_attrs/intervals/aggr_us", m)) ||
-	    (err = wr_u64(d->update_us, "%s/monitoring_attrs/intervals/update_us", m)) ||
-	    (err = wr_u64(d->min_nr, "%s/monitoring_attrs/nr_regions/min", m)) ||
-	    (err = wr_u64(d->max_nr, "%s/monitoring_attrs/nr_regions/max", m)))
+	if ((err = damon_wr_u64(d->sample_us, "%s/monitoring_attrs/intervals/sample_us", m)) ||
+	    (err = damon_wr_u64(d->aggr_us, "%s/monitoring_attrs/intervals/aggr_us", m)) ||
+	    (err = damon_wr_u64(d->update_us, "%s/monitoring_attrs/intervals/update_us", m)) ||
+	    (err = damon_wr_u64(d->min_nr, "%s/monitoring_attrs/nr_regions/min", m)) ||
+	    (err = damon_wr_u64(d->max_nr, "%s/monitoring_attrs/nr_regions/max", m)))
 		return err;
 	(void)p;
 	return 0;
@@ -393,9 +177,9 @@ static int write_paddr_regions(struct damon_backend *d, const struct rec_range *
 				if (!pass) {
 					nr++;
 				} else {
-					if ((err = wr_u64(at, "%s/targets/0/regions/%llu/start", d->ctx,
+					if ((err = damon_wr_u64(at, "%s/targets/0/regions/%llu/start", d->ctx,
 							  (unsigned long long)idx)) ||
-					    (err = wr_u64(end, "%s/targets/0/regions/%llu/end", d->ctx,
+					    (err = damon_wr_u64(end, "%s/targets/0/regions/%llu/end", d->ctx,
 							  (unsigned long long)idx)))
 						return err;
 					idx++;
@@ -403,7 +187,7 @@ static int write_paddr_regions(struct damon_backend *d, const struct rec_range *
 				at = end;
 			}
 		}
-		if (!pass && (err = wr_u64(nr, "%s/targets/0/regions/nr_regions", d->ctx)))
+		if (!pass && (err = damon_wr_u64(nr, "%s/targets/0/regions/nr_regions", d->ctx)))
 			return err;
 	}
 	return 0;
@@ -416,10 +200,10 @@ static int set_target(struct damon_backend *d, const struct rec_params *p, char 
 	size_t n = p->nr_ranges;
 	int err;
 
-	if ((err = wr("1", "%s/targets/nr_targets", d->ctx)))
+	if ((err = damon_wr("1", "%s/targets/nr_targets", d->ctx)))
 		return err;
 	if (!d->paddr)
-		return wr_u64((uint64_t)p->pid, "%s/targets/0/pid_target", d->ctx);
+		return damon_wr_u64((uint64_t)p->pid, "%s/targets/0/pid_target", d->ctx);
 	if (!r || !n) {
 		err = damon_system_ram(NULL, &own, &n);
 		if (err) {
@@ -441,19 +225,19 @@ static int set_scheme(struct damon_backend *d)
 	const char *s = d->scheme;
 	int err;
 
-	if ((err = wr("1", "%s/schemes/nr_schemes", d->ctx)) ||
-	    (err = wr("stat", "%s/action", s)) ||
-	    (err = wr("0", "%s/access_pattern/sz/min", s)) ||
-	    (err = wr_u64(ULONG_MAX, "%s/access_pattern/sz/max", s)) ||
-	    (err = wr("0", "%s/access_pattern/nr_accesses/min", s)) ||
-	    (err = wr_u64(UINT_MAX, "%s/access_pattern/nr_accesses/max", s)) ||
-	    (err = wr("0", "%s/access_pattern/age/min", s)) ||
-	    (err = wr_u64(UINT_MAX, "%s/access_pattern/age/max", s)) ||
-	    (err = wr("0", "%s/quotas/ms", s)) ||
-	    (err = wr("0", "%s/quotas/bytes", s)) ||
-	    (err = wr("none", "%s/watermarks/metric", s)))
+	if ((err = damon_wr("1", "%s/schemes/nr_schemes", d->ctx)) ||
+	    (err = damon_wr("stat", "%s/action", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/sz/min", s)) ||
+	    (err = damon_wr_u64(ULONG_MAX, "%s/access_pattern/sz/max", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/nr_accesses/min", s)) ||
+	    (err = damon_wr_u64(UINT_MAX, "%s/access_pattern/nr_accesses/max", s)) ||
+	    (err = damon_wr("0", "%s/access_pattern/age/min", s)) ||
+	    (err = damon_wr_u64(UINT_MAX, "%s/access_pattern/age/max", s)) ||
+	    (err = damon_wr("0", "%s/quotas/ms", s)) ||
+	    (err = damon_wr("0", "%s/quotas/bytes", s)) ||
+	    (err = damon_wr("none", "%s/watermarks/metric", s)))
 		return err;
-	if (exists("%s/apply_interval_us", s) && (err = wr("0", "%s/apply_interval_us", s)))
+	if (damon_exists("%s/apply_interval_us", s) && (err = damon_wr("0", "%s/apply_interval_us", s)))
 		return err;
 	return 0;
 }
@@ -465,14 +249,14 @@ static int teardown(struct damon_backend *d)
 	int err;
 
 	if (d->on) {
-		err = wr("off", "%s/state", d->kd);
+		err = damon_wr("off", "%s/state", d->kd);
 		/* EPERM: it stopped by itself (target gone); EINVAL: it never ran */
 		if (err && err != -EPERM && err != -EINVAL)
 			ret = err;
 		d->on = 0;
 	}
 	if (d->created) {
-		err = wr("0", "%s/kdamonds/nr_kdamonds", d->root);
+		err = damon_wr("0", "%s/kdamonds/nr_kdamonds", d->root);
 		if (err && !ret)
 			ret = err;
 		if (!err)
@@ -481,9 +265,45 @@ static int teardown(struct damon_backend *d)
 	return ret;
 }
 
+/*
+ * The kernel's tuning, when asked (start() refused already when the kernel lacks it): the goal's
+ * files, and refresh_ms where the kernel has it, so that reading the tuned intervals does not
+ * need a damon_call() per snapshot (which waits for the kdamond's next sample, up to the
+ * goal's longest sampling interval).
+ */
+static int set_goal(struct damon_backend *d, char *why, size_t len)
+{
+	uint64_t ms = d->aggr_us / 1000;
+	int err;
+
+	if (!d->goal.aggrs)
+		return 0;
+	err = damon_goal_write(d->ctx, &d->goal);
+	if (err)
+		return rec_why(why, len, err, "cannot set the intervals goal: %s", strerror(-err));
+	if (damon_exists("%s/refresh_ms", d->kd)) {
+		err = damon_wr_u64(ms < 1 ? 1 : ms > 1000 ? 1000 : ms, "%s/refresh_ms", d->kd);
+		if (err)
+			return rec_why(why, len, err, "cannot set refresh_ms: %s", strerror(-err));
+		d->refreshed = 1;
+	}
+	d->tuning = 1;
+	d->tune_min_us = d->tune_max_us = d->sample_us;
+	return 0;
+}
+
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int turn_on(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
 {
-	int err = wr("on", "%s/state", d->kd);
+	int err = damon_wr("on", "%s/state", d->kd);
 
 	if (!err) {
 		d->on = 1;
@@ -590,7 +410,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	err = check_params(p, why, len);
 	if (err)
 		return err;
-	err = damon_probe(p, why, len);
+	err = damon_backend_probe(p, why, len);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));
@@ -604,41 +424,57 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	d->update_us = p->update_us ? p->update_us : 1000000;
 	d->min_nr = p->min_nr_regions;
 	d->max_nr = p->max_nr_regions;
+	d->goal = p->goal;
+	d->budget_bp = p->max_overhead_bp;
+	if (damon_goal_fit(&d->goal, &d->sample_us, &d->aggr_us))
+		rec_why(d->goal_note, sizeof(d->goal_note), 0, "the sampling interval %llu us was "
+			"moved into the goal's %llu..%llu us (aggregation %llu us: the same "
+			"samples per aggregation), as the kernel demands",
+			(unsigned long long)p->sample_us, (unsigned long long)d->goal.min_sample_us,
+			(unsigned long long)d->goal.max_sample_us, (unsigned long long)d->aggr_us);
+	d->start_sample_us = d->sample_us;
+	d->start_aggr_us = d->aggr_us;
 	snprintf(d->root, sizeof(d->root), "%s", damon_sysfs_root(p));
 	snprintf(d->kd, sizeof(d->kd), "%s/kdamonds/0", d->root);
 	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
 	snprintf(d->scheme, sizeof(d->scheme), "%s/schemes/0", d->ctx);
 
-	err = wr("1", "%s/kdamonds/nr_kdamonds", d->root);
+	err = damon_wr("1", "%s/kdamonds/nr_kdamonds", d->root);
 	if (err) {
-		if (err == -EBUSY && !others(d->root, &nr, &running) && nr)
-			busy_reason(d->root, nr, running, why, len);
+		if (err == -EBUSY && !damon_count_kdamonds(d->root, &nr, &running) && nr)
+			damon_busy_reason(d->root, nr, running, why, len);
 		else if (err == -EBUSY)
 			rec_why(why, len, 0, "DAMON sysfs stayed busy for %d s (another writer holds "
-				"its lock)", BUSY_RETRY_MS / 1000);
+				"its lock)", DAMON_BUSY_RETRY_MS / 1000);
 		else
 			rec_why(why, len, 0, "cannot create a kdamond: %s", strerror(-err));
 		free(d);
 		return err;
 	}
 	d->created = 1;
-	err = wr("1", "%s/contexts/nr_contexts", d->kd);
+	err = damon_wr("1", "%s/contexts/nr_contexts", d->kd);
 	if (err) {
 		rec_why(why, len, 0, "cannot create a DAMON context: %s", strerror(-err));
 		goto out_teardown;
 	}
 	/* avail_operations came in 5.19; without it "on" tells whether the ops exist */
-	if (sysfs_read_retry(strcat(strcpy(path, d->ctx), "/avail_operations"), d->avail,
+	if (damon_sysfs_read_retry(strcat(strcpy(path, d->ctx), "/avail_operations"), d->avail,
 			     sizeof(d->avail)))
 		d->avail[0] = '\0';
 	for (char *c = d->avail; *c; c++)
 		if (*c == '\n')
 			*c = ',';
-	if (*d->avail && !has_op(d->avail, op)) {
-		err = ops_reason(d->avail, op, why, len);
+	if (*d->avail && !damon_has_op(d->avail, op)) {
+		err = damon_ops_reason(d->avail, op, why, len);
 		goto out_teardown;
 	}
-	err = wr(op, "%s/operations", d->ctx);
+	if (d->goal.aggrs && !damon_exists("%s/monitoring_attrs/intervals/intervals_goal", d->ctx)) {
+		rec_why(why, len, 0, "this kernel's DAMON cannot tune its intervals (intervals_goal "
+			"came in Linux 6.15): use --intervals-goal off, or the sampler backend");
+		err = -EOPNOTSUPP;
+		goto out_teardown;
+	}
+	err = damon_wr(op, "%s/operations", d->ctx);
 	if (err) {
 		rec_why(why, len, 0, "cannot select the '%s' operations: %s", op, strerror(-err));
 		goto out_teardown;
@@ -660,13 +496,19 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 		goto out_teardown;
 	}
 	probe_features(d);
+	err = set_goal(d, why, len);
+	if (err)
+		goto out_teardown;
 	err = turn_on(d, p, why, len);
 	if (err)
 		goto out_teardown;
 	d->start_ns = damon_now_ns();
+	d->self_cpu0_ns = self_cpu_ns();
 	snprintf(path, sizeof(path), "%s/pid", d->kd);
-	if (!read_long(path, &kpid))
+	if (!damon_read_long(path, &kpid))
 		d->kpid = (pid_t)kpid;
+	d->kcpu_ok = !damon_task_cpu_ns(d->kpid, &d->kcpu0_ns);
+	d->win_at_ns = d->start_ns;
 	err = choose_source(d, why, len);
 	if (err)
 		goto out_teardown;
@@ -704,7 +546,7 @@ static int target_gone(struct damon_backend *d)
 		return 0;
 	d->next_target_check_ns = now + 1000000000ull;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)d->pid);
-	if (sysfs_read(path, buf, sizeof(buf)))
+	if (damon_read_small(path, buf, sizeof(buf)))
 		return 1;
 	p = strrchr(buf, ')');
 	return p && (p[2] == 'Z' || p[2] == 'X');
@@ -716,7 +558,7 @@ static int kdamond_off(struct damon_backend *d)
 	char state[32];
 
 	snprintf(path, sizeof(path), "%s/state", d->kd);
-	if (sysfs_read_retry(path, state, sizeof(state)))
+	if (damon_sysfs_read_retry(path, state, sizeof(state)))
 		return 0;	/* cannot tell: assume it runs */
 	return !strcmp(state, "off");
 }
@@ -814,7 +656,7 @@ static int next_tried(struct damon_backend *d, struct dpf_snapshot *s)
 
 	t0 = damon_now_ns();
 	/* blocks until the scheme went through one apply pass (about one aggregation) */
-	err = wr("update_schemes_tried_regions", "%s/state", d->kd);
+	err = damon_wr("update_schemes_tried_regions", "%s/state", d->kd);
 	t1 = damon_now_ns();
 	if (kdamond_off(d))
 		return -ESRCH;	/* the kdamond stopped by itself: every target is gone */
@@ -880,18 +722,142 @@ static int next_trace(struct damon_backend *d, struct dpf_snapshot *s, int timeo
 	return ret;
 }
 
+/* The intervals in force after the kernel tuned them, for intervals() and the trace reader. */
+static void follow_tuning(struct damon_backend *d)
+{
+	uint64_t sample_us;
+	uint64_t aggr_us;
+
+	if (!d->tuning)
+		return;
+	if (damon_tuned_read(d->kd, d->ctx, d->refreshed, &sample_us, &aggr_us)) {
+		d->tune_errors++;
+		return;
+	}
+	if (sample_us == d->sample_us && aggr_us == d->aggr_us)
+		return;
+	d->tune_changes++;
+	d->sample_us = sample_us;
+	d->aggr_us = aggr_us;
+	if (sample_us < d->tune_min_us)
+		d->tune_min_us = sample_us;
+	if (sample_us > d->tune_max_us)
+		d->tune_max_us = sample_us;
+	if (d->trace)
+		damon_trace_set_aggr(d->trace, aggr_us);
+}
+
+/*
+ * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
+ * not in our process) plus ours. A kdamond that is gone keeps its last reading.
+ */
+static void measure_cost(struct damon_backend *d)
+{
+	uint64_t now = damon_now_ns();
+	uint64_t kcpu;
+	uint64_t before = d->kcpu_ns;
+
+	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
+		d->kcpu_ns = kcpu - d->kcpu0_ns;
+	d->win_cpu_ns = d->kcpu_ns - before;
+	d->win_at_ns = now;
+	/*
+	 * Here an overhead controller (record --max-overhead) has the window's cost: the
+	 * kdamond's d->win_cpu_ns over the window's wall time (and our own, self_cpu_ns()), to
+	 * compare with d->budget_bp; its answer goes to damon_backend_apply().
+	 */
+}
+
 static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
 {
 	struct damon_backend *d = (struct damon_backend *)b;
+	int ret;
 
 	if (!d->on || target_gone(d))
 		return -ESRCH;
 	if (d->src == SRC_TRACE)
-		return next_trace(d, s, timeout_ms);
-	return next_tried(d, s);
+		ret = next_trace(d, s, timeout_ms);
+	else
+		ret = next_tried(d, s);
+	if (ret == 1) {
+		follow_tuning(d);
+		measure_cost(d);
+	}
+	return ret;
+}
+
+static void damon_intervals(struct rec_backend *b, struct rec_intervals *out)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	out->sample_us = d->sample_us;
+	out->aggr_us = d->aggr_us;
+	out->update_us = d->update_us;
+	out->min_nr_regions = d->min_nr;
+	out->max_nr_regions = d->max_nr;
+	out->cause = DPF_IV_KERNEL;	/* only the kernel's tuning changes them while recording */
+}
+
+int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, char *why,
+			size_t len)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+	int err;
+
+	if (!d->on)
+		return rec_why(why, len, -ESRCH, "the kdamond is not running");
+	err = damon_intervals_valid(iv, d->tuning ? &d->goal : NULL, why, len);
+	if (err)
+		return err;
+	err = damon_apply_online(d->kd, d->ctx, iv, d->tuning ? &d->goal : NULL, why, len);
+	if (err) {
+		/* the staged files must not differ from what runs: the next commit would take them */
+		struct rec_intervals old;
+
+		damon_intervals(b, &old);
+		damon_apply_online(d->kd, d->ctx, &old, NULL, NULL, 0);
+		return err;
+	}
+	d->sample_us = iv->sample_us;
+	d->aggr_us = iv->aggr_us;
+	if (iv->update_us)
+		d->update_us = iv->update_us;
+	d->min_nr = iv->min_nr_regions;
+	d->max_nr = iv->max_nr_regions;
+	if (d->trace)
+		damon_trace_set_aggr(d->trace, d->aggr_us);
+	return 0;
 }
 
 /* ---- metadata and stop ---- */
+
+/*
+ * The cost over the run, as the sampler states its own: overhead_self_pct, here the kdamond's
+ * CPU time plus ours, in percent of one core; each part on its own line too.
+ */
+static int describe_cost(struct damon_backend *d, struct dpf_meta *m)
+{
+	uint64_t wall = damon_now_ns() - d->start_ns;
+	uint64_t self = self_cpu_ns();
+	uint64_t kcpu;
+	int err = 0;
+
+	if (!d->start_ns || !wall)
+		return 0;
+	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
+		d->kcpu_ns = kcpu - d->kcpu0_ns;
+	self = self > d->self_cpu0_ns ? self - d->self_cpu0_ns : 0;
+	if (d->kcpu_ok)
+		err = dpf_meta_setf(m, "damon.kdamond_cpu_pct", "%.2f", 100.0 * d->kcpu_ns / wall);
+	if (!err)
+		err = dpf_meta_setf(m, "damon.recorder_cpu_pct", "%.2f", 100.0 * self / wall);
+	if (!err)
+		err = dpf_meta_setf(m, "overhead_self_pct", "%.2f",
+				    100.0 * (d->kcpu_ns + self) / wall);
+	if (!err && d->budget_bp)
+		err = dpf_meta_setf(m, "overhead_budget_pct", "%.2f", d->budget_bp / 100.0);
+	return err;
+}
 
 static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 {
@@ -908,8 +874,8 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 	SET("ops", d->paddr ? "paddr" : "vaddr");
 	SET("primitive", "kernel");
 	SET("primitive_sees", "reads+writes, sampled page (kernel DAMON)");
-	SETF("sample_us", "%llu", (unsigned long long)d->sample_us);
-	SETF("aggr_us", "%llu", (unsigned long long)d->aggr_us);
+	SETF("sample_us", "%llu", (unsigned long long)d->start_sample_us);
+	SETF("aggr_us", "%llu", (unsigned long long)d->start_aggr_us);
 	SETF("update_us", "%llu", (unsigned long long)d->update_us);
 	SETF("min_nr_regions", "%u", d->min_nr);
 	SETF("max_nr_regions", "%u", d->max_nr);
@@ -949,6 +915,30 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 	}
 	if (d->snapshots)
 		SETF("damon.first_snapshot_ms", "%.1f", (d->first_ns - d->start_ns) / 1e6);
+	if (d->goal.aggrs) {
+		SETF("damon.intervals_goal", "access_bp=%u,aggrs=%u,min_sample_us=%llu,"
+		     "max_sample_us=%llu", d->goal.access_bp, d->goal.aggrs,
+		     (unsigned long long)d->goal.min_sample_us,
+		     (unsigned long long)d->goal.max_sample_us);
+		if (d->refreshed)
+			SET("damon.intervals_tuning", "kernel (read back through refresh_ms)");
+		else
+			SET("damon.intervals_tuning", "kernel (read back by update_tuned_intervals)");
+		if (*d->goal_note)
+			SET("damon.intervals_goal_note", d->goal_note);
+		SETF("damon.intervals_changes", "%llu", (unsigned long long)d->tune_changes);
+		SETF("damon.sample_us_range", "%llu-%llu", (unsigned long long)d->tune_min_us,
+		     (unsigned long long)d->tune_max_us);
+		SETF("damon.last_sample_us", "%llu", (unsigned long long)d->sample_us);
+		SETF("damon.last_aggr_us", "%llu", (unsigned long long)d->aggr_us);
+		if (d->tune_errors)
+			SETF("damon.intervals_read_errors", "%llu",
+			     (unsigned long long)d->tune_errors);
+	} else {
+		SET("damon.intervals_tuning", "off");
+	}
+	if (!err)
+		err = describe_cost(d, m);
 	if (d->src == SRC_TRACE) {
 		SETF("damon.trace_events", "%llu", (unsigned long long)st.events);
 		SETF("damon.trace_lost", "%llu", (unsigned long long)st.lost);
@@ -991,9 +981,10 @@ static void damon_stop(struct rec_backend *b)
 
 const struct rec_backend_ops damon_backend_ops = {
 	.name = "damon",
-	.probe = damon_probe,
+	.probe = damon_backend_probe,
 	.start = damon_start,
 	.next_snapshot = damon_next_snapshot,
+	.intervals = damon_intervals,
 	.describe = damon_describe,
 	.stop = damon_stop,
 };

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in three files:
- * damon-sysfs.c drives the sysfs tree (probe, its own kdamond, the stat scheme, tried_regions),
- * damon-trace.c reads the damon:damon_aggregated tracepoint through perf_event_open, and
- * damon-util.c holds the small parsers both use and that tests call directly. This header is
+ * The kernel DAMON backend (damon_backend_ops, record/backend.h), split in six files:
+ * damon-sysfs.c drives the sysfs tree (its own kdamond, the stat scheme, tried_regions),
+ * damon-probe.c is its read-only probe, damon-io.c holds its retrying sysfs reads and writes,
+ * damon-tune.c what changes or is measured while the kdamond runs (the kernel's intervals
+ * tuning, online changes, the kdamond's CPU time), damon-trace.c reads the
+ * damon:damon_aggregated tracepoint through perf_event_open, and damon-util.c holds the small
+ * parsers they use and that tests call directly. This header is
  * what they share; the record loop and "daprof check" need only backend.h plus the helpers
  * marked "public" below.
  */
@@ -49,7 +52,52 @@ int damon_backend_stop(struct rec_backend *b);
 /* public: words for the last next_snapshot() error of @b, or NULL. */
 const char *damon_backend_last_error(struct rec_backend *b);
 
+/*
+ * public: damon_backend_apply() - give the running kdamond of @b new intervals and region bounds
+ * (sysfs files, then "commit"): the lever of an overhead controller. With the kernel's
+ * intervals tuning on, @iv->sample_us must lie within the goal's bounds, and the kernel goes on
+ * tuning from the new values. Return: 0, or -errno with one line in @why; the kdamond keeps its
+ * old values on error.
+ */
+int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, char *why,
+			size_t len);
+
+/*
+ * public: damon_sysfs_intervals_goal() - whether the kernel has the intervals auto-tuning
+ * (intervals_goal, 6.15), told without changing anything: from an existing context directory,
+ * else from the sysfs code's symbols in /proc/kallsyms. Return: 1 yes, 0 no, -ENOENT when it
+ * cannot be told without creating a kdamond, -errno.
+ */
+int damon_sysfs_intervals_goal(const char *root);
+
 /* ---- shared by damon-sysfs.c and damon-trace.c (and unit tests) ---- */
+
+/*
+ * damon-probe.c: damon_backend_probe() is damon_backend_ops.probe; damon_count_kdamonds() counts
+ * the kdamonds that exist and those on (unreadable counts as on); damon_busy_reason() and
+ * damon_ops_reason() say why DAMON cannot be used (they return -EBUSY and -EOPNOTSUPP);
+ * damon_has_op() tells whether the comma-separated @list holds @op.
+ */
+int damon_backend_probe(const struct rec_params *p, char *why, size_t len);
+int damon_count_kdamonds(const char *root, long *nr, long *running);
+int damon_busy_reason(const char *root, long nr, long running, char *why, size_t len);
+int damon_ops_reason(const char *avail, const char *op, char *why, size_t len);
+int damon_has_op(const char *list, const char *op);
+
+#define DAMON_BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
+
+/*
+ * damon-io.c: damon_sysfs_write() writes @val in one write(2), retrying on EBUSY for up to
+ * DAMON_BUSY_RETRY_MS; damon_sysfs_read_retry() reads as damon_read_small() with the same
+ * retry. damon_wr() and damon_wr_u64() write to the path formatted from @fmt, damon_exists()
+ * tells whether it exists, damon_read_long() reads a number. Return: 0 (or 1/0) or -errno.
+ */
+int damon_sysfs_write(const char *path, const char *val);
+int damon_sysfs_read_retry(const char *path, char *buf, size_t len);
+int damon_wr(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int damon_wr_u64(uint64_t v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int damon_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int damon_read_long(const char *path, long *v);
 
 /*
  * damon_read_small() - read a small sysfs/proc file into @buf, NUL-terminated, trailing newlines
@@ -97,5 +145,31 @@ void damon_trace_stats(const struct damon_trace *t, struct damon_trace_stats *st
 void damon_trace_close(struct damon_trace *t);
 
 uint64_t damon_now_ns(void);
+
+/*
+ * damon-tune.c, on the paths of a kdamond directory @kd and its context @ctx:
+ * damon_goal_fit() - move *@sample_us into the goal's [min, max] as the kernel demands, keeping
+ * the samples per aggregation. Return: 1 when it changed the intervals, else 0.
+ * damon_goal_write() - stage the goal's four files (before "on").
+ * damon_tuned_read() - the intervals the kdamond uses now: writes "update_tuned_intervals" to
+ * its state unless @refreshed (refresh_ms keeps the files fresh), then reads the files.
+ * damon_intervals_valid() - 0, or -EINVAL with a reason when @iv breaks the kernel's rules
+ * (@g: the goal in force, or NULL).
+ * damon_apply_online() - stage @iv and "commit", when damon_intervals_valid().
+ * damon_task_cpu_ns() - utime + stime of task @pid from /proc/PID/stat; -ESRCH when it is gone.
+ * Return: 0 or -errno unless said.
+ */
+int damon_goal_fit(const struct rec_intervals_goal *g, uint64_t *sample_us, uint64_t *aggr_us);
+int damon_goal_write(const char *ctx, const struct rec_intervals_goal *g);
+int damon_tuned_read(const char *kd, const char *ctx, int refreshed, uint64_t *sample_us,
+		     uint64_t *aggr_us);
+int damon_intervals_valid(const struct rec_intervals *iv, const struct rec_intervals_goal *g,
+			 char *why, size_t len);
+int damon_apply_online(const char *kd, const char *ctx, const struct rec_intervals *iv,
+		       const struct rec_intervals_goal *g, char *why, size_t len);
+int damon_task_cpu_ns(pid_t pid, uint64_t *ns);
+
+/* damon_trace_set_aggr() - the aggregation interval changed (tuning, controller). */
+void damon_trace_set_aggr(struct damon_trace *t, uint64_t aggr_us);
 
 #endif /* RECORD_DAMON_SYSFS_H */

@@ -169,6 +169,11 @@ void damon_trace_close(struct damon_trace *t)
 	free(t);
 }
 
+void damon_trace_set_aggr(struct damon_trace *t, uint64_t aggr_us)
+{
+	t->aggr_ns = aggr_us * 1000;
+}
+
 void damon_trace_stats(const struct damon_trace *t, struct damon_trace_stats *st)
 {
 	*st = t->st;

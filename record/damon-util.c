@@ -356,3 +356,48 @@ int damon_is_kdamond(pid_t pid)
 	}
 	return (flags & PF_KTHREAD_FLAG) != 0;
 }
+
+int damon_sysfs_intervals_goal(const char *root)
+{
+	char path[PATH_MAX];
+	char val[64];
+	char line[256];
+	long nr;
+	int ret;
+	int damon = 0;
+	int goal = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
+	ret = damon_read_small(path, val, sizeof(val));
+	if (ret)
+		return ret;
+	nr = strtol(val, NULL, 10);
+	for (long k = 0; k < nr && k < 64; k++) {
+		snprintf(path, sizeof(path), "%s/kdamonds/%ld/contexts/0/monitoring_attrs/intervals",
+			 root, k);
+		if (access(path, F_OK))
+			continue;
+		strcat(path, "/intervals_goal");
+		return access(path, F_OK) == 0;
+	}
+	/* kallsyms tells about this kernel only, not about a tree DAPROF_SYSFS_ROOT points at */
+	if (strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
+		return -ENOENT;
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -errno;
+	while (!goal && fgets(line, sizeof(line), f)) {
+		const char *name = strrchr(line, ' ');
+
+		if (!name)
+			continue;
+		name++;
+		if (!strncmp(name, "damon_sysfs_", 12))
+			damon = 1;
+		if (!strncmp(name, "damon_sysfs_intervals_goal", 26))
+			goal = 1;
+	}
+	fclose(f);
+	return goal ? 1 : damon ? 0 : -ENOENT;
+}

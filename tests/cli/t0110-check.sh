@@ -15,12 +15,34 @@ test_expect_success 'one line per backend and primitive, and the choice of auto'
 	# damon: one line for -p/-- (vaddr), one for --paddr, one for the tracepoint
 	test "$(grep -c "^backend damon  *\(available\|unavailable\) for " out)" = 2 &&
 	test "$(grep -c "^damon tracepoint " out)" = 1 &&
+	test "$(grep -c "^damon auto-tuning " out)" = 1 &&
 	test "$(grep -c "^backend sampler " out)" = 1 &&
 	for p in page-idle uffd-wp soft-dirty refs; do
 		test "$(grep -c "^primitive $p  *\(available\|unavailable\): " out)" = 1 || return 1
 	done &&
 	test "$(grep -c "^auto " out)" = 1 &&
-	! grep -v "^\(kernel\|damon operations\|damon tracepoint\|backend\|primitive\|rank [1-6]\|auto\) " out
+	! grep -v "^\(kernel\|damon operations\|damon auto-tuning\|damon tracepoint\|backend\|primitive\|rank [1-6]\|auto\) " out
+'
+
+# the kernel's sysfs code has functions named damon_sysfs_intervals_goal_* from 6.15
+test_expect_success 'damon auto-tuning: available exactly when the kernel has intervals_goal' '
+	daprof check >out &&
+	if [ -n "${DAPROF_SYSFS_ROOT:-}" ] || [ ! -e /sys/kernel/mm/damon/admin ]; then
+		grep -q "^damon auto-tuning " out
+	elif ls /sys/kernel/mm/damon/admin/kdamonds/*/contexts/0/monitoring_attrs/intervals \
+		>/dev/null 2>&1; then
+		if ls -d /sys/kernel/mm/damon/admin/kdamonds/*/contexts/0/monitoring_attrs/intervals/intervals_goal >/dev/null 2>&1; then
+			grep -q "^damon auto-tuning  *available (intervals_goal)" out
+		else
+			grep -q "^damon auto-tuning  *unavailable: .*no intervals_goal (Linux 6.15)" out
+		fi
+	elif grep -q " damon_sysfs_intervals_goal" /proc/kallsyms; then
+		grep -q "^damon auto-tuning  *available (intervals_goal)" out
+	elif grep -q " damon_sysfs_" /proc/kallsyms; then
+		grep -q "^damon auto-tuning  *unavailable: .*no intervals_goal (Linux 6.15)" out
+	else
+		grep -q "^damon auto-tuning  *unknown until a kdamond exists" out
+	fi
 '
 
 test_expect_success 'page-idle: unavailable exactly when the kernel has no idle page tracking' '

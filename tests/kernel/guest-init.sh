@@ -197,6 +197,37 @@ if [ -x /bin/daprof ]; then
 	else
 		bad daprof-sigint-leaves-no-kdamond "rc=$rc $(cat /tmp/d4.out)"
 	fi
+	# the kernel's intervals tuning: used from 6.15 (intervals_goal), refused before; the
+	# kdamond's CPU time is the cost either way
+	rel=$(uname -r); maj=${rel%%.*}; min=${rel#*.}; min=${min%%[!0-9]*}
+	daprof check >/tmp/check.out 2>&1
+	if [ $((maj * 100 + min)) -ge 615 ]; then
+		if grep -q '^damon auto-tuning  *available (intervals_goal)' /tmp/check.out &&
+		   run daprof record -q --backend damon -d 3 --intervals-goal auto -p $W9 \
+			-o /tmp/d5.data &&
+		   daprof report raw -i /tmp/d5.data | grep -q '^# damon.intervals_tuning: kernel'; then
+			ok daprof-intervals-goal-kernel
+		else
+			bad daprof-intervals-goal-kernel "$(grep auto-tuning /tmp/check.out)"
+		fi
+	else
+		run daprof record --backend damon -d 2 --intervals-goal auto -p $W9 -o /tmp/d5.data; rc=$?
+		if grep -q '^damon auto-tuning  *unavailable: .*no intervals_goal' /tmp/check.out &&
+		   [ $rc = 1 ] && [ ! -e /tmp/d5.data ] &&
+		   printf '%s\n' "$out" | grep -q "cannot tune its intervals (intervals_goal came in Linux 6.15)" &&
+		   [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] && no_kdamond; then
+			ok daprof-intervals-goal-refused-before-6.15
+		else
+			bad daprof-intervals-goal-refused-before-6.15 "rc=$rc $(grep auto-tuning /tmp/check.out)"
+		fi
+	fi
+	k=$(daprof report raw -i /tmp/d1.data | sed -n 's/^# damon.kdamond_cpu_pct: //p' | tail -1)
+	o=$(daprof report raw -i /tmp/d1.data | sed -n 's/^# overhead_self_pct: //p' | tail -1)
+	if [ -n "$k" ] && [ -n "$o" ] && awk -v k="$k" -v o="$o" 'BEGIN { exit !(k > 0 && o >= k) }'; then
+		ok daprof-kdamond-cpu "kdamond=$k% total=$o%"
+	else
+		bad daprof-kdamond-cpu "kdamond=$k total=$o"
+	fi
 	kill $W9; wait $W9 2>/dev/null
 	if run daprof record -q --backend damon -d 6 -u 200ms -o /tmp/d3.data -- /bin/hotcold-guest /tmp/hc10 8 &&
 	   heat_ok /tmp/d3.data /tmp/hc10; then

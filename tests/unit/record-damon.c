@@ -929,6 +929,52 @@ static void test_many_regions_are_all_read(void **state)
 	fake_stop(&f);
 }
 
+/* The overhead controller's lever: new intervals online, and a refusal that changes nothing. */
+static void test_online_change_commits_and_a_refusal_keeps_the_old(void **state)
+{
+	struct rec_intervals iv = { 10000, 200000, 2000000, 20, 500 };
+	struct rec_intervals bad = { 20000000, 40000000, 0, 20, 500 };
+	struct rec_intervals now;
+	struct fake f;
+	struct rec_params p;
+	struct rec_backend *b;
+	struct target t;
+	char why[256];
+
+	(void)state;
+	fake_start(&f, "--tree", "6.15", "--region", "0x10000000,0x10800000,10", NULL);
+	target_start(&t);
+	p = params(&f, t.pid);
+	p.goal = (struct rec_intervals_goal){ 400, 3, 5000, 1000000 };
+	assert_int_equal(damon_backend_ops.start(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(damon_backend_apply(b, &iv, why, sizeof(why)), 0);
+	assert_true(logged(&f, "admin/kdamonds/0/contexts/0/monitoring_attrs/intervals/sample_us 10000 = 0"));
+	assert_true(logged(&f, "admin/kdamonds/0/contexts/0/monitoring_attrs/nr_regions/max 500 = 0"));
+	assert_true(logged(&f, "admin/kdamonds/0/state commit = 0"));
+	damon_backend_ops.intervals(b, &now);
+	assert_int_equal(now.sample_us, 10000);
+	assert_int_equal(now.aggr_us, 200000);
+	assert_int_equal(now.min_nr_regions, 20);
+	/* outside the goal's bounds: refused before the kernel sees it */
+	assert_int_equal(damon_backend_apply(b, &bad, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "outside the intervals goal"));
+	damon_backend_ops.intervals(b, &now);
+	assert_int_equal(now.sample_us, 10000);
+	assert_false(logged(&f, "admin/kdamonds/0/contexts/0/monitoring_attrs/intervals/sample_us 20000000 = 0"));
+	/* refused by the kernel: the old values are staged again, so no later commit takes it */
+	fake_ctl(&f, "fail commit EINVAL 1");
+	iv.sample_us = 6000;
+	assert_int_equal(damon_backend_apply(b, &iv, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "the kernel refused the new intervals"));
+	assert_string_equal(fake_read(&f, "admin/kdamonds/0/contexts/0/monitoring_attrs/intervals/sample_us"),
+			    "10000\n");
+	damon_backend_ops.intervals(b, &now);
+	assert_int_equal(now.sample_us, 10000);
+	assert_int_equal(damon_backend_stop(b), 0);
+	target_kill(&t);
+	fake_stop(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +1002,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_not_root_is_named, cleanup),
 		cmocka_unit_test_teardown(test_sigint_path_turns_the_kdamond_off, cleanup),
 		cmocka_unit_test_teardown(test_many_regions_are_all_read, cleanup),
+		cmocka_unit_test_teardown(test_online_change_commits_and_a_refusal_keeps_the_old,
+					  cleanup),
 	};
 
 	return cmocka_run_group_tests_name("record/damon", tests, group_setup, NULL);

@@ -22,9 +22,10 @@
  * commands and MOUNTPOINT/fake/log lists every write made under admin/ with its result.
  *
  * Options:
- *   --tree 5.18|6.1|6.12|6.18  which files exist (default 6.18): 5.18 has no avail_operations,
- *                          6.1 no tried_regions; before
- *                          6.14 a tried_regions update of a kdamond that stops returns 0
+ *   --tree 5.18|6.1|6.12|6.15|6.18  which files exist (default 6.18): 5.18 has no
+ *                          avail_operations, 6.1 no tried_regions, 6.12 no intervals_goal,
+ *                          6.15 no refresh_ms; before 6.14 a tried_regions update of a
+ *                          kdamond that stops returns 0
  *   --ops LIST             avail_operations, comma-separated (default vaddr,fvaddr,paddr)
  *   --other N[:on]         N kdamonds of another user exist at start (kdamond 0 running if :on)
  *   --region S,E,N[,F[,T]] a scripted region [S,E) seen with N accesses per aggregation in
@@ -36,6 +37,10 @@
  *   fail CMD ERRNO [COUNT] the state command CMD fails with ERRNO (name or number) COUNT times
  *                          (default 1; -1 = always)
  *   stop K                 kdamond K stops by itself, as when all its targets died
+ *   tune K SAMPLE_US       kdamond K's intervals auto-tuning (intervals_goal, --tree 6.15 and
+ *                          later) picks SAMPLE_US, within the goal's bounds, keeping the
+ *                          samples per aggregation; the sysfs files show it after
+ *                          update_tuned_intervals, or at once when refresh_ms is set
  *
  * This file is the front end: the options, the mount, and the FUSE requests, each turned into a
  * lookup, read or write of a node of the tree that model.c keeps and acts on.
@@ -299,7 +304,7 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	die("usage: fake-damon [--tree 6.1|6.12|6.18] [--ops LIST] [--other N[:on]] "
+	die("usage: fake-damon [--tree 6.1|6.12|6.15|6.18] [--ops LIST] [--other N[:on]] "
 	    "[--region S,E,N[,F[,T]]]... [--synth N] [--kdamond-pid PID] MOUNTPOINT");
 }
 

@@ -35,6 +35,8 @@ struct kdamond {
 	uint64_t on_ns;
 	uint64_t sample_us;
 	uint64_t aggr_us;
+	uint64_t tuned_sample_us;	/* the kernel's copy, which intervals_goal tunes */
+	uint64_t tuned_aggr_us;
 	int paddr;
 	int nr_targets;
 	pid_t pids[8];
@@ -410,6 +412,37 @@ static struct node *ctx_of(int k)
 	return walk(g.admin, path);
 }
 
+/*
+ * damon_set_attrs() and damon_valid_intervals_goal(): the checks "on" and "commit" make of the
+ * staged intervals.
+ */
+static int valid_attrs(struct node *c)
+{
+	uint64_t sample = num(c, "monitoring_attrs/intervals/sample_us");
+	uint64_t aggr = num(c, "monitoring_attrs/intervals/aggr_us");
+	const char *goal = "monitoring_attrs/intervals/intervals_goal";
+	char path[96];
+
+	if (!aggr || sample > aggr)
+		return -EINVAL;
+	if (num(c, "monitoring_attrs/nr_regions/min") < 3 ||
+	    num(c, "monitoring_attrs/nr_regions/min") > num(c, "monitoring_attrs/nr_regions/max"))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/aggrs", goal);
+	if (g.tree >= 615 && num(c, path)) {
+		uint64_t min;
+		uint64_t max;
+
+		snprintf(path, sizeof(path), "%s/min_sample_us", goal);
+		min = num(c, path);
+		snprintf(path, sizeof(path), "%s/max_sample_us", goal);
+		max = num(c, path);
+		if (min > max || sample < min || sample > max)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /* damon_sysfs_turn_damon_on(): build the context from the staged values. */
 static int turn_on(int k)
 {
@@ -438,13 +471,12 @@ static int turn_on(int k)
 		if (!found)
 			return -EINVAL;	/* damon_select_ops() */
 	}
+	if (valid_attrs(c))
+		return -EINVAL;
 	kd->sample_us = num(c, "monitoring_attrs/intervals/sample_us");
 	kd->aggr_us = num(c, "monitoring_attrs/intervals/aggr_us");
-	if (!kd->aggr_us || kd->sample_us > kd->aggr_us)
-		return -EINVAL;
-	if (num(c, "monitoring_attrs/nr_regions/min") < 3 ||
-	    num(c, "monitoring_attrs/nr_regions/min") > num(c, "monitoring_attrs/nr_regions/max"))
-		return -EINVAL;
+	kd->tuned_sample_us = kd->sample_us;
+	kd->tuned_aggr_us = kd->aggr_us;
 	kd->paddr = !strcmp(ops, "paddr");
 	nt = (int)num(c, "targets/nr_targets");
 	if (nt > 8 || (kd->paddr && nt > 1))
@@ -636,6 +668,44 @@ static int tried_update(int k, int bytes_only)
 	return 0;
 }
 
+/* damon_sysfs_upd_tuned_intervals(): the kernel's intervals into the sysfs files. */
+static void show_tuned(int k)
+{
+	struct node *i = walk(ctx_of(k), "monitoring_attrs/intervals");
+
+	snprintf(node_lookup(i, "sample_us")->val, 64, "%llu",
+		 (unsigned long long)g.kd[k].tuned_sample_us);
+	snprintf(node_lookup(i, "aggr_us")->val, 64, "%llu",
+		 (unsigned long long)g.kd[k].tuned_aggr_us);
+}
+
+/*
+ * "tune K SAMPLE_US": kdamond K's auto-tuning (kdamond_tune_intervals()) picks this sampling
+ * interval, clamped to the goal's bounds, with the same samples per aggregation. The files show
+ * it after update_tuned_intervals, or at once with refresh_ms (the kdamond refreshes them).
+ */
+static int tune(int k, uint64_t sample)
+{
+	struct kdamond *kd = &g.kd[k];
+	struct node *goal = walk(ctx_of(k), "monitoring_attrs/intervals/intervals_goal");
+	char path[32];
+	uint64_t samples;
+
+	if (!kd->running || !goal || !num(goal, "aggrs"))
+		return -EINVAL;
+	if (sample < num(goal, "min_sample_us"))
+		sample = num(goal, "min_sample_us");
+	if (sample > num(goal, "max_sample_us"))
+		sample = num(goal, "max_sample_us");
+	samples = kd->tuned_aggr_us / (kd->tuned_sample_us ? kd->tuned_sample_us : 1);
+	kd->tuned_sample_us = sample;
+	kd->tuned_aggr_us = sample * (samples ? samples : 1);
+	snprintf(path, sizeof(path), "kdamonds/%d/refresh_ms", k);
+	if (num(g.admin, path))
+		show_tuned(k);
+	return 0;
+}
+
 static int state_cmd(int k, const char *cmd)
 {
 	struct kdamond *kd = &g.kd[k];
@@ -669,9 +739,25 @@ static int state_cmd(int k, const char *cmd)
 			remove_numbered(tr);
 		return 0;
 	}
-	if (!strcmp(cmd, "commit") || !strcmp(cmd, "update_schemes_stats") ||
+	if (!strcmp(cmd, "commit")) {
+		/* the staged intervals replace the kernel's (tuned) ones; the pace stays */
+		struct node *c = ctx_of(k);
+
+		if (!kd->running || valid_attrs(c))
+			return -EINVAL;
+		kd->tuned_sample_us = num(c, "monitoring_attrs/intervals/sample_us");
+		kd->tuned_aggr_us = num(c, "monitoring_attrs/intervals/aggr_us");
+		return 0;
+	}
+	if (!strcmp(cmd, "update_tuned_intervals")) {
+		if (!kd->running || g.tree < 615)
+			return -EINVAL;
+		show_tuned(k);
+		return 0;
+	}
+	if (!strcmp(cmd, "update_schemes_stats") ||
 	    !strcmp(cmd, "update_schemes_effective_quotas") ||
-	    !strcmp(cmd, "update_tuned_intervals") || !strcmp(cmd, "commit_schemes_quota_goals"))
+	    !strcmp(cmd, "commit_schemes_quota_goals"))
 		return kd->running ? 0 : -EINVAL;
 	return -EINVAL;
 }
@@ -705,6 +791,8 @@ static int ctl(const char *cmd)
 		g.fail_count = n;
 		return 0;
 	}
+	if (sscanf(cmd, "tune %d %63s", &n, a) == 2 && n >= 0 && n < MAX_KD)
+		return tune(n, strtoull(a, NULL, 0));
 	if (sscanf(cmd, "stop %d", &n) == 1 && n >= 0 && n < MAX_KD) {
 		g.kd[n].running = 0;
 		return 0;
