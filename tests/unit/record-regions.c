@@ -916,8 +916,8 @@ static void test_bad_attributes_are_refused(void **state)
 }
 
 /*
- * damon_test_update_monitoring_result() (core-kunit.h), through dr_set_attrs() at an aggregation
- * boundary: the kernel's vectors convert from the same old attributes each time.
+ * damon_test_update_monitoring_result() (the kernel's core KUnit tests), through dr_set_attrs()
+ * at an aggregation boundary: the kernel's vectors convert from the same old attributes each time.
  */
 static void test_set_attrs_kunit_vectors(void **state)
 {
