@@ -145,8 +145,10 @@ int prim_clear_refs(int *fd, pid_t pid, const char *value);
 /*
  * Rounds of a process-wide primitive (clear_refs based): the clear and the read cost time in
  * proportion to the target's size, so rounds are spaced to keep the recorder's share of a core
- * near the budget (prim_target.budget_bp, or PRIM_ROUND_BUDGET_PCT without one), and checks
- * between rounds answer from the last finished round.
+ * near PRIM_ROUND_BUDGET_PCT, or three quarters of the recorder's budget when it has one
+ * (prim_target.budget_bp; the rest is the sampling's and the writing's, so that the overhead
+ * controller, which cannot space the rounds, does not chase them), and checks between rounds
+ * answer from the last finished round.
  */
 #define PRIM_ROUND_BUDGET_PCT 2
 
