@@ -445,7 +445,7 @@ static int follow_exec(struct rec_backend *b, int err)
 /*
  * The window just snapshot (@s; dr_aggregation_done() has moved its counts to
  * last_nr_accesses): what it cost and saw, to the controller. The intervals it answers take
- * effect now, for the window that begins.
+ * effect now, for the window that begins. Return: 0.
  */
 static int control_window(struct rec_backend *b, const struct dpf_snapshot *s)
 {
@@ -474,7 +474,9 @@ static int control_window(struct rec_backend *b, const struct dpf_snapshot *s)
 	a.update_us = iv.update_us;
 	a.min_nr_regions = iv.min_nr_regions;
 	a.max_nr_regions = iv.max_nr_regions;
-	return dr_set_attrs(&b->ctx, &a);
+	if (dr_set_attrs(&b->ctx, &a))
+		b->ovh.cur = b->snap_iv;	/* refused (never seen): keep what runs */
+	return 0;
 }
 
 static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)

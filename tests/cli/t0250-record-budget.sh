@@ -12,12 +12,13 @@ W=$DAPROF_BUILD/tests/workloads
 
 wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 meta() { daprof report raw -i "$1" | sed -n "s/^# $2: //p" | tail -n 1; }
-# median_span REC: the median of the snapshots' spans, in ms
-median_span() {
+# spans REC: the snapshots' spans, in ms, shortest first
+spans() {
 	daprof report raw -i "$1" --format csv |
-	awk -F, 'NR > 1 && !seen[$1]++ { print int(($4 - $3) / 1000000) }' | sort -n |
-	awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'
+	awk -F, 'NR > 1 && !seen[$1]++ { print int(($4 - $3) / 1000000) }' | sort -n
 }
+median_span() { spans "$1" | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+max_span() { spans "$1" | tail -n 1; }
 
 if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 	test_skip 'record --max-overhead' "uffd-wp is not available here"
@@ -78,16 +79,16 @@ test_expect_success 'the default budget: 2 % over the default intervals, none ov
 	test "$(meta both.data overhead_budget_pct)" = 3.00
 '
 
-# An idle target (asleep): the goal (4 % of the possible events) sees none and doubles the
-# sampling interval every 3 windows: 5 ms, 10 ms, 20 ms ... within 2.5 s.
+# An idle target (asleep): the goal (4 % of the possible events) sees far fewer and lengthens
+# the sampling interval every 3 windows (up to twice): 5 ms, then 9 ms, 16 ms ... within 2.5 s.
 test_expect_success 'the intervals goal lengthens the intervals on an idle target' '
 	daprof record -q -b sampler --primitive uffd-wp -o goal.data --intervals-goal auto \
 		--max-overhead 0 -- sleep 2.5 &&
 	test -z "$(meta goal.data overhead_budget_pct)" &&
-	changes=$(meta goal.data overhead_changes) && span=$(median_span goal.data) &&
-	echo "goal on an idle target: $changes changes, median window $span ms" &&
+	changes=$(meta goal.data overhead_changes) && span=$(max_span goal.data) &&
+	echo "goal on an idle target: $changes changes, longest window $span ms" &&
 	test "$changes" -ge 2 &&
-	test "$span" -ge 150
+	test "$span" -ge 250
 '
 
 test_done
