@@ -3,7 +3,8 @@
 # (a quarter of a core and more without a budget, in this project's VMs), a small budget
 # lengthens the intervals (the windows last longer than asked) and keeps the recorder's
 # measured share and its estimated cost to the target within a tolerance of it (3 times: the
-# start, whose cost the controller has not yet seen, and a noisy 2-core machine); the
+# start, whose cost the controller has not yet seen, counts in the whole run's figure: a few
+# windows at a quarter of a core, about 1 % of 12 s; and a noisy 2-core machine); the
 # recording says what was asked and what it cost. --max-overhead 0 leaves the intervals as
 # asked. Timing is not judged finely here: the margins are many times the noise; the figures
 # themselves are tests/bench/record-budget.sh's.
@@ -52,17 +53,17 @@ test_expect_success 'no budget: the intervals stay as asked, and it costs more' 
 '
 
 test_expect_success 'a budget of 1 %: longer windows, the cost within 3 times it' '
-	{ "$W/memtouch" 64 10 11 truth >out & pid=$!; } &&
+	{ "$W/memtouch" 64 10 15 truth >out & pid=$!; } &&
 	wait_file truth &&
-	daprof record -q -b sampler --primitive uffd-wp -s 1ms -o ctl.data -d 8 \
+	daprof record -q -b sampler --primitive uffd-wp -s 1ms -o ctl.data -d 12 \
 		--max-overhead 1 -p $pid &&
 	wait $pid &&
 	test "$(meta ctl.data overhead_budget_pct)" = 1.00 &&
 	self=$(meta ctl.data overhead_self_pct) && tgt=$(meta ctl.data overhead_target_pct) &&
-	changes=$(meta ctl.data overhead_changes) && span=$(median_span ctl.data) &&
-	echo "budget 1 %: recorder $self %, target $tgt %, $changes changes, median window $span ms" &&
+	changes=$(meta ctl.data overhead_changes) && span=$(max_span ctl.data) &&
+	echo "budget 1 %: recorder $self %, target $tgt %, $changes changes, longest window $span ms" &&
 	test "$changes" -ge 1 &&
-	test "$span" -ge 400 &&
+	test "$span" -ge 1000 &&
 	awk -v s="$self" -v t="$tgt" "BEGIN { exit !(s + t <= 3) }"
 '
 
