@@ -145,14 +145,18 @@ bad:
 			    "MIN,MAX as in 4%%,3,5ms,10s)", arg);
 }
 
+#define DEFAULT_SAMPLE_US 5000
+#define DEFAULT_AGGR_US 100000
+
 void record_opts_defaults(struct rec_opts *o)
 {
-	o->params.sample_us = 5000;
-	o->params.aggr_us = 100000;
+	o->params.sample_us = DEFAULT_SAMPLE_US;
+	o->params.aggr_us = DEFAULT_AGGR_US;
 	o->params.update_us = 1000000;
 	o->params.min_nr_regions = 10;
 	o->params.max_nr_regions = 1000;
 	o->params.primitive = "auto";
+	o->params.max_overhead_bp = RECORD_OVERHEAD_UNSET;
 }
 
 int record_opts_check(const char *cmd, struct rec_opts *o, int n, char **argv)
@@ -175,5 +179,13 @@ int record_opts_check(const char *cmd, struct rec_opts *o, int n, char **argv)
 	if (o->params.min_nr_regions > o->params.max_nr_regions)
 		return dp_bad_usage(cmd, "--min-regions (%u) exceeds --max-regions (%u)",
 				    o->params.min_nr_regions, o->params.max_nr_regions);
+	if (o->params.max_overhead_bp == RECORD_OVERHEAD_UNSET) {
+		/* the default budget: over the default intervals or the goal's, not asked ones */
+		int asked = o->params.sample_us != DEFAULT_SAMPLE_US ||
+			    o->params.aggr_us != DEFAULT_AGGR_US;
+
+		o->params.max_overhead_bp = asked && !o->params.goal.aggrs ?
+					    0 : RECORD_DEFAULT_OVERHEAD_BP;
+	}
 	return 0;
 }

@@ -18,6 +18,15 @@ int record_opt_primitive(const struct parse_opt *opt, const char *arg, struct pa
 int record_opt_interval(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 int record_opt_count(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 int record_opt_pid(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
+/*
+ * The default --max-overhead: 2 % of a core, the recorder's CPU and its estimated cost to the
+ * target together (issue 13's goals: <= 2 % recorder CPU, <= 3 % target slowdown). It guards
+ * the default intervals (and those --intervals-goal tunes): intervals asked with -s or -a are
+ * kept as asked unless --max-overhead is given too (design note 44).
+ */
+#define RECORD_DEFAULT_OVERHEAD_BP 200
+#define RECORD_OVERHEAD_UNSET UINT32_MAX	/* no --max-overhead: record_opts_check() decides */
+
 int record_opt_overhead(const struct parse_opt *opt, const char *arg, struct parse_ctx *ctx);
 int record_opt_intervals_goal(const struct parse_opt *opt, const char *arg,
 			      struct parse_ctx *ctx);
@@ -47,7 +56,7 @@ int record_opt_intervals_goal(const struct parse_opt *opt, const char *arg,
 	OPT_CALLBACK('m', "max-regions", PARSE_OPT_PTR(uint32_t, &(o)->params.max_nr_regions), \
 		     "n", "maximum number of regions (default 1000)", record_opt_count), \
 	OPT_CALLBACK(0, "max-overhead", PARSE_OPT_PTR(uint32_t, &(o)->params.max_overhead_bp), \
-		     "pct", "the recorder's budget, % of one core (0: no limit)", \
+		     "pct", "the recorder's budget, % of one core (default 2; 0: none)", \
 		     record_opt_overhead), \
 	OPT_CALLBACK(0, "intervals-goal", \
 		     PARSE_OPT_PTR(struct rec_intervals_goal, &(o)->params.goal), "goal", \

@@ -28,6 +28,7 @@ struct idle {
 	uint64_t *pfn;		/* of each sample address at prepare(); 0 when not present */
 	uint64_t *sorted;	/* the present ones, sorted, for one write per bitmap word */
 	size_t alloc;
+	uint64_t nr_refills;	/* accessed sample pages since target_cost_ns() */
 };
 
 static const char *bitmap_path(void)
@@ -188,8 +189,19 @@ static int idle_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 		if (r != sizeof(word))
 			continue;
 		accessed[i] = !(word & (1ULL << (pfn % 64)));
+		d->nr_refills += accessed[i];
 	}
 	return 0;
+}
+
+/* An accessed sample page had its TLB entry flushed by prepare(): one refill each. */
+static uint64_t idle_target_cost_ns(struct prim *p)
+{
+	struct idle *d = (struct idle *)p;
+	uint64_t ns = d->nr_refills * PRIM_TLB_REFILL_NS;
+
+	d->nr_refills = 0;
+	return ns;
 }
 
 static void idle_close(struct prim *p)
@@ -210,5 +222,6 @@ const struct prim_ops prim_page_idle = {
 	.open = idle_open,
 	.prepare = idle_prepare,
 	.check = idle_check,
+	.target_cost_ns = idle_target_cost_ns,
 	.close = idle_close,
 };

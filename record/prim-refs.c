@@ -59,7 +59,10 @@ struct refs {
 	struct dr_range *present;	/* resident ranges of the partly resident mappings */
 	size_t nr_present, alloc_present;
 	uint64_t rng;
+	uint64_t referenced;	/* bytes referenced in the rounds read since target_cost_ns() */
 };
+
+static uint64_t refs_target_cost_ns(struct prim *p);
 
 static int refs_probe(pid_t pid, char *why, size_t len)
 {
@@ -98,6 +101,7 @@ static int refs_open(struct prim **out, const struct prim_target *t, char *why, 
 	r->rng = prim_now_ns() ^ (uint64_t)t->pid << 32;
 	/* a round's Referenced is what was touched from its clear to its read: at least a window */
 	r->rounds.min_period_ns = (t->aggr_us > t->sample_us ? t->aggr_us : t->sample_us) * 1000;
+	r->rounds.budget_bp = t->budget_bp;
 	r->flush = prim_soft_dirty_works() == 0;
 		pm_path(path, sizeof(path), t->pid, "clear_refs");
 	r->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -263,6 +267,8 @@ static int read_round(struct refs *r)
 		return ret == -ENOENT ? -ESRCH : ret;
 	ret = parse_smaps(r, text);
 	free(text);
+	for (size_t i = 0; !ret && i < r->nr; i++)
+		r->referenced += r->v[i].ref;
 	for (size_t i = 0; !ret && r->wp && i < r->nr; i++)
 		ret = take_written(r, &r->v[i]);
 	r->nr_present = 0;
@@ -393,6 +399,7 @@ const struct prim_ops prim_refs = {
 	.open = refs_open,
 	.prepare = refs_prepare,
 	.check = refs_check,
+	.target_cost_ns = refs_target_cost_ns,
 	.close = refs_close,
 };
 
@@ -460,6 +467,26 @@ static int uffd_refs_detach(struct prim *p, char *buf, size_t len)
 	return r->wp->ops->detach(r->wp, buf, len);
 }
 
+/*
+ * Each page referenced in a round had its accessed bit cleared (and its TLB entry flushed) by
+ * the clear that began it: one refill each (PRIM_TLB_REFILL_NS).
+ */
+static uint64_t refs_target_cost_ns(struct prim *p)
+{
+	struct refs *r = (struct refs *)p;
+	uint64_t ns = r->referenced / prim_page_size() * PRIM_TLB_REFILL_NS;
+
+	r->referenced = 0;
+	return ns;
+}
+
+static uint64_t uffd_refs_target_cost_ns(struct prim *p)
+{
+	struct refs *r = (struct refs *)p;
+
+	return refs_target_cost_ns(p) + r->wp->ops->target_cost_ns(r->wp);
+}
+
 const struct prim_ops prim_uffd_refs = {
 	.name = "uffd-wp+refs",
 	.sees = "reads+writes, mapping; writes, page",
@@ -470,5 +497,6 @@ const struct prim_ops prim_uffd_refs = {
 	.maps_changed = uffd_refs_maps_changed,
 	.detach = uffd_refs_detach,
 	.caveat = uffd_refs_caveat,
+	.target_cost_ns = uffd_refs_target_cost_ns,
 	.close = refs_close,
 };

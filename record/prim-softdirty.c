@@ -27,6 +27,7 @@ struct softdirty {
 	int clear_fd;
 	int pagemap_fd;
 	struct prim_rounds rounds;
+	uint64_t nr_dirty;	/* soft-dirty sample pages seen since target_cost_ns() */
 };
 
 static int read_entry(int fd, uint64_t addr, uint64_t *e)
@@ -118,6 +119,7 @@ static int sd_open(struct prim **out, const struct prim_target *t, char *why, si
 	s->base.ops = &prim_soft_dirty;
 	s->pid = t->pid;
 	s->rounds.min_period_ns = t->sample_us * 1000;
+	s->rounds.budget_bp = t->budget_bp;
 	pm_path(path, sizeof(path), t->pid, "clear_refs");
 	s->clear_fd = open(path, O_WRONLY | O_CLOEXEC);
 	pm_path(path, sizeof(path), t->pid, "pagemap");
@@ -165,10 +167,24 @@ static int sd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *ac
 		if (ret)
 			return ret;
 		accessed[i] = (e & PM_PRESENT) && (e & PM_SOFT_DIRTY);
+		s->nr_dirty += accessed[i];
 	}
 	if (s->rounds.in_round)
 		prim_round_done(&s->rounds, prim_now_ns(), prim_now_ns() - t0);
 	return 0;
+}
+
+/*
+ * A clear write-protects every page; the first write to each after it faults (PRIM_WP_FAULT_NS).
+ * Only the sample pages are seen: a lower bound, one fault per dirty sample page and round.
+ */
+static uint64_t sd_target_cost_ns(struct prim *p)
+{
+	struct softdirty *s = (struct softdirty *)p;
+	uint64_t ns = s->nr_dirty * PRIM_WP_FAULT_NS;
+
+	s->nr_dirty = 0;
+	return ns;
 }
 
 static void sd_close(struct prim *p)
@@ -187,5 +203,6 @@ const struct prim_ops prim_soft_dirty = {
 	.open = sd_open,
 	.prepare = sd_prepare,
 	.check = sd_check,
+	.target_cost_ns = sd_target_cost_ns,
 	.close = sd_close,
 };

@@ -74,6 +74,8 @@ struct uffd {
 	size_t nr_huge, alloc_huge;
 	unsigned int thp_age;		/* map updates since smaps was last read */
 	uint64_t thp_kib_max;		/* most huge-page memory seen in the target (smaps) */
+	uint64_t nr_faults;		/* written protected sample pages since target_cost_ns() */
+	uint64_t nr_protected;		/* sample pages protected since target_cost_ns() */
 };
 
 /*
@@ -668,6 +670,7 @@ static int uffd_prepare(struct prim *p, const uint64_t *addrs, size_t n)
 				   WP_PRESENT, vec, 1);
 		if (ret == -ESRCH || ret == -ENOENT)
 			return -ESRCH;
+		u->nr_protected += ret > 0;	/* a PTE changed: the target's TLB is shot down */
 	}
 	return 0;
 }
@@ -696,8 +699,25 @@ static int uffd_check(struct prim *p, const uint64_t *addrs, size_t n, uint8_t *
 		accessed[i] = (vec[0].categories & PAGE_IS_WRITTEN) &&
 			      (vec[0].categories & PAGE_IS_PRESENT) &&
 			      !(vec[0].categories & PAGE_IS_PFNZERO);
+		/* a written sample page took one write-protect fault (at most: it may have been
+		 * written before prepare() protected it, or not present then) */
+		u->nr_faults += accessed[i];
 	}
 	return 0;
+}
+
+/*
+ * What the protections (a TLB shootdown each, PRIM_SHOOTDOWN_NS) and the faults on protected
+ * sample pages (PRIM_WP_FAULT_NS each) cost the target.
+ */
+static uint64_t uffd_target_cost_ns(struct prim *p)
+{
+	struct uffd *u = (struct uffd *)p;
+	uint64_t ns = u->nr_faults * PRIM_WP_FAULT_NS + u->nr_protected * PRIM_SHOOTDOWN_NS;
+
+	u->nr_faults = 0;
+	u->nr_protected = 0;
+	return ns;
 }
 
 int64_t prim_uffd_take_written(struct prim *p, uint64_t start, uint64_t end)
@@ -845,5 +865,6 @@ const struct prim_ops prim_uffd_wp = {
 	.maps_changed = uffd_maps_changed,
 	.caveat = uffd_caveat,
 	.detach = uffd_detach,
+	.target_cost_ns = uffd_target_cost_ns,
 	.close = uffd_close,
 };

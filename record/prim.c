@@ -136,9 +136,11 @@ void prim_round_done(struct prim_rounds *r, uint64_t now, uint64_t cost_ns)
 
 	r->in_round = 0;
 	r->have_result = 1;
+	r->nr_rounds++;
 	r->cost_ns += cost_ns;
 	/* cost / period = budget; never shorter than a sampling interval */
-	period = r->cost_ns * (100 / PRIM_ROUND_BUDGET_PCT);
+	period = r->budget_bp ? r->cost_ns * 10000 * 4 / (r->budget_bp * 3ULL) :
+				r->cost_ns * (100 / PRIM_ROUND_BUDGET_PCT);
 	if (period < r->min_period_ns)
 		period = r->min_period_ns;
 	/* the round itself lasted (now - start); the next starts a period after this one did */

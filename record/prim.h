@@ -21,6 +21,7 @@ struct prim_target {
 	int launched;		/* stopped at its exec, traced by this process */
 	uint64_t sample_us;
 	uint64_t aggr_us;	/* 0: not known */
+	uint32_t budget_bp;	/* record --max-overhead, basis points of a core; 0: none */
 	const struct pm_map *maps;	/* the map when monitoring starts */
 };
 
@@ -59,6 +60,12 @@ struct prim_ops {
 	 * line in @buf for the user, or 0 when there is nothing to say.
 	 */
 	int (*detach)(struct prim *p, char *buf, size_t len);
+	/*
+	 * target_cost_ns() - the time the target lost to this primitive since the last call, an
+	 * estimate from what it did (faults it caused, TLB entries it made the target refill; the
+	 * PRIM_*_NS constants below). Optional: 0. The recorder's own work is not in it.
+	 */
+	uint64_t (*target_cost_ns)(struct prim *p);
 	/* close() - undo everything open() did and free. */
 	void (*close)(struct prim *p);
 };
@@ -124,13 +131,30 @@ int prim_write_str(int fd, const char *value);
 int prim_clear_refs(int *fd, pid_t pid, const char *value);
 
 /*
+ * What one event costs the target, as target_cost_ns() estimates it (design note 43): a write
+ * to a write-protected page (uffd-wp's asynchronous fault, soft-dirty's fault after a clear:
+ * the trap, the PTE change, the TLB refill; a guest traps to the hypervisor), the shootdown of
+ * its TLB entries when a page of it is write-protected (an interrupt on each CPU running it),
+ * and the refill of a TLB entry whose accessed bit was cleared (page-idle's sample pages, refs'
+ * clear_refs).
+ */
+#define PRIM_WP_FAULT_NS 3000
+#define PRIM_SHOOTDOWN_NS 2000
+#define PRIM_TLB_REFILL_NS 200
+
+/*
  * Rounds of a process-wide primitive (clear_refs based): the clear and the read cost time in
  * proportion to the target's size, so rounds are spaced to keep the recorder's share of a core
- * near PRIM_ROUND_BUDGET_PCT, and checks between rounds answer from the last finished round.
+ * near PRIM_ROUND_BUDGET_PCT, or three quarters of the recorder's budget when it has one
+ * (prim_target.budget_bp; the rest is the sampling's and the writing's, so that the overhead
+ * controller, which cannot space the rounds, does not chase them), and checks between rounds
+ * answer from the last finished round.
  */
 #define PRIM_ROUND_BUDGET_PCT 2
 
 struct prim_rounds {
+	uint32_t budget_bp;	/* the recorder's budget (prim_target); 0: PRIM_ROUND_BUDGET_PCT */
+	uint64_t nr_rounds;	/* finished */
 	uint64_t min_period_ns;	/* the sampling interval */
 	uint64_t next_ns;	/* earliest start of the next round */
 	uint64_t start_ns;

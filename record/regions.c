@@ -53,12 +53,17 @@ uint32_t dr_max_nr_accesses(const struct dr_attrs *a)
 	return n ? (uint32_t)n : 1;
 }
 
+/* damon_set_attrs()'s rules */
+static int attrs_valid(const struct dr_attrs *a)
+{
+	return a->sample_us && a->aggr_us && a->update_us && a->sample_us <= a->aggr_us &&
+	       a->min_nr_regions >= 3 && a->min_nr_regions <= a->max_nr_regions;
+}
+
 int dr_ctx_init(struct dr_ctx *c, const struct dr_attrs *a, uint64_t min_region_sz, uint64_t seed)
 {
 	memset(c, 0, sizeof(*c));
-	/* damon_set_attrs()'s rules */
-	if (!a->sample_us || !a->aggr_us || !a->update_us || a->sample_us > a->aggr_us ||
-	    a->min_nr_regions < 3 || a->min_nr_regions > a->max_nr_regions || !min_region_sz)
+	if (!attrs_valid(a) || !min_region_sz)
 		return -EINVAL;
 	c->attrs = *a;
 	c->min_region_sz = min_region_sz;
@@ -66,6 +71,41 @@ int dr_ctx_init(struct dr_ctx *c, const struct dr_attrs *a, uint64_t min_region_
 	c->next_aggregation_sis = a->aggr_us / a->sample_us;
 	c->next_ops_update_sis = a->update_us / a->sample_us;
 	c->sz_limit = min_region_sz;
+	return 0;
+}
+
+/* damon_nr_accesses_for_new_attrs(): through basis points of the samples per window */
+static uint32_t nr_accesses_for(uint32_t nr, const struct dr_attrs *o, const struct dr_attrs *n)
+{
+	uint64_t bp = (uint64_t)nr * DR_BP / dr_max_nr_accesses(o);
+
+	return (uint32_t)(bp * dr_max_nr_accesses(n) / DR_BP);
+}
+
+int dr_set_attrs(struct dr_ctx *c, const struct dr_attrs *a)
+{
+	int aggregating = c->passed_sample_intervals < c->next_aggregation_sis;
+	const struct dr_attrs *o = &c->attrs;
+
+	if (!attrs_valid(a))
+		return -EINVAL;
+	for (size_t i = 0; i < c->nr; i++) {
+		struct dr_region *r = &c->r[i];
+
+		/* damon_update_monitoring_result() */
+		if (!aggregating) {
+			r->nr_accesses = nr_accesses_for(r->nr_accesses, o, a);
+			r->nr_accesses_bp = r->nr_accesses * DR_BP;
+		} else {
+			r->last_nr_accesses = nr_accesses_for(r->last_nr_accesses, o, a);
+			r->nr_accesses_bp = r->last_nr_accesses * DR_BP;
+			r->nr_accesses = 0;
+		}
+		r->age = (uint32_t)((uint64_t)r->age * o->aggr_us / a->aggr_us);
+	}
+	c->next_aggregation_sis = c->passed_sample_intervals + a->aggr_us / a->sample_us;
+	c->next_ops_update_sis = c->passed_sample_intervals + a->update_us / a->sample_us;
+	c->attrs = *a;
 	return 0;
 }
 

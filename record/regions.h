@@ -163,6 +163,16 @@ int dr_aggregation_done(struct dr_ctx *c);
  */
 int dr_update(struct dr_ctx *c, const struct dr_range *vmas, size_t n);
 
+/*
+ * dr_set_attrs() - damon_set_attrs() while monitoring: take @a and rescale every region's
+ * statistics to it as damon_update_monitoring_results() does (nr_accesses through basis points
+ * of the samples per window, age by the ratio of the aggregation intervals); in the middle of a
+ * window (always, between dr_aggregation_done() and the next aggregation) last_nr_accesses is
+ * rescaled and the window starts again. The next aggregation and update are counted from now.
+ * Return: 0, or -EINVAL for attributes dr_ctx_init() refuses (nothing changed then).
+ */
+int dr_set_attrs(struct dr_ctx *c, const struct dr_attrs *a);
+
 /* dr_max_nr_accesses() - damon_max_nr_accesses(): samples per aggregation window, >= 1. */
 uint32_t dr_max_nr_accesses(const struct dr_attrs *a);
 

@@ -13,6 +13,10 @@
  * first EARLY_NS (and again after an exec) the map is read again at every sampling interval while
  * it changes, backing off (doubling the gap) while it stays the same, until the gap reaches the
  * update interval.
+ *
+ * Each window's cost (the recorder's CPU time, and the target's as the primitive estimates it)
+ * and the access events it saw go to the overhead controller (record/overhead.c), which may
+ * lengthen or shorten the intervals and lower the region bound for the windows to come.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include "record/backend.h"
+#include "record/overhead.h"
 #include "record/prim.h"
 #include "record/regions.h"
 
@@ -52,11 +57,24 @@ struct rec_backend {
 	uint64_t early_gap_ns;
 	uint64_t early_next_ns;
 	uint64_t map_hash;		/* of the maps text last applied */
+	struct ovh_ctl ovh;		/* the budget and the intervals goal */
+	struct rec_intervals snap_iv;	/* in force for the snapshot returned last */
+	uint64_t cpu_at_ns;		/* the recorder's CPU time at the last window's end */
 };
 
 static uint64_t now_ns(void)
 {
 	return prim_now_ns();
+}
+
+/* The CPU time of the whole recorder: its writing and, for top, its drawing count too. */
+static uint64_t cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static int drp_prepare(void *priv, const uint64_t *addrs, size_t n)
@@ -200,7 +218,11 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 		.min_nr_regions = p->min_nr_regions, .max_nr_regions = p->max_nr_regions,
 	};
 	struct prim_target t = { .pid = p->pid, .launched = p->launched, .aggr_us = p->aggr_us,
-				 .sample_us = p->sample_us };
+				 .sample_us = p->sample_us, .budget_bp = p->max_overhead_bp };
+	struct rec_intervals asked = {
+		.sample_us = p->sample_us, .aggr_us = p->aggr_us, .update_us = p->update_us,
+		.min_nr_regions = p->min_nr_regions, .max_nr_regions = p->max_nr_regions,
+	};
 	struct rec_backend *b;
 	struct dr_range *ranges = NULL;
 	struct pm_map m;
@@ -251,6 +273,9 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 	b->drp.priv = b->prim;
 	b->drp.prepare = drp_prepare;
 	b->drp.check = drp_check;
+	ovh_init(&b->ovh, &asked, p->max_overhead_bp, &p->goal);
+	b->snap_iv = asked;
+	b->cpu_at_ns = cpu_now_ns();
 	b->window_start_ns = now_ns();
 	b->check_at_ns = b->window_start_ns;
 	early_start(b, b->window_start_ns);
@@ -376,7 +401,7 @@ static int early_map(struct rec_backend *b, uint64_t now)
 static int follow_exec(struct rec_backend *b, int err)
 {
 	struct prim_target t = { .pid = b->p.pid, .sample_us = b->p.sample_us,
-				 .aggr_us = b->p.aggr_us };
+				 .aggr_us = b->p.aggr_us, .budget_bp = b->p.max_overhead_bp };
 	struct pm_map m;
 	char why[256] = "";
 	int ret;
@@ -417,12 +442,49 @@ static int follow_exec(struct rec_backend *b, int err)
 	return ret == -ESRCH && !target_gone(b) ? -EIO : ret;
 }
 
+/*
+ * The window just snapshot (@s; dr_aggregation_done() has moved its counts to
+ * last_nr_accesses): what it cost and saw, to the controller. The intervals it answers take
+ * effect now, for the window that begins. Return: 0.
+ */
+static int control_window(struct rec_backend *b, const struct dpf_snapshot *s)
+{
+	const struct dr_ctx *c = &b->ctx;
+	uint32_t samples = dr_max_nr_accesses(&c->attrs);
+	struct ovh_input in = { .wall_ns = s->end_ns - s->start_ns };
+	struct rec_intervals iv;
+	uint64_t cpu = cpu_now_ns();
+	struct dr_attrs a;
+
+	for (size_t i = 0; i < c->nr; i++) {
+		uint64_t sz = c->r[i].end - c->r[i].start;
+
+		in.events += sz * c->r[i].last_nr_accesses;
+		in.possible += sz * samples;
+	}
+	in.self_ns = cpu > b->cpu_at_ns ? cpu - b->cpu_at_ns : 0;
+	b->cpu_at_ns = cpu;
+	if (b->prim && b->ops->target_cost_ns)
+		in.target_ns = b->ops->target_cost_ns(b->prim);
+	b->snap_iv = b->ovh.cur;
+	if (!ovh_window(&b->ovh, &in, &iv))
+		return 0;
+	a.sample_us = iv.sample_us;
+	a.aggr_us = iv.aggr_us;
+	a.update_us = iv.update_us;
+	a.min_nr_regions = iv.min_nr_regions;
+	a.max_nr_regions = iv.max_nr_regions;
+	if (dr_set_attrs(&b->ctx, &a))
+		b->ovh.cur = b->snap_iv;	/* refused (never seen): keep what runs */
+	return 0;
+}
+
 static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
 {
 	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
-	uint64_t sample_ns = b->p.sample_us * 1000;
 
 	for (;;) {
+		uint64_t sample_ns = b->ctx.attrs.sample_us * 1000;	/* the controller's */
 		unsigned int ev;
 		int ret, got = 0;
 
@@ -457,6 +519,8 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 			ret = fill_snapshot(b, s, now_ns());
 			if (!ret)
 				ret = dr_aggregation_done(&b->ctx);
+			if (!ret)
+				ret = control_window(b, s);
 			if (ret)
 				return ret;
 			got = 1;
@@ -472,6 +536,23 @@ static int sampler_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, 
 		if (got)
 			return 1;
 	}
+}
+
+/* The budget, and what the run cost as measured and estimated (daprof-data(5)). */
+static int describe_overhead(struct rec_backend *b, struct dpf_meta *m)
+{
+	const struct ovh_ctl *o = &b->ovh;
+	int ret = 0;
+
+	if (o->budget_bp)
+		ret = dpf_meta_setf(m, "overhead_budget_pct", "%u.%02u", o->budget_bp / 100,
+				    o->budget_bp % 100);
+	if (ret || !o->wall_ns)
+		return ret;
+	ret = dpf_meta_setf(m, "overhead_self_pct", "%.2f", 100.0 * o->self_ns / o->wall_ns);
+	ret = ret ? ret : dpf_meta_setf(m, "overhead_target_pct", "%.2f",
+					100.0 * o->target_ns / o->wall_ns);
+	return ret ? ret : dpf_meta_setf(m, "overhead_changes", "%u", o->changes);
 }
 
 static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
@@ -495,7 +576,12 @@ static int sampler_describe(struct rec_backend *b, struct dpf_meta *m)
 		ret = dpf_meta_set(m, "primitive_detach", b->detached);
 	if (!ret && b->nr_execs)
 		ret = dpf_meta_setf(m, "target_execs", "%u", b->nr_execs);
-	return ret;
+	return ret ? ret : describe_overhead(b, m);
+}
+
+static void sampler_intervals(struct rec_backend *b, struct rec_intervals *out)
+{
+	*out = b->snap_iv;
 }
 
 static int sampler_caveat(struct rec_backend *b, char *buf, size_t len)
@@ -528,6 +614,7 @@ const struct rec_backend_ops sampler_backend_ops = {
 	.start = sampler_start,
 	.next_snapshot = sampler_next_snapshot,
 	.why = sampler_why,
+	.intervals = sampler_intervals,
 	.describe = sampler_describe,
 	.caveat = sampler_caveat,
 	.detach = sampler_detach,
