@@ -186,6 +186,7 @@ int record_opts_check(const char *cmd, struct rec_opts *o, int n, char **argv)
 
 		o->params.max_overhead_bp = asked && !o->params.goal.aggrs ?
 					    0 : RECORD_DEFAULT_OVERHEAD_BP;
+		o->params.max_overhead_default = 1;
 	}
 	return 0;
 }

@@ -62,6 +62,7 @@ struct rec_params {
 	const char *sysfs_root;		/* DAMON: "/sys/kernel/mm/damon/admin" unless overridden */
 	int launched;			/* started by daprof, ptrace-stopped at its exec */
 	uint32_t max_overhead_bp;	/* budget, basis points of one core; 0: no controller */
+	int max_overhead_default;	/* 1: the budget is the default, not asked for */
 	struct rec_intervals_goal goal;	/* --intervals-goal; goal.aggrs 0: off */
 };
 

@@ -34,6 +34,7 @@
 
 #include "record/damon-sysfs.h"
 #include "record/nodes.h"
+#include "record/damon-cost.h"
 #include "record/why.h"
 
 enum damon_source { SRC_TRIED, SRC_TRACE };
@@ -84,14 +85,9 @@ struct damon_backend {
 	uint64_t tune_min_us;		/* the shortest and longest sampling interval seen */
 	uint64_t tune_max_us;
 	uint64_t tune_errors;		/* failed reads of the tuned intervals */
-	/* the cost: the kdamond's CPU time and ours (measure_cost(), describe_cost()) */
+	/* the cost: the kdamond's CPU time and ours, and an asked budget (damon-cost.c) */
+	struct damon_cost cost;
 	uint32_t budget_bp;
-	uint64_t self_cpu0_ns;		/* our process's CPU time at "on" */
-	uint64_t kcpu0_ns;		/* the kdamond's CPU time at its first reading */
-	uint64_t kcpu_ns;		/* ... and since then, at the last */
-	int kcpu_ok;
-	uint64_t win_at_ns;		/* the last window: its end, and the CPU spent in it */
-	uint64_t win_cpu_ns;
 };
 
 
@@ -292,15 +288,6 @@ static int set_goal(struct damon_backend *d, char *why, size_t len)
 	return 0;
 }
 
-static uint64_t self_cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int turn_on(struct damon_backend *d, const struct rec_params *p, char *why, size_t len)
 {
 	int err = damon_wr("on", "%s/state", d->kd);
@@ -425,7 +412,8 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	d->min_nr = p->min_nr_regions;
 	d->max_nr = p->max_nr_regions;
 	d->goal = p->goal;
-	d->budget_bp = p->max_overhead_bp;
+	/* the kdamond's cost is the kernel's: only an asked budget is kept (design note 53) */
+	d->budget_bp = p->max_overhead_default ? 0 : p->max_overhead_bp;
 	if (damon_goal_fit(&d->goal, &d->sample_us, &d->aggr_us))
 		rec_why(d->goal_note, sizeof(d->goal_note), 0, "the sampling interval %llu us was "
 			"moved into the goal's %llu..%llu us (aggregation %llu us: the same "
@@ -503,12 +491,16 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	if (err)
 		goto out_teardown;
 	d->start_ns = damon_now_ns();
-	d->self_cpu0_ns = self_cpu_ns();
 	snprintf(path, sizeof(path), "%s/pid", d->kd);
 	if (!damon_read_long(path, &kpid))
 		d->kpid = (pid_t)kpid;
-	d->kcpu_ok = !damon_task_cpu_ns(d->kpid, &d->kcpu0_ns);
-	d->win_at_ns = d->start_ns;
+	{
+		struct rec_intervals iv = { .sample_us = d->sample_us, .aggr_us = d->aggr_us,
+					    .update_us = d->update_us, .min_nr_regions = d->min_nr,
+					    .max_nr_regions = d->max_nr };
+
+		damon_cost_start(&d->cost, d->kpid, d->start_ns, d->budget_bp, &iv, !d->tuning);
+	}
 	err = choose_source(d, why, len);
 	if (err)
 		goto out_teardown;
@@ -751,21 +743,22 @@ static void follow_tuning(struct damon_backend *d)
  * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
  * not in our process) plus ours. A kdamond that is gone keeps its last reading.
  */
+static void damon_intervals(struct rec_backend *b, struct rec_intervals *out);
+
+/*
+ * The window's cost; under an asked budget the controller's answer is committed online, and a
+ * change the kernel refuses leaves what runs.
+ */
 static void measure_cost(struct damon_backend *d)
 {
-	uint64_t now = damon_now_ns();
-	uint64_t kcpu;
-	uint64_t before = d->kcpu_ns;
+	struct rec_intervals iv;
 
-	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
-		d->kcpu_ns = kcpu - d->kcpu0_ns;
-	d->win_cpu_ns = d->kcpu_ns - before;
-	d->win_at_ns = now;
-	/*
-	 * Here an overhead controller (record --max-overhead) has the window's cost: the
-	 * kdamond's d->win_cpu_ns over the window's wall time (and our own, self_cpu_ns()), to
-	 * compare with d->budget_bp; its answer goes to damon_backend_apply().
-	 */
+	if (!damon_cost_window(&d->cost, damon_now_ns(), &iv))
+		return;
+	if (damon_backend_apply((struct rec_backend *)d, &iv, NULL, 0)) {
+		damon_intervals((struct rec_backend *)d, &iv);
+		damon_cost_refused(&d->cost, &iv);
+	}
 }
 
 static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, int timeout_ms)
@@ -795,7 +788,7 @@ static void damon_intervals(struct rec_backend *b, struct rec_intervals *out)
 	out->update_us = d->update_us;
 	out->min_nr_regions = d->min_nr;
 	out->max_nr_regions = d->max_nr;
-	out->cause = DPF_IV_KERNEL;	/* only the kernel's tuning changes them while recording */
+	out->cause = d->cost.ovh_on ? DPF_IV_BUDGET : DPF_IV_KERNEL;
 }
 
 int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, char *why,
@@ -830,34 +823,6 @@ int damon_backend_apply(struct rec_backend *b, const struct rec_intervals *iv, c
 }
 
 /* ---- metadata and stop ---- */
-
-/*
- * The cost over the run, as the sampler states its own: overhead_self_pct, here the kdamond's
- * CPU time plus ours, in percent of one core; each part on its own line too.
- */
-static int describe_cost(struct damon_backend *d, struct dpf_meta *m)
-{
-	uint64_t wall = damon_now_ns() - d->start_ns;
-	uint64_t self = self_cpu_ns();
-	uint64_t kcpu;
-	int err = 0;
-
-	if (!d->start_ns || !wall)
-		return 0;
-	if (d->kcpu_ok && !damon_task_cpu_ns(d->kpid, &kcpu) && kcpu >= d->kcpu0_ns)
-		d->kcpu_ns = kcpu - d->kcpu0_ns;
-	self = self > d->self_cpu0_ns ? self - d->self_cpu0_ns : 0;
-	if (d->kcpu_ok)
-		err = dpf_meta_setf(m, "damon.kdamond_cpu_pct", "%.2f", 100.0 * d->kcpu_ns / wall);
-	if (!err)
-		err = dpf_meta_setf(m, "damon.recorder_cpu_pct", "%.2f", 100.0 * self / wall);
-	if (!err)
-		err = dpf_meta_setf(m, "overhead_self_pct", "%.2f",
-				    100.0 * (d->kcpu_ns + self) / wall);
-	if (!err && d->budget_bp)
-		err = dpf_meta_setf(m, "overhead_budget_pct", "%.2f", d->budget_bp / 100.0);
-	return err;
-}
 
 static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 {
@@ -938,7 +903,7 @@ static int damon_describe(struct rec_backend *b, struct dpf_meta *m)
 		SET("damon.intervals_tuning", "off");
 	}
 	if (!err)
-		err = describe_cost(d, m);
+		err = damon_cost_describe(&d->cost, damon_now_ns(), m);
 	if (d->src == SRC_TRACE) {
 		SETF("damon.trace_events", "%llu", (unsigned long long)st.events);
 		SETF("damon.trace_lost", "%llu", (unsigned long long)st.lost);

@@ -174,6 +174,26 @@ test_expect_success 'a busy kdamond shows in overhead_self_pct, with the budget 
 	awk -v k=$k -v r=$r -v o=$o "BEGIN { exit !(k > 0 && o + 0.011 >= k + r && o <= k + r + 0.011) }" &&
 	test "$(meta cpu.data overhead_budget_pct)" = 2.00
 '
+
+test_expect_success 'an asked budget over a busy kdamond lengthens its intervals online' '
+	daprof record -q --backend damon -d 3 -s 5ms -a 50ms --max-overhead 2 -p $TARGET \
+		-o ctl.data &&
+	grep "^admin/kdamonds/0/state commit = 0$" "$M/fake/log" &&
+	sed -n "s|^admin/kdamonds/0/contexts/0/monitoring_attrs/intervals/sample_us \([0-9]*\) = 0$|\1|p" \
+		"$M/fake/log" >samples &&
+	test "$(sort -n samples | tail -1)" -gt 5000 &&
+	test "$(meta ctl.data overhead_changes)" -ge 1 &&
+	daprof info -i ctl.data >info &&
+	grep "^interval changes .*(budget [0-9]*)" info
+'
+
+test_expect_success 'the default budget leaves a busy kdamond as asked' '
+	before=$(grep -c "state commit" "$M/fake/log" || :) &&
+	daprof record -q --backend damon -d 2 -p $TARGET -o dflt.data &&
+	test "$(grep -c "state commit" "$M/fake/log" || :)" = "$before" &&
+	test -z "$(meta dflt.data overhead_budget_pct)" &&
+	test -z "$(meta dflt.data overhead_changes)"
+'
 fake_down
 kill $BUSY; wait $BUSY 2>/dev/null; BUSY=""
 

@@ -165,7 +165,7 @@ static void test_tuned_intervals_are_asked_for_then_read(void **state)
 
 static void test_online_change_stages_every_file_then_commits(void **state)
 {
-	struct rec_intervals iv = { 10000, 200000, 2000000, 20, 500 };
+	struct rec_intervals iv = { 10000, 200000, 2000000, 20, 500, 0 };
 	char kd[PATH_MAX], ctx[PATH_MAX], why[256] = "";
 
 	paths(state, kd, ctx);
@@ -181,9 +181,9 @@ static void test_online_change_stages_every_file_then_commits(void **state)
 static void test_online_change_the_kernel_would_refuse_writes_nothing(void **state)
 {
 	struct rec_intervals_goal g = { 400, 3, 5000, 100000 };
-	struct rec_intervals outside = { 200000, 4000000, 0, 10, 1000 };
-	struct rec_intervals bad_ratio = { 20000, 10000, 0, 10, 1000 };
-	struct rec_intervals bad_regions = { 20000, 400000, 0, 2, 1000 };
+	struct rec_intervals outside = { 200000, 4000000, 0, 10, 1000, 0 };
+	struct rec_intervals bad_ratio = { 20000, 10000, 0, 10, 1000, 0 };
+	struct rec_intervals bad_regions = { 20000, 400000, 0, 2, 1000, 0 };
 	char kd[PATH_MAX], ctx[PATH_MAX], why[256] = "";
 
 	paths(state, kd, ctx);

@@ -932,8 +932,8 @@ static void test_many_regions_are_all_read(void **state)
 /* The overhead controller's lever: new intervals online, and a refusal that changes nothing. */
 static void test_online_change_commits_and_a_refusal_keeps_the_old(void **state)
 {
-	struct rec_intervals iv = { 10000, 200000, 2000000, 20, 500 };
-	struct rec_intervals bad = { 20000000, 40000000, 0, 20, 500 };
+	struct rec_intervals iv = { 10000, 200000, 2000000, 20, 500, 0 };
+	struct rec_intervals bad = { 20000000, 40000000, 0, 20, 500, 0 };
 	struct rec_intervals now;
 	struct fake f;
 	struct rec_params p;

@@ -52,7 +52,7 @@ static double share_pct(const struct ovh_input *in)
 	return 100.0 * (in->self_ns + in->target_ns) / in->wall_ns;
 }
 
-static const struct rec_intervals asked_1ms = { 1000, 100000, 1000000, 10, 1000 };
+static const struct rec_intervals asked_1ms = { 1000, 100000, 1000000, 10, 1000, 0 };
 
 /* Run @n windows; return the number of changes, and the last window's share in *@last. */
 static unsigned int run(struct ovh_ctl *c, struct model *m, int n, double *last)
@@ -201,7 +201,7 @@ static void test_goal_arithmetic_is_the_kernels(void **state)
 
 static void test_goal_runs_every_aggrs_windows_within_its_bounds(void **state)
 {
-	const struct rec_intervals asked = { 5000, 100000, 1000000, 10, 1000 };
+	const struct rec_intervals asked = { 5000, 100000, 1000000, 10, 1000, 0 };
 	const struct rec_intervals_goal goal = { 400, 3, 5000, 10000 };
 	struct ovh_input few = { 100000000, 0, 0, 20000, 1000000 };	/* 2 %: lengthen x1.5 */
 	struct ovh_input many = { 100000000, 0, 0, 80000, 1000000 };	/* 8 %: halve */
@@ -230,7 +230,7 @@ static void test_goal_runs_every_aggrs_windows_within_its_bounds(void **state)
  */
 static void test_budget_floor_beats_the_goal(void **state)
 {
-	const struct rec_intervals asked = { 5000, 100000, 1000000, 10, 1000 };
+	const struct rec_intervals asked = { 5000, 100000, 1000000, 10, 1000, 0 };
 	const struct rec_intervals_goal goal = { 400, 1, 1000, 1000000 };
 	struct ovh_input busy = { 100000000, 10000000, 0, 80000, 1000000 }; /* 10 % of a core */
 	struct rec_intervals out;
