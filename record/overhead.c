@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "format/dpf.h"
 #include "record/overhead.h"
 
 __extension__ typedef unsigned __int128 ovh_u128;
@@ -190,6 +191,9 @@ int ovh_window(struct ovh_ctl *c, const struct ovh_input *in, struct rec_interva
 	    before.max_nr_regions == c->cur.max_nr_regions)
 		return 0;
 	c->changes++;
+	/* whose rule set them: the budget's floor or region cut, else the goal */
+	c->cur.cause = c->floor_us > c->goal_us ||
+		       c->cur.max_nr_regions < c->asked.max_nr_regions ? DPF_IV_BUDGET : DPF_IV_GOAL;
 	*out = c->cur;
 	return 1;
 }

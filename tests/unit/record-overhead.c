@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "format/dpf.h"
 #include "record/overhead.h"
 
 /* The model target and primitive: what one window at intervals @iv costs and sees. */
@@ -242,6 +243,7 @@ static void test_budget_floor_beats_the_goal(void **state)
 	/* the goal halved 5 ms to 2.5 ms; the budget's floor, 4x the 5 ms in force, won */
 	assert_int_equal(c.goal_us, 2500);
 	assert_int_equal(c.cur.sample_us, 20000);
+	assert_int_equal(out.cause, DPF_IV_BUDGET);	/* the recording says whose rule */
 	/* the target idles: no events, no cost; the goal doubles past the floor */
 	busy.self_ns = 0;
 	busy.events = 0;
@@ -249,6 +251,7 @@ static void test_budget_floor_beats_the_goal(void **state)
 	assert_int_equal(c.goal_us, 40000);
 	assert_int_equal(c.floor_us, 0);
 	assert_int_equal(c.cur.sample_us, 40000);
+	assert_int_equal(out.cause, DPF_IV_GOAL);
 }
 
 int main(void)
