@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/heap/proto.h"
 #include "record/procmaps.h"
 
 int pm_slurp(const char *path, char **text, size_t *len)
@@ -228,7 +229,8 @@ int pm_ranges(const struct pm_map *m, struct dr_range **out, size_t *n)
 	if (!r)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->nr; i++) {
-		if (!strcmp(m->e[i].path, "[vsyscall]"))
+		if (!strcmp(m->e[i].path, "[vsyscall]") ||
+		    !strncmp(m->e[i].path, HEAP_SHM_PATH, strlen(HEAP_SHM_PATH)))
 			continue;
 		r[k].start = m->e[i].start;
 		r[k].end = m->e[i].end;

@@ -46,7 +46,9 @@ void pm_release(struct pm_map *m);
 int pm_same(const struct pm_map *a, const struct pm_map *b);
 /*
  * pm_ranges() - the VMA ranges for the region engine: every mapping but [vsyscall], which is the
- * gate area and not in the VMA tree. @out is malloc'd. Return: 0 or -ENOMEM.
+ * gate area and not in the VMA tree, and the heap-site library's ring (HEAP_SHM_PATH), which is
+ * the recorder's, written at every recorded allocation: watched, it would cost the target a
+ * write fault per sampled page and show in its reports. @out is malloc'd. Return: 0 or -ENOMEM.
  */
 int pm_ranges(const struct pm_map *m, struct dr_range **out, size_t *n);
 

@@ -20,8 +20,9 @@
  * Safety: no lock is ever taken by our code. A thread-local flag makes the hooks pass straight
  * through when they are entered again on the same thread (from the unwinder's own allocations,
  * dlsym's, or a signal handler that interrupts a hook). Before the real functions are known,
- * dlsym's allocations come from a static arena. Writes go through a non-blocking pipe: a full
- * pipe loses the message and counts the loss in a shared page. A forked child and any other
+ * dlsym's allocations come from a static arena. Messages go into a ring in memory shared with
+ * the recorder (record/heap/ring.h), lock-free and without a system call: a full ring loses the
+ * message and counts the loss in the shared page. A forked child and any other
  * process that inherits the environment stays silent (the variable names one pid); a program
  * the recorded process execs is recorded again from its start. Design note 37.
  *
@@ -51,6 +52,7 @@
 #endif
 
 #include "record/heap/proto.h"
+#include "record/heap/ring.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define TLS __thread __attribute__((tls_model("initial-exec")))
@@ -169,8 +171,8 @@ static void early_free(void *p)
 /* ---- the connection ---- */
 
 static int active;		/* 1: this process is recorded */
-static int out_fd = -1;
 static struct heap_shared *shared;
+static struct heap_slot *ring;	/* after the shared page (record/heap/ring.h) */
 static uint64_t sample_bytes = 512 * 1024;
 static uintptr_t self_lo, self_hi;	/* our code, skipped at the top of stacks */
 
@@ -201,14 +203,9 @@ static uint64_t now_ns(void)
 
 static void send_msg(struct heap_msg *m)
 {
-	ssize_t n;
-
 	if (!active)
 		return;
-	do {
-		n = write(out_fd, m, m->h.len);
-	} while (n < 0 && errno == EINTR);
-	if (n != m->h.len)
+	if (heap_ring_put(&shared->ring_head, ring, HEAP_RING_SLOTS, m))
 		count(&shared->lost_events);
 	else if (m->h.type == HEAP_MSG_ALLOC)
 		count(&shared->recorded);
@@ -679,15 +676,9 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 
 /* ---- start ---- */
 
-static int in_fd = -1;		/* the pipe's read end, held open (record/heap/proto.h) */
-
 static void on_fork_child(void)
 {
-	if (active) {
-		active = 0;
-		close(out_fd);
-		close(in_fd);
-	}
+	active = 0;	/* (the mapping stays: a child's messages would not be told apart) */
 }
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
@@ -722,9 +713,9 @@ __attribute__((constructor)) static void heap_start(void)
 {
 	const char *env = getenv(HEAP_ENV);
 	struct heap_msg m;
-	uint64_t fd, pid, ino, rate, shm, rfd;
-	struct stat st, rst;
-	void *page;
+	uint64_t fd, pid, ino, rate;
+	struct stat st;
+	void *map;
 
 	resolve();
 	if (!env)
@@ -733,23 +724,16 @@ __attribute__((constructor)) static void heap_start(void)
 	pid = parse_u64(&env);
 	ino = parse_u64(&env);
 	rate = parse_u64(&env);
-	shm = parse_u64(&env);
-	rfd = parse_u64(&env);
-	/* a descriptor of ours only when it is still our pipe: a child may have reused it */
-	if (fd > 1024 || fstat((int)fd, &st) || !S_ISFIFO(st.st_mode) || st.st_ino != ino)
+	/* a descriptor of ours only when it is still our memfd: a child may have reused it */
+	if (fd > 1024 || fstat((int)fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != ino ||
+	    (uint64_t)st.st_size < HEAP_SHM_SIZE)
 		return;
-	if (rfd > 1024 || fstat((int)rfd, &rst) || rst.st_ino != ino)
-		rfd = (uint64_t)-1;
 	if ((pid_t)pid != getpid()) {
-		close((int)fd);	/* a child that exec'd: stay silent, hold no pipe open */
-		close((int)shm);
-		if (rfd != (uint64_t)-1)
-			close((int)rfd);
+		close((int)fd);	/* a child that exec'd: stay silent, hold nothing open */
 		return;
 	}
-	in_fd = (int)rfd;
-	page = real_mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)shm, 0);
-	if (page == MAP_FAILED || ((struct heap_shared *)page)->magic != HEAP_SHM_MAGIC)
+	map = real_mmap(NULL, HEAP_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+	if (map == MAP_FAILED || ((struct heap_shared *)map)->magic != HEAP_SHM_MAGIC)
 		return;
 	table = real_mmap(NULL, TABLE_SLOTS * sizeof(*table),
 			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -757,8 +741,8 @@ __attribute__((constructor)) static void heap_start(void)
 		table = NULL;
 		return;
 	}
-	shared = page;
-	out_fd = (int)fd;
+	shared = map;
+	ring = (struct heap_slot *)((char *)map + HEAP_SHM_RING_OFF);
 	if (rate)
 		sample_bytes = rate;
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)heap_start);
