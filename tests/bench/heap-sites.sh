@@ -9,7 +9,8 @@
 #              (the worst case: the library's fixed cost per call over glibc's ~4 ns);
 #              "work", millions of small allocations per second whose bytes are written and
 #              read (what the goal is about); "large", blocks of 64 KiB to 1 MiB.
-#              DAPROF_OLD_HEAP_LIB=PATH adds a column for another build of the library.
+#              DAPROF_OLD=PATH adds a column for another build of daprof (with the library
+#              beside it), run alternately with this one.
 #   python     the CPU seconds of a CPython program, with and without
 #   bytes      HEAP bytes in the file per recorded allocation (file size with less without)
 #   accuracy   each site's bytes in "report hot --by site" over the workload's truth
@@ -24,19 +25,19 @@ T=$(mktemp -d /tmp/daprof-bench-heap.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 REC="-b sampler -q"
 
-OLD=${DAPROF_OLD_HEAP_LIB:-}
+OLD=${DAPROF_OLD:-}
 run() {	# MODE THREADS with|without|old -> Mops/s
-	local heap= lib=
+	local heap= d=$D
 	[ "$3" != without ] && heap=--heap-sites
-	[ "$3" = old ] && lib=$OLD
-	DAPROF_HEAP_LIB=$lib taskset -c 0 $D record $REC $heap -o "$T/$1-$3.data" -- \
+	[ "$3" = old ] && d=$OLD
+	taskset -c 0 $d record $REC $heap -o "$T/$1-$3.data" -- \
 		taskset -c 1 $W/allocbench $1 $2 $SECS |
 		sed -n 's/^allocbench: .* \([0-9.]*\) Mops per CPU-s/\1/p'
 }
 
 echo "# target slowdown with --heap-sites (default 512 KiB sampling), ${SECS} s x $ROUNDS rounds"
 printf "%-28s %12s %12s %9s" "workload (Mops per CPU-s)" without with slowdown
-[ -n "$OLD" ] && printf " %12s %9s" "old lib" slowdown
+[ -n "$OLD" ] && printf " %12s %9s" "old daprof" slowdown
 echo
 for w in "small 4" "work 4" "large 2"; do
 	set -- $w
