@@ -601,6 +601,21 @@ ALIGNED_HOOK(memalign, (size_t align, size_t n), (align, n), n)
 ALIGNED_HOOK(valloc, (size_t n), (n), n)
 ALIGNED_HOOK(pvalloc, (size_t n), (n), n)
 
+/*
+ * The longest mapping recorded so far: a recorded block that [a, a + len) cuts starts at most
+ * that far before a (an munmap of a mapping's tail cuts a block that starts before it).
+ */
+static uint64_t longest_map;
+
+static void note_mapping(size_t len)
+{
+	uint64_t cur = __atomic_load_n(&longest_map, __ATOMIC_RELAXED);
+
+	while (len > cur && !__atomic_compare_exchange_n(&longest_map, &cur, len, 1,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	void *p;
@@ -610,8 +625,10 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	if (!real_mmap)	/* inside dlsym: the system call itself */
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	p = real_mmap(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED && (flags & MAP_ANONYMOUS))
+	if (p != MAP_FAILED && (flags & MAP_ANONYMOUS) && active) {
+		note_mapping(len);
 		after_alloc(p, len);
+	}
 	return p;
 }
 
@@ -620,15 +637,17 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return mmap(addr, len, prot, flags, fd, off);
 }
 
-/* Can [@a, @a + @len) hold the start of a recorded block? (The page filter.) */
-static int may_hold_blocks(uintptr_t a, size_t len)
+/* May [@a, @a + @len) cut a recorded block? (The page filter, over where one could start.) */
+static int may_cut_blocks(uintptr_t a, size_t len)
 {
-	uintptr_t first = a >> 12, last = (a + len - 1) >> 12;
+	uint64_t back = __atomic_load_n(&longest_map, __ATOMIC_RELAXED);
+	uintptr_t lo = back && a >= back ? a - back + 1 : back ? 0 : a;
+	uintptr_t first = lo >> 12, last = (a + len - 1) >> 12;
 
 	if (!table)
 		return 0;	/* nothing recorded */
-	if (last - first >= PAGE_SLOTS)
-		return 1;
+	if (last - first >= 1024)
+		return 1;	/* a message costs less than the scan */
 	for (uintptr_t pg = first; pg <= last; pg++)
 		if (atomic_load_explicit(&page_filter[pg & (PAGE_SLOTS - 1)],
 					 memory_order_relaxed))
@@ -642,8 +661,8 @@ EXPORT int munmap(void *addr, size_t len)
 		resolve();
 	if (!real_munmap)
 		return (int)syscall(SYS_munmap, addr, len);
-	/* a range that holds no recorded block is not worth a message (file mappings, ...) */
-	if (active && len && may_hold_blocks((uintptr_t)addr, len)) {
+	/* a range that cuts no recorded block is not worth a message (file mappings, ...) */
+	if (active && len && may_cut_blocks((uintptr_t)addr, len)) {
 		table_remove((uintptr_t)addr);
 		record_free((uintptr_t)addr, len);
 	}
@@ -668,6 +687,7 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 	if (p != MAP_FAILED && active) {
 		if (table_remove((uintptr_t)old) || p != old || len != old_len) {
 			record_free((uintptr_t)old, old_len);
+			note_mapping(len);
 			after_alloc(p, len);
 		}
 	}
