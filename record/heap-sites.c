@@ -271,8 +271,8 @@ static void *reader(void *arg)
 	}
 	/*
 	 * Drain, then sleep: the target never wakes us (a cross-CPU wake-up per message cost the
-	 * target 17 % of its time on a virtual machine, when this was a pipe). A ring of 8,192
-	 * slots drained every 2 ms holds 4 million messages a second. At the stop, drain until
+	 * target 17 % of its time on a virtual machine, when this was a pipe). A ring of 4,096
+	 * slots drained every 2 ms holds 2 million messages a second. At the stop, drain until
 	 * the ring is empty, or a reserved slot stayed unwritten STOP_PATIENCE_NS.
 	 */
 	for (;;) {

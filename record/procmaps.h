@@ -58,8 +58,9 @@ int pm_buildids_new(struct pm_buildids **b);
 void pm_buildids_free(struct pm_buildids *b);
 /*
  * pm_to_dpf() - fill @out (nr, maps; paths point into @m) for the recording, with the build-id
- * of every file-backed mapping that is an ELF file with a GNU build-id note. @out->maps is
- * malloc'd; free it with free(). Return: 0 or -ENOMEM.
+ * of every file-backed mapping that is an ELF file with a GNU build-id note. The heap-site
+ * ring (HEAP_SHM_PATH) is left out: it is the recorder's, not the program's, and the reports
+ * should not rank it. @out->maps is malloc'd; free it with free(). Return: 0 or -ENOMEM.
  */
 int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct dpf_maps *out);
 

@@ -28,7 +28,7 @@
 
 #include "record/heap/proto.h"
 
-#define HEAP_RING_SLOTS		(1u << 13)	/* 3.5 MiB of 448-byte slots */
+#define HEAP_RING_SLOTS		(1u << 12)	/* 1.75 MiB of 448-byte slots */
 
 /* Cache-line aligned, so that a producer and the reader at neighbouring slots share no line. */
 struct heap_slot {
