@@ -48,11 +48,11 @@ for w in "small 4" "work 4" "large 2"; do
 	done
 	a=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.without")
 	b=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.with")
-	printf "%-28s %12.3f %12.3f %8.1f%%" "$1 blocks, $2 threads" "$a" "$b" \
+	printf "%-28s %12.4f %12.4f %8.1f%%" "$1 blocks, $2 threads" "$a" "$b" \
 		"$(awk -v a=$a -v b=$b 'BEGIN { print (1 - b / a) * 100 }')"
 	if [ -n "$OLD" ]; then
 		c=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.old")
-		printf " %12.3f %8.1f%%" "$c" "$(awk -v a=$a -v c=$c 'BEGIN { print (1 - c / a) * 100 }')"
+		printf " %12.4f %8.1f%%" "$c" "$(awk -v a=$a -v c=$c 'BEGIN { print (1 - c / a) * 100 }')"
 	fi
 	echo
 	rec=$($D report raw -i "$T/$1-with.data" | sed -n 's/^# heap_recorded: //p' | tail -1)

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		pthread_join(th[i], &r);
 		ops += (uintptr_t)r;
 	}
-	printf("allocbench: %.3f Mops/s, %.3f Mops per CPU-s\n", ops / (now_s() - t0) / 1e6,
+	printf("allocbench: %.5f Mops/s, %.5f Mops per CPU-s\n", ops / (now_s() - t0) / 1e6,
 	       ops / clock_s(CLOCK_PROCESS_CPUTIME_ID) / 1e6);
 	return 0;
 }
