@@ -105,7 +105,6 @@ static void *arena_alloc(size_t n)
 	return arena + at;	/* static storage: already zero */
 }
 
-
 #define RESOLVE(ptr, name)				\
 	do {						\
 		void *f = dlsym(RTLD_NEXT, name);	\
