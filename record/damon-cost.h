@@ -2,7 +2,7 @@
 /*
  * What a kernel DAMON recording costs, and the controller of an asked budget over it. The cost
  * is the kdamond's CPU time (utime + stime of its task) plus the recorder's own; the budget
- * (record --max-overhead, asked for: the default one guards the sampler only, design note 53)
+ * (record --max-overhead, asked for: the default one guards the sampler only, design note 57)
  * is kept by the same controller as the sampler's (record/overhead.c), whose answers the
  * backend commits online. Apart from record/damon-sysfs.c so that the backend's state machine
  * stays readable, and so that the arithmetic is testable without a kernel.

@@ -412,7 +412,7 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	d->min_nr = p->min_nr_regions;
 	d->max_nr = p->max_nr_regions;
 	d->goal = p->goal;
-	/* the kdamond's cost is the kernel's: only an asked budget is kept (design note 53) */
+	/* the kdamond's cost is the kernel's: only an asked budget is kept (design note 57) */
 	d->budget_bp = p->max_overhead_default ? 0 : p->max_overhead_bp;
 	if (damon_goal_fit(&d->goal, &d->sample_us, &d->aggr_us))
 		rec_why(d->goal_note, sizeof(d->goal_note), 0, "the sampling interval %llu us was "

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/heap/proto.h"
 #include "record/procmaps.h"
 
 int pm_slurp(const char *path, char **text, size_t *len)
@@ -228,7 +229,8 @@ int pm_ranges(const struct pm_map *m, struct dr_range **out, size_t *n)
 	if (!r)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->nr; i++) {
-		if (!strcmp(m->e[i].path, "[vsyscall]"))
+		if (!strcmp(m->e[i].path, "[vsyscall]") ||
+		    !strncmp(m->e[i].path, HEAP_SHM_PATH, strlen(HEAP_SHM_PATH)))
 			continue;
 		r[k].start = m->e[i].start;
 		r[k].end = m->e[i].end;
@@ -460,13 +462,17 @@ static const struct pm_buildid *lookup_build_id(pid_t pid, const struct pm_entry
 
 int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct dpf_maps *out)
 {
-	out->nr = (uint32_t)m->nr;
+	out->nr = 0;
 	out->maps = calloc(m->nr ? m->nr : 1, sizeof(*out->maps));
 	if (!out->maps)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->nr; i++) {
 		const struct pm_entry *e = &m->e[i];
-		struct dpf_mapping *d = &out->maps[i];
+		struct dpf_mapping *d;
+
+		if (!strncmp(e->path, HEAP_SHM_PATH, strlen(HEAP_SHM_PATH)))
+			continue;	/* the recorder's own ring (pm_ranges) */
+		d = &out->maps[out->nr++];
 
 		d->start = e->start;
 		d->end = e->end;

@@ -46,7 +46,9 @@ void pm_release(struct pm_map *m);
 int pm_same(const struct pm_map *a, const struct pm_map *b);
 /*
  * pm_ranges() - the VMA ranges for the region engine: every mapping but [vsyscall], which is the
- * gate area and not in the VMA tree. @out is malloc'd. Return: 0 or -ENOMEM.
+ * gate area and not in the VMA tree, and the heap-site library's ring (HEAP_SHM_PATH), which is
+ * the recorder's, written at every recorded allocation: watched, it would cost the target a
+ * write fault per sampled page and show in its reports. @out is malloc'd. Return: 0 or -ENOMEM.
  */
 int pm_ranges(const struct pm_map *m, struct dr_range **out, size_t *n);
 
@@ -56,8 +58,9 @@ int pm_buildids_new(struct pm_buildids **b);
 void pm_buildids_free(struct pm_buildids *b);
 /*
  * pm_to_dpf() - fill @out (nr, maps; paths point into @m) for the recording, with the build-id
- * of every file-backed mapping that is an ELF file with a GNU build-id note. @out->maps is
- * malloc'd; free it with free(). Return: 0 or -ENOMEM.
+ * of every file-backed mapping that is an ELF file with a GNU build-id note. The heap-site
+ * ring (HEAP_SHM_PATH) is left out: it is the recorder's, not the program's, and the reports
+ * should not rank it. @out->maps is malloc'd; free it with free(). Return: 0 or -ENOMEM.
  */
 int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct dpf_maps *out);
 

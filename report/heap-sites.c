@@ -265,18 +265,33 @@ static int add_live(struct heapsites *h, const struct event *e)
 	return 0;
 }
 
+/*
+ * The blocks of @target that start in [@lo, @lo + @len) end; one that starts before and reaches
+ * into it (an munmap of a mapping's tail, or of a hole in it) keeps its bytes before @lo, so that
+ * a mapping made later where its tail was is not counted as the old block's.
+ */
 static void free_range(struct heapsites *h, uint32_t target, uint64_t lo, uint64_t len)
 {
 	uint64_t hi = lo + len < lo ? UINT64_MAX : lo + len;
 	size_t i = 0;
 
 	while (i < h->nr_live) {
-		const struct heapsites_block *b = &h->live[i];
+		struct heapsites_block *b = &h->live[i];
 
-		if (b->target == target && (!len ? b->addr == lo : b->addr < hi && b->addr + b->size > lo))
-			remove_live(h, i);
-		else
+		if (b->target == target && len && b->addr < lo && b->addr + b->size > lo) {
+			uint64_t keep = lo - b->addr;
+
+			b->weight = b->size ? (uint64_t)((double)b->weight * (double)keep /
+							 (double)b->size + 0.5) : keep;
+			b->size = keep;
+			h->sorted = 0;
 			i++;
+		} else if (b->target == target &&
+			   (!len ? b->addr == lo : b->addr < hi && b->addr + b->size > lo)) {
+			remove_live(h, i);
+		} else {
+			i++;
+		}
 	}
 }
 

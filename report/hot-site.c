@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/demangle.h"
 #include "report/hot-priv.h"
 
 /* Frames of the allocator and the language runtime: the site is the first frame past them. */
@@ -28,11 +29,14 @@ static int allocator_frame(const struct sym_result *r)
 
 #define SITE_FRAMES 16	/* the folded stack's depth */
 
-/* "function (source:line)", or the symbolizer's name for code without symbols. */
+/*
+ * "function (source:line)", or the symbolizer's name for code without symbols; C++ functions
+ * by their demangled names ("Index::build(unsigned long)"), as a developer reads them.
+ */
 static int frame_name(struct hot_builder *b, struct target_state *t, uint64_t pc, char *buf,
 		      size_t len, struct sym_result *r)
 {
-	char file[128];
+	char file[128], fn[512];
 	int line = 0, ret = sym_resolve(b->cache, t->maps, t->nr_maps, pc - 1, r);
 
 	if (ret)
@@ -40,10 +44,11 @@ static int frame_name(struct hot_builder *b, struct target_state *t, uint64_t pc
 	ret = sym_source_line(b->cache, t->maps, t->nr_maps, pc - 1, file, sizeof(file), &line);
 	if (ret < 0)
 		return ret;
+	demangle_name(r->name[0] ? r->name : r->label, fn, sizeof(fn));
 	if (ret == 1)
-		snprintf(buf, len, "%s (%s:%d)", r->name[0] ? r->name : r->label, file, line);
+		snprintf(buf, len, "%s (%s:%d)", fn, file, line);
 	else
-		snprintf(buf, len, "%s", r->name[0] ? r->name : r->label);
+		snprintf(buf, len, "%s", fn);
 	return 0;
 }
 

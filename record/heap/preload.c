@@ -12,13 +12,17 @@
  * n / that probability bytes: the sum is an unbiased estimate). Only recorded blocks are
  * unwound (libunwind's cached unw_backtrace when the build has libunwind, else libgcc's
  * _Unwind_Backtrace, which finds unwind tables through glibc's lock-free _dl_find_object) and
- * kept in a lock-free table, so that their free is reported.
+ * kept in a lock-free table, so that their free is reported. The fast paths, of a small block
+ * with no sample point and of the free of a block that was not recorded, are a few
+ * instructions and a tail call each: a thread-local byte countdown, a load from a 16 KiB filter,
+ * no atomics and no test of initialisation (design note 53).
  *
  * Safety: no lock is ever taken by our code. A thread-local flag makes the hooks pass straight
  * through when they are entered again on the same thread (from the unwinder's own allocations,
  * dlsym's, or a signal handler that interrupts a hook). Before the real functions are known,
- * dlsym's allocations come from a static arena. Writes go through a non-blocking pipe: a full
- * pipe loses the message and counts the loss in a shared page. A forked child and any other
+ * dlsym's allocations come from a static arena. Messages go into a ring in memory shared with
+ * the recorder (record/heap/ring.h), lock-free and without a system call: a full ring loses the
+ * message and counts the loss in the shared page. A forked child and any other
  * process that inherits the environment stays silent (the variable names one pid); a program
  * the recorded process execs is recorded again from its start. Design note 37.
  *
@@ -48,6 +52,7 @@
 #endif
 
 #include "record/heap/proto.h"
+#include "record/heap/ring.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define TLS __thread __attribute__((tls_model("initial-exec")))
@@ -55,10 +60,18 @@
 
 /* ---- the real functions ---- */
 
-static void *(*real_malloc)(size_t);
-static void *(*real_calloc)(size_t, size_t);
-static void *(*real_realloc)(void *, size_t);
-static void (*real_free)(void *);
+/*
+ * malloc, calloc, realloc and free start at stubs that resolve the real ones, so that their
+ * fast paths call through the pointer without testing it first.
+ */
+static void *early_malloc(size_t n);
+static void *early_calloc(size_t nmemb, size_t size);
+static void *early_realloc(void *old, size_t n);
+static void early_free(void *p);
+static void *(*real_malloc)(size_t) = early_malloc;
+static void *(*real_calloc)(size_t, size_t) = early_calloc;
+static void *(*real_realloc)(void *, size_t) = early_realloc;
+static void (*real_free)(void *) = early_free;
 static int (*real_posix_memalign)(void **, size_t, size_t);
 static void *(*real_aligned_alloc)(size_t, size_t);
 static void *(*real_memalign)(size_t, size_t);
@@ -72,11 +85,14 @@ static void *(*real_mremap)(void *, size_t, size_t, int, ...);
 static char arena[65536] __attribute__((aligned(64)));
 static size_t arena_used;
 static int resolving;
+static int resolved;
 
 static int in_arena(const void *p)
 {
 	return (const char *)p >= arena && (const char *)p < arena + sizeof(arena);
 }
+
+static void mark_arena_block(const void *p);
 
 static void *arena_alloc(size_t n)
 {
@@ -85,17 +101,26 @@ static void *arena_alloc(size_t n)
 	if (at + n > sizeof(arena))
 		return NULL;
 	arena_used = at + n;
+	mark_arena_block(arena + at);	/* free() must take the slow path for it */
 	return arena + at;	/* static storage: already zero */
 }
 
+#define RESOLVE(ptr, name)				\
+	do {						\
+		void *f = dlsym(RTLD_NEXT, name);	\
+							\
+		if (f)					\
+			ptr = f;			\
+	} while (0)
+
 static void resolve(void)
 {
-	if (real_free || resolving)
+	if (resolved || resolving)
 		return;	/* resolved, or dlsym called a hook: it gets the fallbacks below */
 	resolving = 1;
-	real_malloc = dlsym(RTLD_NEXT, "malloc");
-	real_calloc = dlsym(RTLD_NEXT, "calloc");
-	real_realloc = dlsym(RTLD_NEXT, "realloc");
+	RESOLVE(real_malloc, "malloc");
+	RESOLVE(real_calloc, "calloc");
+	RESOLVE(real_realloc, "realloc");
 	real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
 	real_aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
 	real_memalign = dlsym(RTLD_NEXT, "memalign");
@@ -104,21 +129,61 @@ static void resolve(void)
 	real_mmap = dlsym(RTLD_NEXT, "mmap");
 	real_munmap = dlsym(RTLD_NEXT, "munmap");
 	real_mremap = dlsym(RTLD_NEXT, "mremap");
-	real_free = dlsym(RTLD_NEXT, "free");
+	RESOLVE(real_free, "free");
 	resolving = 0;
+	resolved = 1;
+}
+
+static void *early_malloc(size_t n)
+{
+	if (resolving)
+		return arena_alloc(n);
+	resolve();
+	return real_malloc == early_malloc ? NULL : real_malloc(n);
+}
+
+static void *early_calloc(size_t nmemb, size_t size)
+{
+	if (resolving)
+		return arena_alloc(nmemb * size);	/* the caller checked the product */
+	resolve();
+	return real_calloc == early_calloc ? NULL : real_calloc(nmemb, size);
+}
+
+static void *early_realloc(void *old, size_t n)
+{
+	if (resolving)
+		return arena_alloc(n);
+	resolve();
+	return real_realloc == early_realloc ? NULL : real_realloc(old, n);
+}
+
+static void early_free(void *p)
+{
+	if (!p || in_arena(p))
+		return;
+	resolve();
+	if (real_free != early_free)
+		real_free(p);	/* else inside dlsym, a block that is not the arena's: leak it */
 }
 
 /* ---- the connection ---- */
 
 static int active;		/* 1: this process is recorded */
-static int out_fd = -1;
 static struct heap_shared *shared;
+static struct heap_slot *ring;	/* after the shared page (record/heap/ring.h) */
 static uint64_t sample_bytes = 512 * 1024;
 static uintptr_t self_lo, self_hi;	/* our code, skipped at the top of stacks */
 
 static TLS int busy;		/* inside a hook on this thread */
 static TLS int unwinding;	/* inside the unwinder, whose own allocations are not lost ones */
-static TLS int64_t until_sample;	/* bytes before the next sample point */
+/*
+ * Bytes before the next sample point: 0 on a thread that has not drawn its first gap yet,
+ * NEVER_SAMPLE in a process that is not recorded and while the thread records a block (so that
+ * the unwinder's allocations take the fast path).
+ */
+static TLS int64_t until_sample;
+#define NEVER_SAMPLE	INT64_MAX
 static TLS uint64_t rng;
 
 static void count(uint64_t *c)
@@ -137,14 +202,9 @@ static uint64_t now_ns(void)
 
 static void send_msg(struct heap_msg *m)
 {
-	ssize_t n;
-
 	if (!active)
 		return;
-	do {
-		n = write(out_fd, m, m->h.len);
-	} while (n < 0 && errno == EINTR);
-	if (n != m->h.len)
+	if (heap_ring_put(&shared->ring_head, ring, HEAP_RING_SLOTS, m))
 		count(&shared->lost_events);
 	else if (m->h.type == HEAP_MSG_ALLOC)
 		count(&shared->recorded);
@@ -155,19 +215,56 @@ static void send_msg(struct heap_msg *m)
 #define TABLE_BITS	20
 #define TABLE_SLOTS	(1u << TABLE_BITS)
 #define TOMB		((uintptr_t)1)
-#define FILTER_SLOTS	(1u << 16)	/* 64 KiB: stays in cache */
+#define BLOCK_SLOTS	(1u << 14)	/* 16 KiB: stays in the L1 cache */
+#define PAGE_SLOTS	(1u << 16)
 
 static _Atomic uintptr_t *table;	/* block addresses; 0 empty, TOMB removed */
 /*
- * A counting filter by page number: 0 means no block in the table starts in that page (modulo
- * FILTER_SLOTS pages). By page, not by a hash, so that frees of neighbouring blocks read the
- * same cache lines: the free of a block that was not recorded costs one load that hits.
+ * Two counting filters say where the table may hold a block; 0 means it holds none. A
+ * saturated counter stays: a false "maybe" costs the slow path, never a miss. Both are static,
+ * so that free() reads one without testing a pointer first.
+ *
+ * block_filter, by the block's address in 16-byte units (modulo 1 MiB): what free() and
+ * realloc() read. Not hashed, so that the frees of neighbouring blocks read the same cache
+ * line; not by page, because a sampled block would then send the frees of every block of its
+ * page to the table (a cache miss each: 1.3 % of all frees on tests/workloads/allocbench's
+ * "work" workload, 2.4 % of its CPU time). The blocks the early arena hands to dlsym are
+ * saturated in it, so that free() does not test for them on its fast path.
+ *
+ * page_filter, by page (modulo 256 MiB): what munmap() reads to skip a range that starts no
+ * recorded block, a page at a time.
  */
-static _Atomic uint8_t *filter;
+static _Atomic uint8_t block_filter[BLOCK_SLOTS];
+static _Atomic uint8_t page_filter[PAGE_SLOTS];
 
-static uint32_t filter_slot(uintptr_t a)
+static inline uint32_t block_slot(uintptr_t a)
 {
-	return (uint32_t)(a >> 12) & (FILTER_SLOTS - 1);
+	return (uint32_t)(a >> 4) & (BLOCK_SLOTS - 1);
+}
+
+static inline uint32_t page_slot(uintptr_t a)
+{
+	return (uint32_t)(a >> 12) & (PAGE_SLOTS - 1);
+}
+
+static inline int may_be_recorded(const void *p)
+{
+	return atomic_load_explicit(&block_filter[block_slot((uintptr_t)p)], memory_order_relaxed);
+}
+
+static void filter_add(_Atomic uint8_t *f, int delta)
+{
+	uint8_t c = atomic_load_explicit(f, memory_order_relaxed);
+
+	while (c && c < 255 && delta < 0 && !atomic_compare_exchange_weak(f, &c, c - 1))
+		;
+	while (c < 255 && delta > 0 && !atomic_compare_exchange_weak(f, &c, c + 1))
+		;
+}
+
+static void mark_arena_block(const void *p)
+{
+	atomic_store_explicit(&block_filter[block_slot((uintptr_t)p)], 255, memory_order_relaxed);
 }
 
 static uint32_t hash_addr(uintptr_t a)
@@ -188,12 +285,8 @@ static int table_insert(uintptr_t a)
 
 		if ((cur == 0 || cur == TOMB) &&
 		    atomic_compare_exchange_strong(&table[k], &cur, a)) {
-			uint32_t f = filter_slot(a);
-			uint8_t c = atomic_load_explicit(&filter[f], memory_order_relaxed);
-
-			/* a saturated counter stays: a false "maybe" costs a probe, never a miss */
-			while (c < 255 && !atomic_compare_exchange_weak(&filter[f], &c, c + 1))
-				;
+			filter_add(&block_filter[block_slot(a)], 1);
+			filter_add(&page_filter[page_slot(a)], 1);
 			return 0;
 		}
 	}
@@ -203,9 +296,9 @@ static int table_insert(uintptr_t a)
 /* Return: 1 when @a was in the table (and is removed now). */
 static int table_remove(uintptr_t a)
 {
-	uint32_t f = filter_slot(a), k;
+	uint32_t k;
 
-	if (!table || !atomic_load_explicit(&filter[f], memory_order_relaxed))
+	if (!table || !may_be_recorded((const void *)a))
 		return 0;
 	k = hash_addr(a) & (TABLE_SLOTS - 1);
 	for (uint32_t i = 0; i < 64; i++, k = (k + 1) & (TABLE_SLOTS - 1)) {
@@ -214,10 +307,8 @@ static int table_remove(uintptr_t a)
 		if (cur == 0)
 			return 0;
 		if (cur == a && atomic_compare_exchange_strong(&table[k], &cur, TOMB)) {
-			uint8_t c = atomic_load_explicit(&filter[f], memory_order_relaxed);
-
-			while (c && c < 255 && !atomic_compare_exchange_weak(&filter[f], &c, c - 1))
-				;
+			filter_add(&block_filter[block_slot(a)], -1);
+			filter_add(&page_filter[page_slot(a)], -1);
 			return 1;
 		}
 	}
@@ -345,12 +436,34 @@ static uint64_t weigh(size_t n)
 
 /* ---- the hooks ---- */
 
+/*
+ * The fast path of an allocation: a small block with no sample point within its bytes. It
+ * reads and writes one thread-local word and takes no other branch, so that malloc() is a
+ * countdown and a tail call. Every other case (a large block, a sample point, a thread's first
+ * allocation, a process that is not recorded, ...) goes to after_alloc().
+ */
+static inline int unsampled(size_t n)
+{
+	int64_t left = until_sample - (int64_t)n;
+
+	if (__builtin_expect(n < PAGE && left > 0, 1)) {
+		until_sample = left;
+		return 1;
+	}
+	return 0;
+}
+
 static void after_alloc(void *p, size_t n)
 {
 	uint64_t weight;
+	int64_t left;
 
-	if (!p || !active)
+	if (!p)
 		return;
+	if (!active) {
+		until_sample = NEVER_SAMPLE;	/* never the slow path again for small blocks */
+		return;
+	}
 	if (busy) {
 		if (n >= PAGE && !unwinding)
 			count(&shared->lost_reentrant);
@@ -360,33 +473,32 @@ static void after_alloc(void *p, size_t n)
 	if (!weight)
 		return;
 	busy = 1;
+	left = until_sample;
+	until_sample = NEVER_SAMPLE;
 	record_alloc(p, n, weight);
+	until_sample = left;
 	busy = 0;
 }
 
-static void before_free(void *p)
+static __attribute__((noinline)) void *malloc_slow(size_t n)
 {
-	if (p && active && table_remove((uintptr_t)p))
-		record_free((uintptr_t)p, 0);
+	void *p = real_malloc(n);
+
+	after_alloc(p, n);
+	return p;
 }
 
 EXPORT void *malloc(size_t n)
 {
-	void *p;
+	if (unsampled(n))
+		return real_malloc(n);	/* a tail call */
+	return malloc_slow(n);
+}
 
-	if (__builtin_expect(!real_malloc, 0)) {
-		if (resolving)
-			return arena_alloc(n);
-		resolve();
-	}
-	if (!active)
-		return real_malloc(n);	/* a tail call: silent processes pay one jump */
-	p = real_malloc(n);
-	/* the common case inline: a small block and no sample point within it */
-	if (__builtin_expect(p && n < PAGE && until_sample > (int64_t)n && !busy, 1)) {
-		until_sample -= (int64_t)n;
-		return p;
-	}
+static __attribute__((noinline)) void *calloc_slow(size_t nmemb, size_t size, size_t n)
+{
+	void *p = real_calloc(nmemb, size);
+
 	after_alloc(p, n);
 	return p;
 }
@@ -394,34 +506,33 @@ EXPORT void *malloc(size_t n)
 EXPORT void *calloc(size_t nmemb, size_t size)
 {
 	size_t n;
-	void *p;
 
 	if (__builtin_mul_overflow(nmemb, size, &n)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (!real_calloc) {
-		if (resolving)
-			return arena_alloc(n);
-		resolve();
-	}
-	p = real_calloc(nmemb, size);
-	after_alloc(p, n);
-	return p;
+	if (unsampled(n))
+		return real_calloc(nmemb, size);
+	return calloc_slow(nmemb, size, n);
+}
+
+/* A block marked in the block filter: it may be recorded, or be the arena's. */
+static __attribute__((noinline)) void free_slow(void *p)
+{
+	if (!p || in_arena(p))
+		return;
+	if (active && table_remove((uintptr_t)p))
+		record_free((uintptr_t)p, 0);
+	real_free(p);
 }
 
 EXPORT void free(void *p)
 {
-	if (__builtin_expect(!real_free || in_arena(p), 0)) {
-		if (!p || in_arena(p))
-			return;
-		resolve();
-		if (!real_free)
-			return;	/* inside dlsym, a block that is not the arena's: leak it */
+	if (__builtin_expect(!may_be_recorded(p), 1)) {
+		real_free(p);	/* a tail call */
+		return;
 	}
-	if (active && p)
-		before_free(p);
-	real_free(p);	/* a tail call */
+	free_slow(p);
 }
 
 EXPORT void cfree(void *p)
@@ -441,13 +552,8 @@ EXPORT void *realloc(void *old, size_t n)
 			       n : sizeof(arena) - ((char *)old - arena));
 		return p;
 	}
-	if (!real_realloc) {
-		if (resolving)
-			return arena_alloc(n);
-		resolve();
-	}
 	/* out of the table before the block can be handed to another thread */
-	tracked = old && active && table_remove((uintptr_t)old);
+	tracked = old && may_be_recorded(old) && active && table_remove((uintptr_t)old);
 	p = real_realloc(old, n);
 	if (!p && n) {
 		if (tracked && table_insert((uintptr_t)old))
@@ -456,7 +562,8 @@ EXPORT void *realloc(void *old, size_t n)
 	}
 	if (tracked)
 		record_free((uintptr_t)old, 0);
-	after_alloc(p, n);
+	if (!unsampled(n))
+		after_alloc(p, n);
 	return p;
 }
 
@@ -493,6 +600,21 @@ ALIGNED_HOOK(memalign, (size_t align, size_t n), (align, n), n)
 ALIGNED_HOOK(valloc, (size_t n), (n), n)
 ALIGNED_HOOK(pvalloc, (size_t n), (n), n)
 
+/*
+ * The longest mapping recorded so far: a recorded block that [a, a + len) cuts starts at most
+ * that far before a (an munmap of a mapping's tail cuts a block that starts before it).
+ */
+static uint64_t longest_map;
+
+static void note_mapping(size_t len)
+{
+	uint64_t cur = __atomic_load_n(&longest_map, __ATOMIC_RELAXED);
+
+	while (len > cur && !__atomic_compare_exchange_n(&longest_map, &cur, len, 1,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	void *p;
@@ -502,8 +624,10 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	if (!real_mmap)	/* inside dlsym: the system call itself */
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	p = real_mmap(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED && (flags & MAP_ANONYMOUS))
+	if (p != MAP_FAILED && (flags & MAP_ANONYMOUS) && active) {
+		note_mapping(len);
 		after_alloc(p, len);
+	}
 	return p;
 }
 
@@ -512,15 +636,20 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return mmap(addr, len, prot, flags, fd, off);
 }
 
-/* Can [@a, @a + @len) hold the start of a recorded block? (The filter, page by page.) */
-static int may_hold_blocks(uintptr_t a, size_t len)
+/* May [@a, @a + @len) cut a recorded block? (The page filter, over where one could start.) */
+static int may_cut_blocks(uintptr_t a, size_t len)
 {
-	uintptr_t first = a >> 12, last = (a + len - 1) >> 12;
+	uint64_t back = __atomic_load_n(&longest_map, __ATOMIC_RELAXED);
+	uintptr_t lo = back && a >= back ? a - back + 1 : back ? 0 : a;
+	uintptr_t first = lo >> 12, last = (a + len - 1) >> 12;
 
-	if (!table || last - first >= FILTER_SLOTS)
-		return 1;
+	if (!table)
+		return 0;	/* nothing recorded */
+	if (last - first >= 1024)
+		return 1;	/* a message costs less than the scan */
 	for (uintptr_t pg = first; pg <= last; pg++)
-		if (atomic_load_explicit(&filter[pg & (FILTER_SLOTS - 1)], memory_order_relaxed))
+		if (atomic_load_explicit(&page_filter[pg & (PAGE_SLOTS - 1)],
+					 memory_order_relaxed))
 			return 1;
 	return 0;
 }
@@ -531,8 +660,8 @@ EXPORT int munmap(void *addr, size_t len)
 		resolve();
 	if (!real_munmap)
 		return (int)syscall(SYS_munmap, addr, len);
-	/* a range that holds no recorded block is not worth a message (file mappings, ...) */
-	if (active && len && may_hold_blocks((uintptr_t)addr, len)) {
+	/* a range that cuts no recorded block is not worth a message (file mappings, ...) */
+	if (active && len && may_cut_blocks((uintptr_t)addr, len)) {
 		table_remove((uintptr_t)addr);
 		record_free((uintptr_t)addr, len);
 	}
@@ -557,6 +686,7 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 	if (p != MAP_FAILED && active) {
 		if (table_remove((uintptr_t)old) || p != old || len != old_len) {
 			record_free((uintptr_t)old, old_len);
+			note_mapping(len);
 			after_alloc(p, len);
 		}
 	}
@@ -565,15 +695,9 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...)
 
 /* ---- start ---- */
 
-static int in_fd = -1;		/* the pipe's read end, held open (record/heap/proto.h) */
-
 static void on_fork_child(void)
 {
-	if (active) {
-		active = 0;
-		close(out_fd);
-		close(in_fd);
-	}
+	active = 0;	/* (the mapping stays: a child's messages would not be told apart) */
 }
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
@@ -608,9 +732,9 @@ __attribute__((constructor)) static void heap_start(void)
 {
 	const char *env = getenv(HEAP_ENV);
 	struct heap_msg m;
-	uint64_t fd, pid, ino, rate, shm, rfd;
-	struct stat st, rst;
-	void *page;
+	uint64_t fd, pid, ino, rate;
+	struct stat st;
+	void *map;
 
 	resolve();
 	if (!env)
@@ -619,33 +743,25 @@ __attribute__((constructor)) static void heap_start(void)
 	pid = parse_u64(&env);
 	ino = parse_u64(&env);
 	rate = parse_u64(&env);
-	shm = parse_u64(&env);
-	rfd = parse_u64(&env);
-	/* a descriptor of ours only when it is still our pipe: a child may have reused it */
-	if (fd > 1024 || fstat((int)fd, &st) || !S_ISFIFO(st.st_mode) || st.st_ino != ino)
+	/* a descriptor of ours only when it is still our memfd: a child may have reused it */
+	if (fd > 1024 || fstat((int)fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != ino ||
+	    (uint64_t)st.st_size < HEAP_SHM_SIZE)
 		return;
-	if (rfd > 1024 || fstat((int)rfd, &rst) || rst.st_ino != ino)
-		rfd = (uint64_t)-1;
 	if ((pid_t)pid != getpid()) {
-		close((int)fd);	/* a child that exec'd: stay silent, hold no pipe open */
-		close((int)shm);
-		if (rfd != (uint64_t)-1)
-			close((int)rfd);
+		close((int)fd);	/* a child that exec'd: stay silent, hold nothing open */
 		return;
 	}
-	in_fd = (int)rfd;
-	page = real_mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)shm, 0);
-	if (page == MAP_FAILED || ((struct heap_shared *)page)->magic != HEAP_SHM_MAGIC)
+	map = real_mmap(NULL, HEAP_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+	if (map == MAP_FAILED || ((struct heap_shared *)map)->magic != HEAP_SHM_MAGIC)
 		return;
-	table = real_mmap(NULL, TABLE_SLOTS * sizeof(*table) + FILTER_SLOTS,
+	table = real_mmap(NULL, TABLE_SLOTS * sizeof(*table),
 			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (table == MAP_FAILED) {
 		table = NULL;
 		return;
 	}
-	filter = (_Atomic uint8_t *)(table + TABLE_SLOTS);
-	shared = page;
-	out_fd = (int)fd;
+	shared = map;
+	ring = (struct heap_slot *)((char *)map + HEAP_SHM_RING_OFF);
 	if (rate)
 		sample_bytes = rate;
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)heap_start);
@@ -654,6 +770,7 @@ __attribute__((constructor)) static void heap_start(void)
 #endif
 	pthread_atfork(NULL, NULL, on_fork_child);
 	active = 1;
+	until_sample = 0;	/* allocations before now may have set it to NEVER_SAMPLE */
 	memset(&m, 0, sizeof(m));
 	m.h.type = HEAP_MSG_START;
 	m.h.len = HEAP_MSG_BASE_LEN;

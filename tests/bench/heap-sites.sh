@@ -5,7 +5,12 @@
 #              with and without --heap-sites (the difference is the library's: per CPU-second,
 #              so that other work on the machine does not count), small blocks from 4 threads
 #              and large ones from 2; the target on CPU 1, the recorder on CPU 0; runs
-#              alternate, ROUNDS each
+#              alternate, ROUNDS each. Three workloads: "small", nothing but malloc and free
+#              (the worst case: the library's fixed cost per call over glibc's ~4 ns);
+#              "work", millions of small allocations per second whose bytes are written and
+#              read (what the issue's goal is about); "large", blocks of 64 KiB to 1 MiB.
+#              DAPROF_OLD=PATH adds a column for another build of daprof (with the library
+#              beside it), run alternately with this one.
 #   python     the CPU seconds of a CPython program, with and without
 #   bytes      HEAP bytes in the file per recorded allocation (file size with less without)
 #   accuracy   each site's bytes in "report hot --by site" over the workload's truth
@@ -20,26 +25,36 @@ T=$(mktemp -d /tmp/daprof-bench-heap.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 REC="-b sampler -q"
 
-run() {	# MODE THREADS with|without -> Mops/s
-	local heap=
-	[ "$3" = with ] && heap=--heap-sites
-	taskset -c 0 $D record $REC $heap -o "$T/$1-$3.data" -- \
+OLD=${DAPROF_OLD:-}
+run() {	# MODE THREADS with|without|old -> Mops/s
+	local heap= d=$D
+	[ "$3" != without ] && heap=--heap-sites
+	[ "$3" = old ] && d=$OLD
+	taskset -c 0 $d record $REC $heap -o "$T/$1-$3.data" -- \
 		taskset -c 1 $W/allocbench $1 $2 $SECS |
 		sed -n 's/^allocbench: .* \([0-9.]*\) Mops per CPU-s/\1/p'
 }
 
 echo "# target slowdown with --heap-sites (default 512 KiB sampling), ${SECS} s x $ROUNDS rounds"
-printf "%-28s %12s %12s %9s\n" "workload (Mops per CPU-s)" without with slowdown
-for w in "small 4" "large 2"; do
+printf "%-28s %12s %12s %9s" "workload (Mops per CPU-s)" without with slowdown
+[ -n "$OLD" ] && printf " %12s %9s" "old daprof" slowdown
+echo
+for w in "small 4" "work 4" "large 2"; do
 	set -- $w
 	for r in $(seq $ROUNDS); do
 		run $1 $2 without >>"$T/$1.without"
 		run $1 $2 with >>"$T/$1.with"
+		[ -n "$OLD" ] && run $1 $2 old >>"$T/$1.old"
 	done
 	a=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.without")
 	b=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.with")
-	printf "%-28s %12.3f %12.3f %8.1f%%\n" "$1 blocks, $2 threads" "$a" "$b" \
+	printf "%-28s %12.4f %12.4f %8.1f%%" "$1 blocks, $2 threads" "$a" "$b" \
 		"$(awk -v a=$a -v b=$b 'BEGIN { print (1 - b / a) * 100 }')"
+	if [ -n "$OLD" ]; then
+		c=$(awk '{ s += $1 } END { print s / NR }' "$T/$1.old")
+		printf " %12.4f %8.1f%%" "$c" "$(awk -v a=$a -v c=$c 'BEGIN { print (1 - c / a) * 100 }')"
+	fi
+	echo
 	rec=$($D report raw -i "$T/$1-with.data" | sed -n 's/^# heap_recorded: //p' | tail -1)
 	lost=$($D report raw -i "$T/$1-with.data" | sed -n 's/^# heap_lost: //p' | tail -1)
 	extra=$(( $(stat -c %s "$T/$1-with.data") - $(stat -c %s "$T/$1-without.data") ))

@@ -54,7 +54,7 @@ test_expect_success '--cold: the idle block first among the sites' '
 	test "$(field grow_log 1 cold.csv)" -lt "$(field make_node 1 cold.csv)"
 '
 
-# (a loaded machine may starve the recorder's reader, and the pipe fill: losses are then shown)
+# (a loaded machine may starve the recorder's reader, and the ring fill: losses are then shown)
 test_expect_success 'text: the recorded and lost counts, and the sampled mark' '
 	daprof report hot -i "$R" --by site >hot.txt &&
 	grep -q "^by site, " hot.txt &&

@@ -2,7 +2,7 @@
 # daprof record --heap-sites on a target that is hard on the preload library
 # (tests/workloads/heapfork.c): allocations from a signal handler that interrupts the library,
 # a forked child and a grandchild that execs (neither recorded), and an exec of the target itself
-# (recorded again from its start); and a full pipe, whose loss is counted and shown.
+# (recorded again from its start); and a full ring, whose loss is counted and shown.
 . "$(dirname "$0")/lib.sh"
 
 W=$DAPROF_BUILD/tests/workloads
@@ -43,7 +43,7 @@ test_expect_success 'the large block of each program, its bytes exactly' '
 '
 
 # Record heapfork, kill the recorder with SIGKILL while the target runs, and wait for the
-# target's last line: the library's pipe must not take the target with it (SIGPIPE).
+# target's last line: the library must not take the target with it.
 kill_recorder() {
 	"$DAPROF" record $REC --heap-sites -o killed.data -- "$W/heapfork" >out 2>err &
 	rec=$!
@@ -57,7 +57,7 @@ test_expect_success 'the recorder killed: the target runs on to its end' '
 	kill_recorder
 '
 
-test_expect_success 'a full pipe: the loss is counted, stored and shown' '
+test_expect_success 'a full ring: the loss is counted, stored and shown' '
 	(cd "$TEST_ROOT" && DAPROF_HEAP_TEST_STALL_MS=1500 daprof record $REC --heap-sites \
 		-o full.data -- "$W/heapfork" >/dev/null) &&
 	daprof report raw -i "$TEST_ROOT/full.data" >raw.txt &&
