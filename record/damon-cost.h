@@ -5,7 +5,7 @@
  * (record --max-overhead, asked for: the default one guards the sampler only, design note 57)
  * is kept by the same controller as the sampler's (record/overhead.c), whose answers the
  * backend commits online. Apart from record/damon-sysfs.c so that the backend's state machine
- * stays readable, and so that the arithmetic is testable without a kernel.
+ * stays readable.
  */
 #ifndef RECORD_DAMON_COST_H
 #define RECORD_DAMON_COST_H
