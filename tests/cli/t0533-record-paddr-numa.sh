@@ -8,23 +8,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${T0533_NS:-}" ] && [ -e /dev/fuse ] &&
 	T0533_NS=1 exec unshare -m bash -c 'mount --make-rprivate / && exec bash "$0" "$@"' "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
-FAKE=$DAPROF_BUILD/tests/tools/fake-damon
-M=""
-FP=""
-
-fake_up() {	# fake-damon options...
-	M=$(mktemp -d /tmp/daprof-t0533.XXXXXX)
-	"$FAKE" "$@" "$M" >/dev/null &
-	FP=$!
-	for _ in $(seq 100); do [ -e "$M/admin/kdamonds/nr_kdamonds" ] && return 0; sleep 0.05; done
-	return 1
-}
-fake_down() {
-	[ -n "$M" ] && umount -l "$M" 2>/dev/null
-	[ -n "$FP" ] && kill "$FP" 2>/dev/null && wait "$FP" 2>/dev/null
-	[ -n "$M" ] && rmdir "$M"
-	M=""; FP=""
-}
+. "$(dirname "$0")/fake-damon.sh"
 trap 'fake_down; rm -rf "$TEST_ROOT"' EXIT
 
 if [ -z "${T0533_NS:-}" ] || ! grep -q "^ *0*[1-9a-f][0-9a-f]*-.*System RAM" /proc/iomem; then
