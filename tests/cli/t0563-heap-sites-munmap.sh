@@ -11,16 +11,7 @@ REC="-b sampler -q --primitive uffd-wp -s 4ms -a 40ms -u 100ms"
 
 if ! daprof check | grep -q "^primitive uffd-wp  *available"; then
 	test_skip 'partial munmaps of recorded mappings' "$(daprof check | grep "^primitive uffd-wp")"
-	# the memfd the library writes its messages to is the recorder's, not the program's
-test_expect_success 'the library'"'"'s ring is in no report' '
-	daprof report raw -i "$R" >raw.txt &&
-	grep -q "^# heap_recorded: [1-9]" raw.txt &&
-	daprof report hot -i "$R" --format csv >hot.csv &&
-	grep -q ",heaptail," hot.csv &&
-	! grep -q "memfd:daprof-heap" raw.txt hot.csv
-'
-
-test_done
+	test_done
 	exit 0
 fi
 
@@ -50,7 +41,7 @@ test_expect_success 'the library'"'"'s ring is in no report' '
 	grep -q "^# heap_recorded: [1-9]" raw.txt &&
 	daprof report hot -i "$R" --format csv >hot.csv &&
 	grep -q ",heaptail," hot.csv &&
-	! grep -q "memfd:daprof-heap" raw.txt hot.csv
+	test_must_fail grep -q "memfd:daprof-heap" raw.txt hot.csv
 '
 
 test_done
