@@ -138,8 +138,8 @@ int prim_clear_refs(int *fd, pid_t pid, const char *value);
  * and the refill of a TLB entry whose accessed bit was cleared (page-idle's sample pages, refs'
  * clear_refs).
  */
-#define PRIM_WP_FAULT_NS 3000
-#define PRIM_SHOOTDOWN_NS 2000
+#define PRIM_WP_FAULT_NS 8000
+#define PRIM_SHOOTDOWN_NS 6000
 #define PRIM_TLB_REFILL_NS 200
 
 /*
