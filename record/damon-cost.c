@@ -3,19 +3,9 @@
  * The kernel backend's cost: the kdamond's CPU time plus ours, per window for an asked budget's
  * controller and over the run for the metadata (record/damon-cost.h says why it is apart).
  */
-#include <time.h>
-
 #include "record/damon-cost.h"
 #include "record/damon-sysfs.h"
-
-static uint64_t self_cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "record/prim.h"
 
 /* The kdamond's CPU time since the start, read again when it can be. */
 static void read_kdamond(struct damon_cost *c)
@@ -31,7 +21,7 @@ void damon_cost_start(struct damon_cost *c, pid_t kpid, uint64_t now_ns, uint32_
 {
 	*c = (struct damon_cost){ .kpid = kpid, .budget_bp = budget_bp, .start_ns = now_ns,
 				  .win_at_ns = now_ns };
-	c->self0_ns = c->win_self_ns = self_cpu_ns();
+	c->self0_ns = c->win_self_ns = prim_cpu_ns();
 	c->kcpu_ok = kpid > 0 && !damon_task_cpu_ns(kpid, &c->kcpu0_ns);
 	if (budget_bp && controlled) {
 		ovh_init(&c->ovh, iv, budget_bp, NULL);
@@ -41,7 +31,7 @@ void damon_cost_start(struct damon_cost *c, pid_t kpid, uint64_t now_ns, uint32_
 
 int damon_cost_window(struct damon_cost *c, uint64_t now_ns, struct rec_intervals *out)
 {
-	uint64_t self = self_cpu_ns(), before = c->kcpu_ns;
+	uint64_t self = prim_cpu_ns(), before = c->kcpu_ns;
 	struct ovh_input in = { .wall_ns = now_ns > c->win_at_ns ? now_ns - c->win_at_ns : 0 };
 
 	read_kdamond(c);
@@ -62,7 +52,7 @@ void damon_cost_refused(struct damon_cost *c, const struct rec_intervals *in_for
 int damon_cost_describe(struct damon_cost *c, uint64_t now_ns, struct dpf_meta *m)
 {
 	uint64_t wall = now_ns > c->start_ns ? now_ns - c->start_ns : 0;
-	uint64_t self = self_cpu_ns();
+	uint64_t self = prim_cpu_ns();
 	int err = 0;
 
 	if (!c->start_ns || !wall)

@@ -113,6 +113,11 @@ const char *prim_names(void);
 /* ---- helpers shared by the primitives ---- */
 
 uint64_t prim_now_ns(void);
+/*
+ * prim_cpu_ns() - the CPU time of the whole recorder (its writing and, for top, its drawing count
+ * too): what a budget charges it.
+ */
+uint64_t prim_cpu_ns(void);
 /* prim_page_size() - the page size, cached. */
 uint64_t prim_page_size(void);
 /*

@@ -67,16 +67,6 @@ static uint64_t now_ns(void)
 	return prim_now_ns();
 }
 
-/* The CPU time of the whole recorder: its writing and, for top, its drawing count too. */
-static uint64_t cpu_now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static int drp_prepare(void *priv, const uint64_t *addrs, size_t n)
 {
 	struct prim *p = priv;
@@ -275,7 +265,7 @@ static int sampler_start(struct rec_backend **out, const struct rec_params *p, c
 	b->drp.check = drp_check;
 	ovh_init(&b->ovh, &asked, p->max_overhead_bp, &p->goal);
 	b->snap_iv = asked;
-	b->cpu_at_ns = cpu_now_ns();
+	b->cpu_at_ns = prim_cpu_ns();
 	b->window_start_ns = now_ns();
 	b->check_at_ns = b->window_start_ns;
 	early_start(b, b->window_start_ns);
@@ -453,7 +443,7 @@ static int control_window(struct rec_backend *b, const struct dpf_snapshot *s)
 	uint32_t samples = dr_max_nr_accesses(&c->attrs);
 	struct ovh_input in = { .wall_ns = s->end_ns - s->start_ns };
 	struct rec_intervals iv;
-	uint64_t cpu = cpu_now_ns();
+	uint64_t cpu = prim_cpu_ns();
 	struct dr_attrs a;
 
 	for (size_t i = 0; i < c->nr; i++) {
