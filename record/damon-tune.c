@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
+#include "record/procmaps.h"
 #include "record/why.h"
 
 int damon_goal_fit(const struct rec_intervals_goal *g, uint64_t *sample_us, uint64_t *aggr_us)
@@ -141,27 +142,14 @@ int damon_apply_online(const char *kd, const char *ctx, const struct rec_interva
 
 int damon_task_cpu_ns(pid_t pid, uint64_t *ns)
 {
-	static long tick;
-	char path[64];
-	char buf[1024];
-	unsigned long long utime = 0;
-	unsigned long long stime = 0;
-	const char *p;
+	struct pm_proc p;
 	int err;
 
 	if (pid <= 0)
 		return -ESRCH;
-	if (!tick)
-		tick = sysconf(_SC_CLK_TCK);
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	err = damon_read_small(path, buf, sizeof(buf));
+	err = pm_stat_read(pid, &p);
 	if (err)
-		return err == -ENOENT ? -ESRCH : err;
-	/* "PID (comm) S ppid ... utime(14) stime(15)": comm may hold spaces and ')' */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &utime, &stime) != 2)
-		return -EPROTO;
-	*ns = (utime + stime) * (1000000000ull / (uint64_t)(tick > 0 ? tick : 100));
+		return err;
+	*ns = p.utime_ns + p.stime_ns;
 	return 0;
 }

@@ -495,7 +495,7 @@ int pm_to_dpf(pid_t pid, const struct pm_map *m, struct pm_buildids *b, struct d
 
 #define PF_KTHREAD_FLAG 0x00200000u
 
-int pm_proc_read(pid_t pid, struct pm_proc *p)
+int pm_stat_read(pid_t pid, struct pm_proc *p)
 {
 	char path[64], *text, *s;
 	unsigned long long flags = 0, ut = 0, st = 0;
@@ -505,7 +505,6 @@ int pm_proc_read(pid_t pid, struct pm_proc *p)
 	char state = '?';
 
 	memset(p, 0, sizeof(*p));
-	pid = pm_mm_pid(pid);	/* an exited leader's stat says 'Z' and no rss */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	ret = pm_slurp(path, &text, NULL);
 	if (ret)
@@ -538,7 +537,18 @@ int pm_proc_read(pid_t pid, struct pm_proc *p)
 	p->stime_ns = ticks > 0 ? st * (1000000000ULL / ticks) : 0;
 	p->rss = rss > 0 ? (uint64_t)rss * page : 0;
 	p->nr_threads = threads;
+	return 0;
+}
 
+int pm_proc_read(pid_t pid, struct pm_proc *p)
+{
+	char path[64], *text, *s;
+	int ret;
+
+	pid = pm_mm_pid(pid);	/* an exited leader's stat says 'Z' and no rss */
+	ret = pm_stat_read(pid, p);
+	if (ret)
+		return ret;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (!pm_slurp(path, &text, NULL)) {
 		s = strstr(text, "\nTracerPid:");

@@ -99,6 +99,12 @@ void pm_path(char *buf, size_t len, pid_t pid, const char *file);
  * thread has exited while others run, @p->state is that of a live thread, not 'Z'.
  */
 int pm_proc_read(pid_t pid, struct pm_proc *p);
+/*
+ * pm_stat_read() - only what /proc/PID/stat says of task @pid, as it is (no live thread sought
+ * for an exited leader; tracer and tgid are 0): one read, for a caller that asks often.
+ * Return: 0, -ESRCH when it is gone, or -errno.
+ */
+int pm_stat_read(pid_t pid, struct pm_proc *p);
 /* pm_cmdline() - the command line with spaces between arguments, into @buf. Return: 0/-errno. */
 int pm_cmdline(pid_t pid, char *buf, size_t len);
 
