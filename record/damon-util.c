@@ -79,34 +79,56 @@ static void lines_to_list(char *s)
 			*s = ',';
 }
 
-static int avail_from_kallsyms(char *buf, size_t len)
+/*
+ * Which of the @n name prefixes some symbol of /proc/kallsyms has: found[i] set to 1 for each,
+ * in one pass that stops once all are found. Return: 0 or -errno.
+ */
+static int kallsyms_prefixes(const char *const *prefix, size_t n, int *found)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	char line[256];
-	int va = 0;
-	int pa = 0;
+	size_t left = n;
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f) && !(va && pa)) {
-		char *name = strrchr(line, ' ');
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	while (left && fgets(line, sizeof(line), f)) {
+		const char *name = strrchr(line, ' ');
 
 		if (!name)
 			continue;
 		name++;
-		if (!strncmp(name, "damon_va_", 9))
-			va = 1;
-		else if (!strncmp(name, "damon_pa_", 9))
-			pa = 1;
+		for (size_t i = 0; i < n; i++)
+			if (!found[i] && !strncmp(name, prefix[i], strlen(prefix[i]))) {
+				found[i] = 1;
+				left--;
+			}
 	}
 	fclose(f);
-	if (!va && !pa)
-		return -ENOENT;
-	snprintf(buf, len, "%s%s%s", va ? "vaddr,fvaddr" : "", va && pa ? "," : "", pa ? "paddr" : "");
 	return 0;
 }
 
-int damon_sysfs_avail_ops(const char *root, char *buf, size_t len)
+static int avail_from_kallsyms(char *buf, size_t len)
+{
+	static const char *const prefix[] = { "damon_va_", "damon_pa_" };
+	int found[2];
+	int ret = kallsyms_prefixes(prefix, 2, found);
+
+	if (ret)
+		return ret;
+	if (!found[0] && !found[1])
+		return -ENOENT;
+	snprintf(buf, len, "%s%s%s", found[0] ? "vaddr,fvaddr" : "", found[0] && found[1] ? "," : "",
+		 found[1] ? "paddr" : "");
+	return 0;
+}
+
+/*
+ * The context directory (kdamonds/K/contexts/0) of the first kdamond under @root that has @rel
+ * in it, into @ctx. Return: 0, -ENOENT when none has, or the error of reading nr_kdamonds.
+ */
+static int first_context_with(const char *root, const char *rel, char *ctx, size_t len)
 {
 	char path[PATH_MAX];
 	char val[64];
@@ -119,8 +141,25 @@ int damon_sysfs_avail_ops(const char *root, char *buf, size_t len)
 		return ret;
 	nr = strtol(val, NULL, 10);
 	for (long k = 0; k < nr && k < 64; k++) {
-		snprintf(path, sizeof(path), "%s/kdamonds/%ld/contexts/0/avail_operations", root, k);
-		if (!damon_read_small(path, buf, len)) {
+		snprintf(ctx, len, "%s/kdamonds/%ld/contexts/0", root, k);
+		snprintf(path, sizeof(path), "%s/%s", ctx, rel);
+		if (!access(path, F_OK))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int damon_sysfs_avail_ops(const char *root, char *buf, size_t len)
+{
+	char ctx[PATH_MAX], path[PATH_MAX + 32];
+	int ret = first_context_with(root, "avail_operations", ctx, sizeof(ctx));
+
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/avail_operations", ctx);
+		ret = damon_read_small(path, buf, len);
+		if (!ret) {
 			lines_to_list(buf);
 			return 0;
 		}
@@ -359,45 +398,22 @@ int damon_is_kdamond(pid_t pid)
 
 int damon_sysfs_intervals_goal(const char *root)
 {
-	char path[PATH_MAX];
-	char val[64];
-	char line[256];
-	long nr;
-	int ret;
-	int damon = 0;
-	int goal = 0;
-	FILE *f;
+	static const char *const prefix[] = { "damon_sysfs_", "damon_sysfs_intervals_goal" };
+	char ctx[PATH_MAX], path[PATH_MAX + 64];
+	int found[2];
+	int ret = first_context_with(root, "monitoring_attrs/intervals", ctx, sizeof(ctx));
 
-	snprintf(path, sizeof(path), "%s/kdamonds/nr_kdamonds", root);
-	ret = damon_read_small(path, val, sizeof(val));
-	if (ret)
+	if (ret && ret != -ENOENT)
 		return ret;
-	nr = strtol(val, NULL, 10);
-	for (long k = 0; k < nr && k < 64; k++) {
-		snprintf(path, sizeof(path), "%s/kdamonds/%ld/contexts/0/monitoring_attrs/intervals",
-			 root, k);
-		if (access(path, F_OK))
-			continue;
-		strcat(path, "/intervals_goal");
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/monitoring_attrs/intervals/intervals_goal", ctx);
 		return access(path, F_OK) == 0;
 	}
 	/* kallsyms tells about this kernel only, not about a tree DAPROF_SYSFS_ROOT points at */
 	if (strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
 		return -ENOENT;
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return -errno;
-	while (!goal && fgets(line, sizeof(line), f)) {
-		const char *name = strrchr(line, ' ');
-
-		if (!name)
-			continue;
-		name++;
-		if (!strncmp(name, "damon_sysfs_", 12))
-			damon = 1;
-		if (!strncmp(name, "damon_sysfs_intervals_goal", 26))
-			goal = 1;
-	}
-	fclose(f);
-	return goal ? 1 : damon ? 0 : -ENOENT;
+	ret = kallsyms_prefixes(prefix, 2, found);
+	if (ret)
+		return ret;
+	return found[1] ? 1 : found[0] ? 0 : -ENOENT;
 }
