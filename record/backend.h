@@ -34,6 +34,14 @@ struct rec_intervals {
 				 * 0: the recorder infers it from the options and the backend */
 };
 
+/* rec_intervals_same() - 1 when @a and @b set the same intervals and bounds (the cause aside). */
+static inline int rec_intervals_same(const struct rec_intervals *a, const struct rec_intervals *b)
+{
+	return a->sample_us == b->sample_us && a->aggr_us == b->aggr_us &&
+	       a->update_us == b->update_us && a->min_nr_regions == b->min_nr_regions &&
+	       a->max_nr_regions == b->max_nr_regions;
+}
+
 /*
  * DAMON's monitoring intervals goal (Linux 6.15, "intervals_goal"): every @aggrs aggregations,
  * lengthen the intervals when fewer than @access_bp basis points of the possible access events

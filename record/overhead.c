@@ -186,9 +186,7 @@ int ovh_window(struct ovh_ctl *c, const struct ovh_input *in, struct rec_interva
 	c->cur.sample_us = eff;
 	c->cur.aggr_us = eff * c->aggr_samples;
 	c->cur.update_us = max_u64(c->asked.update_us, eff);
-	if (before.sample_us == c->cur.sample_us && before.aggr_us == c->cur.aggr_us &&
-	    before.update_us == c->cur.update_us &&
-	    before.max_nr_regions == c->cur.max_nr_regions)
+	if (rec_intervals_same(&before, &c->cur))
 		return 0;
 	c->changes++;
 	/* whose rule set them: the budget's floor or region cut, else the goal */

@@ -571,9 +571,7 @@ static int iv_note(struct iv_track *t, const struct rec_opts *o, const struct re
 	if (t->test_at && nr_snapshots + 1 >= t->test_at)
 		cur = t->test;
 	*aggr_ns = cur.aggr_us * 1000;
-	if (cur.sample_us == last->sample_us && cur.aggr_us == last->aggr_us &&
-	    cur.update_us == last->update_us && cur.min_nr_regions == last->min_nr_regions &&
-	    cur.max_nr_regions == last->max_nr_regions)
+	if (rec_intervals_same(&cur, last))
 		return 0;
 	iv = (struct dpf_intervals){ .target = s->target, .cause = iv_cause(ops, &o->params, &cur),
 				     .time_ns = s->start_ns, .sample_us = cur.sample_us,
