@@ -758,7 +758,9 @@ int heatmap_build_session(struct heatmap **out, struct session *ses, const struc
 	/* Hz when the aggregation interval is known, else raw nr_accesses (final metadata) */
 	if (facts->aggr_us) {
 		scale = 1e6 / facts->aggr_us;	/* each snapshot's own: fill_snapshot() */
-		max_rate = min_sample_us(ses) ? 1e6 / min_sample_us(ses) : 0;
+		uint64_t fastest = min_sample_us(ses);
+
+		max_rate = fastest ? 1e6 / fastest : 0;
 	}
 	if (!sc.nr_selected) {
 		ret = -ENODATA;

@@ -148,6 +148,8 @@ struct build {
 	struct session *ses;
 	const char *primitive_sees;
 	uint32_t min_accesses;
+	struct session_intervals iv;	/* of the last snapshot, and its measure */
+	struct wss_measure m;
 };
 
 /* Each snapshot by the intervals in force for it: its samples per aggregation may change. */
@@ -156,10 +158,13 @@ static int on_snapshot(void *arg, const struct dpf_snapshot *s)
 	struct build *b = arg;
 	struct wss_series *ser = series_of(b->w, s->target);
 	struct session_intervals iv = session_snapshot_intervals(b->ses, s);
-	struct wss_measure m = wss_measure_of(b->primitive_sees, iv.sample_us, iv.aggr_us,
-					      b->min_accesses);
 
-	return ser ? wss_series_add(ser, s, &m) : -ENOMEM;
+	if (iv.sample_us != b->iv.sample_us || iv.aggr_us != b->iv.aggr_us) {
+		b->iv = iv;
+		b->m = wss_measure_of(b->primitive_sees, iv.sample_us, iv.aggr_us,
+				      b->min_accesses);
+	}
+	return ser ? wss_series_add(ser, s, &b->m) : -ENOMEM;
 }
 
 int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
@@ -167,7 +172,8 @@ int wss_build(struct wss **out, struct session *ses, const struct wss_opts *o)
 	static const struct session_tool tool = { .snapshot = on_snapshot };
 	const struct session_facts *f = session_facts(ses);
 	struct build b = { .ses = ses, .primitive_sees = f->primitive_sees,
-			   .min_accesses = o->min_accesses };
+			   .min_accesses = o->min_accesses,
+			   .m = wss_measure_of(f->primitive_sees, 0, 0, o->min_accesses) };
 	uint32_t target;
 	uint64_t nr;
 	int ret;
