@@ -26,6 +26,9 @@ about() { awk -F, -v n="$1" -v s="$2" '$2 == n && $5 <= s && $5 >= 0.95 * s { ok
 # NAME was hot for more than half its byte-time, at more than 50 accesses a second (without
 # design note 28 the library's table shows about 5 % and 4 Hz)
 hot_enough() { awk -F, -v n="$1" '$2 == n && $7 > 0.5 && $6 > 50 { ok = 1 } END { exit !ok }' "$2" || { row "$1" "$2"; return 1; }; }
+# the same in the first second, while the regions still converge: 0.47-1.00 of the byte-time and
+# 54-237 Hz over ten runs under ASan on a loaded machine, against 5 % and 4 Hz without note 28
+seen_early() { awk -F, -v n="$1" '$2 == n && $7 > 0.25 && $6 > 25 { ok = 1 } END { exit !ok }' "$2" || { row "$1" "$2"; return 1; }; }
 B=$TEST_ROOT/b
 
 test_expect_success 'setup: build hotsyms four ways and its library, record each' '
@@ -69,7 +72,8 @@ done
 test_expect_success 'the library is watched from the first window, not from the first update' '
 	daprof report hot -i "$B/pie.data" --time-range 0.2s 0.9s --format csv >early.csv &&
 	about lib_hot_table 16384 early.csv &&
-	hot_enough lib_hot_table early.csv
+	seen_early lib_hot_table early.csv &&
+	test "$(field lib_hot_table 1 early.csv)" -lt "$(field lib_cold_table 1 early.csv)"
 '
 
 test_expect_success 'the library: offsets from its load base, its build-id, by --cold' '
