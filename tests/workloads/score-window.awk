@@ -10,6 +10,11 @@
 # (a snapshot in which the target was starved of CPU weighs on the totals, not on the medians)
 #   precision P recall R snapshots N median_precision MP median_recall MR
 # With -v each=1, one line per scored snapshot first: "snapshot ID precision P recall R".
+# With -v timed=1 no snapshot is skipped for overlapping a move (settle is ignored): each is
+# scored against every position the window held during it, each weighed by how long it held it,
+# so that a snapshot spanning a move counts the old window's bytes as false positives for the
+# time after the move. This is the accuracy seen at the time resolution of the heat map, which
+# long windows (an overhead budget's) lower; the totals are then byte-seconds, not bytes.
 BEGIN {
 	FS = ","
 	while ((getline line < truth) > 0) {
@@ -56,7 +61,7 @@ NR == 1 { next }
 		cur = $1
 		s0 = $3 + 0; s1 = $4 + 0
 		k0 = int((s0 - t0) / period); k1 = int((s1 - t0) / period)
-		ok = s0 >= t0 + from && k0 == k1 && s0 - (t0 + k0 * period) >= settle
+		ok = s0 >= t0 + from && (timed || (k0 == k1 && s0 - (t0 + k0 * period) >= settle))
 		ws = bs + (k0 % nwin) * win; we = ws + win
 	}
 	if (!ok)
@@ -65,6 +70,24 @@ NR == 1 { next }
 	lo = s > bs ? s : bs; hi = e < be ? e : be
 	if (hi <= lo)
 		next
+	if (timed) {
+		for (k = k0; k <= k1; k++) {
+			p0 = t0 + k * period; p1 = p0 + period
+			w = ((s1 < p1 ? s1 : p1) - (s0 > p0 ? s0 : p0)) / 1e9
+			if (w <= 0)
+				continue
+			ws = bs + (k % nwin) * win; we = ws + win
+			ilo = lo > ws ? lo : ws; ihi = hi < we ? hi : we
+			in_win = ihi > ilo ? ihi - ilo : 0
+			if (a > min + 0) {
+				stp += w * in_win
+				sfp += w * ((hi - lo) - in_win)
+			} else {
+				sfn += w * in_win
+			}
+		}
+		next
+	}
 	ilo = lo > ws ? lo : ws; ihi = hi < we ? hi : we
 	in_win = ihi > ilo ? ihi - ilo : 0
 	if (a > min + 0) {
