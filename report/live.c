@@ -66,7 +66,8 @@ static void prune_changes(struct live *l)
 		const struct dpf_intervals *c = &l->changes[i];
 		int overridden = 0;
 
-		for (size_t j = i + 1; c->time_ns <= oldest && j < l->nr_changes && !overridden; j++)
+		for (size_t j = i + 1; c->time_ns <= oldest && !overridden && j < l->nr_changes;
+		     j++)
 			overridden = l->changes[j].target == c->target &&
 				     l->changes[j].time_ns <= oldest;
 		if (!overridden)
