@@ -240,8 +240,10 @@ static void top_intervals(void *arg, const struct dpf_intervals *iv)
 	struct top *t = arg;
 
 	pthread_mutex_lock(&t->lock);
-	if (t->live)
-		live_set_intervals(t->live, iv->sample_us, iv->aggr_us);
+	if (t->live && live_set_intervals(t->live, iv)) {
+		t->err = -ENOMEM;
+		top_stop = 1;
+	}
 	t->aggr_ns = iv->aggr_us * 1000;
 	pthread_mutex_unlock(&t->lock);
 }

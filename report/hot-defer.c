@@ -17,11 +17,20 @@
 
 #include "report/hot-defer.h"
 
+uint64_t hot_accesses(uint32_t nr_accesses, double span_per_aggr)
+{
+	double x = (double)nr_accesses * span_per_aggr * HOT_ACC_ONE;
+
+	return x < (double)HOT_ACC_MAX ? (uint64_t)(x + 0.5) : HOT_ACC_MAX;
+}
+
 void hot_add_piece(struct hot *h, const struct hot_opts *opt, uint64_t seq, uint32_t i,
-		   uint64_t bytes, const struct dpf_region *r, uint64_t dt_ns)
+		   uint64_t bytes, const struct dpf_region *r, uint64_t dt_ns, uint64_t acc)
 {
 	struct hot_object *o = &h->obj[i];
 	double byte_s = (double)bytes * (double)dt_ns / 1e9;
+	/* bytes x time x rate: the rate is nr_accesses over the interval in force (note 48) */
+	double heat = (double)bytes * ((double)acc / HOT_ACC_ONE);
 	uint64_t len = r->end - r->start;
 
 	if (o->seq != seq) {
@@ -33,7 +42,7 @@ void hot_add_piece(struct hot *h, const struct hot_opts *opt, uint64_t seq, uint
 		o->observed_ns += dt_ns;
 	}
 	o->byte_s += byte_s;
-	o->heat += (double)bytes * r->nr_accesses;	/* bytes x time x (accesses / time) */
+	o->heat += heat;
 	if (r->nr_accesses >= opt->min_accesses)
 		o->hot_byte_s += byte_s;
 	if (len < o->min_region)
@@ -57,7 +66,7 @@ void hot_add_piece(struct hot *h, const struct hot_opts *opt, uint64_t seq, uint
 	o->idle_ns = 2 * o->cur_idle_part > o->cur_bytes && o->cur_idle_ns != UINT64_MAX ?
 		     o->cur_idle_ns : 0;
 	h->total_byte_s += byte_s;
-	h->total_heat += (double)bytes * r->nr_accesses;
+	h->total_heat += heat;
 	h->nr_pieces++;
 }
 
@@ -102,11 +111,11 @@ size_t runs_first_odd(const struct map_runs *mr, size_t k)
 }
 
 int runs_defer(struct map_runs *mr, size_t k1, size_t k2, const struct dpf_region *r,
-	       uint64_t dt_ns, const struct hot_opts *o)
+	       uint64_t dt_ns, uint64_t acc, const struct hot_opts *o)
 {
 	int64_t dt = (int64_t)dt_ns;
 	struct run_sums x = { dt, r->nr_accesses >= o->min_accesses ? dt : 0, r->nr_accesses ? 0 : dt,
-			      (int64_t)r->nr_accesses, 1 };
+			      1, acc };
 
 	if (!mr->diff && !(mr->diff = calloc(mr->nr + 1, sizeof(*mr->diff))))
 		return -ENOMEM;
@@ -162,7 +171,7 @@ void runs_settle(struct map_runs *mr, struct hot *h, const struct hot_opts *opt,
 			continue;
 		o->observed_ns += (uint64_t)acc.dt_ns;
 		o->byte_s += b * (double)acc.dt_ns / 1e9;
-		o->heat += b * (double)acc.accesses;
+		o->heat += b * ((double)acc.accesses / HOT_ACC_ONE);
 		o->hot_byte_s += b * (double)acc.hot_ns / 1e9;
 		o->idle_byte_s += b * (double)acc.idle_ns / 1e9;
 		/* the regions were larger than the run (else it took the per-snapshot path) */
@@ -171,7 +180,7 @@ void runs_settle(struct map_runs *mr, struct hot *h, const struct hot_opts *opt,
 		if (bytes > o->bytes)
 			o->bytes = bytes;
 		h->total_byte_s += b * (double)acc.dt_ns / 1e9;
-		h->total_heat += b * (double)acc.accesses;
+		h->total_heat += b * ((double)acc.accesses / HOT_ACC_ONE);
 		h->nr_pieces += (uint64_t)acc.count;
 		/* its state now: the last region over it, unless a later snapshot cut it */
 		c = paint_at(p, run->lo);

@@ -23,11 +23,25 @@ struct run {
 };
 
 /*
+ * A region's accesses over its snapshot's span at the rate in force, nr_accesses x span /
+ * aggregation interval in force (design note 48), in fixed point: HOT_ACC_ONE a whole access, so
+ * that a snapshot on time gives nr_accesses exactly and the deferred sums stay integers. Bounded
+ * by HOT_ACC_MAX (a hostile span), where a double is still exact.
+ */
+#define HOT_ACC_ONE 1048576.0
+#define HOT_ACC_MAX (1ull << 53)
+
+/* hot_accesses() - @nr_accesses over a span of @span_per_aggr intervals in force, fixed point. */
+uint64_t hot_accesses(uint32_t nr_accesses, double span_per_aggr);
+
+/*
  * What a region adds to each run it covers wholly, per snapshot; summed as differences, in
- * integers, so that what a region adds and takes away cancels exactly.
+ * integers, so that what a region adds and takes away cancels exactly. The accesses are summed
+ * modulo 2^64 (unsigned: no overflow), exact while the true sum fits.
  */
 struct run_sums {
-	int64_t dt_ns, hot_ns, idle_ns, accesses, count;
+	int64_t dt_ns, hot_ns, idle_ns, count;
+	uint64_t accesses;	/* hot_accesses() units */
 };
 
 /* The runs of one mapping, kept by its identity so that a later map holding it reuses them. */
@@ -60,15 +74,21 @@ struct paint {
 	size_t nr, alloc, tmp_alloc;
 };
 
-/* hot_add_piece() - one snapshot's @bytes of object @i under region @r (design note 20). */
+/*
+ * hot_add_piece() - one snapshot's @bytes of object @i under region @r, which stands for @dt_ns
+ * and made @acc accesses over it (hot_accesses()); design notes 20 and 48.
+ */
 void hot_add_piece(struct hot *h, const struct hot_opts *o, uint64_t seq, uint32_t i,
-		   uint64_t bytes, const struct dpf_region *r, uint64_t dt_ns);
+		   uint64_t bytes, const struct dpf_region *r, uint64_t dt_ns, uint64_t acc);
 
 /* runs_prepare() - flag the odd runs of @mr and see whether they tile the mapping. 0/-ENOMEM. */
 int runs_prepare(struct map_runs *mr, const struct hot *h);
-/* runs_defer() - region @r covers runs [@k1, @k2) wholly in this snapshot. 0 or -ENOMEM. */
+/*
+ * runs_defer() - region @r (@dt_ns, @acc as for hot_add_piece()) covers runs [@k1, @k2) wholly
+ * in this snapshot. 0 or -ENOMEM.
+ */
 int runs_defer(struct map_runs *mr, size_t k1, size_t k2, const struct dpf_region *r,
-	       uint64_t dt_ns, const struct hot_opts *o);
+	       uint64_t dt_ns, uint64_t acc, const struct hot_opts *o);
 /* runs_first_odd() - the first odd run index >= @k (nr when none). */
 size_t runs_first_odd(const struct map_runs *mr, size_t k);
 /*

@@ -42,6 +42,7 @@ struct hot_builder {
 	uint64_t seq;
 	uint64_t held_regions;
 	uint64_t fallback_ns;
+	double span_per_aggr;	/* the snapshot's span over its interval in force (1: unknown) */
 	struct physmap phys;	/* a --paddr recording's node layout (or none) */
 	int defer;		/* this snapshot's whole runs go to the deferred sums */
 	struct heapsites *heap;	/* --by site */

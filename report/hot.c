@@ -311,7 +311,8 @@ void hotb_add_piece(struct hot_builder *b, uint32_t i, uint64_t bytes,
 {
 	if (b->gap_scale < 1)	/* --by site: what sampled blocks do not already stand for */
 		bytes = (uint64_t)((double)bytes * b->gap_scale + 0.5);
-	hot_add_piece(b->h, &b->o, b->seq, i, bytes, r, dt_ns);
+	hot_add_piece(b->h, &b->o, b->seq, i, bytes, r, dt_ns,
+		      hot_accesses(r->nr_accesses, b->span_per_aggr));
 }
 
 /* An object named by @key that the symbolizer is not asked about: a range, a gap. */
@@ -466,7 +467,8 @@ static int add_whole_runs(struct hot_builder *b, struct map_runs *mr, const stru
 		*lo = k1;
 		return 0;
 	}
-	ret = runs_defer(mr, k1, k2, r, dt_ns, &b->o);
+	ret = runs_defer(mr, k1, k2, r, dt_ns, hot_accesses(r->nr_accesses, b->span_per_aggr),
+			 &b->o);
 	if (ret)
 		return ret;
 	for (size_t q = runs_first_odd(mr, k1); q < k2; q = runs_first_odd(mr, q + 1))
@@ -550,6 +552,8 @@ static int add_snapshot(struct hot_builder *b, struct target_state *t, const str
 	struct hot *h = b->h;
 	int ret = 0;
 
+	/* its rate is nr_accesses over the interval in force, however long it stands for */
+	b->span_per_aggr = aggr_us ? (double)dt_ns / ((double)aggr_us * 1000) : 1;
 	b->seq++;
 	h->nr_snapshots++;
 	if (!h->start_ns || s->start_ns < h->start_ns)

@@ -72,7 +72,8 @@ struct hot_object {
 	/* the measurements (design note 20) */
 	uint64_t bytes;		/* the most bytes of it that one snapshot covered */
 	double byte_s;		/* sum of bytes x seconds over the pieces */
-	double heat;		/* sum of bytes x seconds x rate: bytes x nr_accesses */
+	double heat;		/* sum of bytes x seconds x rate, the rate nr_accesses over the
+				 * interval in force: bytes x nr_accesses x span / aggr_us */
 	double hot_byte_s;	/* the byte-seconds with nr_accesses >= min_accesses */
 	double idle_byte_s;	/* the byte-seconds with nr_accesses == 0 */
 	uint64_t observed_ns;	/* the time of the snapshots that covered it */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The live recording of "daprof top" (report/live.h): a ring of snapshot copies, the latest
- * memory map, the working-set series, and the window written as a recording into a memfd so
- * that the reports read it through a session like any file.
+ * memory map, the changes of the intervals that rule them, the working-set series, and the window
+ * written as a recording into a memfd so that the reports read it through a session like any
+ * file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ struct live {
 	int have_rusage;
 	struct wss_series wss;
 	struct wss_measure measure;	/* of every snapshot added to wss */
+	/* the recorder's changes of the intervals that may rule a kept snapshot, in time order */
+	struct dpf_intervals *changes;
+	size_t nr_changes, alloc_changes;
 };
 
 int live_new(struct live **out, const struct dpf_meta *meta, size_t capacity)
@@ -52,10 +56,42 @@ nomem:
 	return -ENOMEM;
 }
 
-void live_set_intervals(struct live *l, uint64_t sample_us, uint64_t aggr_us)
+/* Drop the changes that a later change of their target overrides before the oldest kept. */
+static void prune_changes(struct live *l)
 {
-	l->measure = wss_measure_of(dpf_meta_get(&l->meta, "primitive_sees"), sample_us, aggr_us,
-				    l->measure.min_accesses);
+	uint64_t oldest = l->nr ? l->ring[l->head].start_ns : 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->nr_changes; i++) {
+		const struct dpf_intervals *c = &l->changes[i];
+		int overridden = 0;
+
+		for (size_t j = i + 1; c->time_ns <= oldest && !overridden && j < l->nr_changes;
+		     j++)
+			overridden = l->changes[j].target == c->target &&
+				     l->changes[j].time_ns <= oldest;
+		if (!overridden)
+			l->changes[k++] = *c;
+	}
+	l->nr_changes = k;
+}
+
+int live_set_intervals(struct live *l, const struct dpf_intervals *iv)
+{
+	l->measure = wss_measure_of(dpf_meta_get(&l->meta, "primitive_sees"), iv->sample_us,
+				    iv->aggr_us, l->measure.min_accesses);
+	prune_changes(l);
+	if (l->nr_changes == l->alloc_changes) {
+		size_t n = l->alloc_changes ? 2 * l->alloc_changes : 8;
+		void *p = realloc(l->changes, n * sizeof(*l->changes));
+
+		if (!p)
+			return -ENOMEM;
+		l->changes = p;
+		l->alloc_changes = n;
+	}
+	l->changes[l->nr_changes++] = *iv;
+	return 0;
 }
 
 static void maps_release(struct dpf_maps *m)
@@ -76,6 +112,7 @@ void live_free(struct live *l)
 	maps_release(&l->maps);
 	wss_series_release(&l->wss);
 	dpf_meta_release(&l->meta);
+	free(l->changes);
 	free(l);
 }
 
@@ -174,6 +211,9 @@ static int write_window(struct live *l, int fd, size_t nr)
 			m.time_ns = first->start_ns;
 		ret = dpf_writer_maps(w, &m);
 	}
+	/* the session finds the one in force for each snapshot, wherever they lie in the file */
+	for (size_t i = 0; !ret && i < l->nr_changes; i++)
+		ret = dpf_writer_intervals(w, &l->changes[i]);
 	for (size_t i = l->nr - nr; !ret && i < l->nr; i++)
 		ret = dpf_writer_snapshot(w, &l->ring[(l->head + i) % l->capacity]);
 	if (ret) {

@@ -32,9 +32,12 @@ int live_add_maps(struct live *l, const struct dpf_maps *m);
 void live_add_rusage(struct live *l, const struct dpf_rusage *u);
 /*
  * live_set_intervals() - the intervals in force from the next snapshot on (the recorder changed
- * them): its working set counts a per-mapping primitive's regions by the new checks.
+ * them, @iv as it writes them): its working set counts a per-mapping primitive's regions by the
+ * new checks and divides its rate by the new aggregation interval, and the window carries the
+ * change, so that the reports over it divide each snapshot's rate by its own (design note 48).
+ * Return: 0 or -ENOMEM.
  */
-void live_set_intervals(struct live *l, uint64_t sample_us, uint64_t aggr_us);
+int live_set_intervals(struct live *l, const struct dpf_intervals *iv);
 
 /* live_nr_snapshots() - snapshots added since the start (not only those kept). */
 uint64_t live_nr_snapshots(const struct live *l);

@@ -140,6 +140,13 @@ int wss_series_add(struct wss_series *ser, const struct dpf_snapshot *s,
 				.span_ns = wss_snapshot_span_ns(s, m->aggr_us) };
 
 	measure(s, m->min_accesses, m->samples, &pt);
+	/*
+	 * The rate is nr_accesses over the interval in force, as the heat map's (design note
+	 * 48): a window that stretched holds the same checks. Over the span it stands for, that
+	 * rate makes span / aggr_us times nr_accesses (exactly nr_accesses for one on time).
+	 */
+	if (m->aggr_us)
+		pt.accesses *= (double)pt.span_ns / ((double)m->aggr_us * 1000);
 	return series_push(ser, &pt);
 }
 

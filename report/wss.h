@@ -36,7 +36,9 @@ struct wss_series {
 	uint64_t *time_ns;	/* start of each snapshot's interval, absolute */
 	uint64_t *span_ns;	/* its length (the aggregation interval when it records none) */
 	uint64_t *monitored;	/* the bytes its regions cover */
-	double *accesses;	/* sum of bytes x nr_accesses over its working-set regions */
+	double *accesses;	/* its working-set regions' bytes x accesses over its span at the
+				 * rate in force: bytes x nr_accesses x span / aggr_us in force
+				 * (design note 48) */
 	/*
 	 * A sum of targets (wss_sum_targets()) keeps the time-weighted sums of its parts: its
 	 * k-th values add snapshots of different lengths, so they cannot be weighted afterwards.
@@ -46,7 +48,7 @@ struct wss_series {
 		double secs;		/* time the snapshots stand for (the longest part's) */
 		double wss_byte_s;	/* working-set bytes x seconds */
 		double mon_byte_s;	/* monitored bytes x seconds */
-		double accesses;	/* bytes x nr_accesses */
+		double accesses;	/* bytes x accesses, as in accesses[] */
 		double wss_mean;	/* time-weighted means (summed over the parts) */
 		double mon_mean;
 	} weighted;
@@ -75,7 +77,9 @@ uint64_t wss_snapshot_bytes_shared(const struct dpf_snapshot *s, uint32_t min_ac
 struct wss_measure {
 	uint32_t min_accesses;
 	uint32_t samples;	/* samples per aggregation for a per-mapping primitive, else 0 */
-	uint64_t aggr_us;	/* the span of a snapshot that records no end */
+	uint64_t aggr_us;	/* the interval in force: the divisor of the rate, and the span of
+				 * a snapshot that records no end (0: not known, the rate is over
+				 * the span) */
 };
 
 /*
@@ -86,7 +90,8 @@ struct wss_measure wss_measure_of(const char *primitive_sees, uint64_t sample_us
 				  uint64_t aggr_us, uint32_t min_accesses);
 /*
  * wss_series_add() - append snapshot @s to @ser, measured by @m: its working set, time, span,
- * monitored bytes and byte-accesses. Return: 0 or -ENOMEM. wss_series_release() frees the
+ * monitored bytes and byte-accesses (each region's rate nr_accesses / @m->aggr_us, over the
+ * span). Return: 0 or -ENOMEM. wss_series_release() frees the
  * arrays of a series (not the series).
  */
 int wss_series_add(struct wss_series *ser, const struct dpf_snapshot *s,

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Named metrics weighted by time and scaled by each snapshot's own span ("report wss --metrics"),
-# checked against sums worked out here from "report raw" CSV; and the four report filters
+# Named metrics weighted by time, each snapshot by its own span, and the access rate of each
+# snapshot by its interval in force ("report wss --metrics", design notes 22 and 48), checked
+# against sums worked out here from "report raw" CSV; and the four report filters
 # (--time-range, --addr-range, --target, --skip-snapshots), which every report takes.
 . "$(dirname "$0")/lib.sh"
 MKREC="$DAPROF_BUILD/tests/tools/mkrec"
@@ -32,15 +33,16 @@ uneven() {
 }
 
 # The time-weighted metrics of target $2 from the raw CSV of $1, worked out independently:
-# "name value" lines.
+# "name value" lines. The recordings here keep aggr_us 100000 throughout: a region's rate is
+# nr_accesses / 0.1 s, held over its snapshot's span.
 expected() {
 	daprof report raw -i "$1" --format csv |
-	awk -F, -v t="$2" '
+	awk -F, -v t="$2" -v aggr=0.1 '
 		NR > 1 && $2 == t {
 			span = ($4 - $3) / 1e9; len = $6 - $5
 			if (!($1 in seen)) { seen[$1] = 1; secs += span }
 			mon += len * span
-			if ($7 >= 1) { wbs += len * span; acc += len * $7 }
+			if ($7 >= 1) { wbs += len * span; acc += len * span * $7 / aggr }
 		}
 		END {
 			printf "wss.time_mean %.6f\n", wbs / secs
@@ -71,11 +73,12 @@ test_expect_success 'time-weighted metrics match sums over the raw snapshots' '
 	grep -q "^0,wss.mean,19114.666" all
 '
 
-test_expect_success 'the rate is scaled by each snapshot span, not the metadata interval' '
+test_expect_success 'the rate is divided by the interval in force, weighted by each span' '
 	uneven rec.data &&
 	computed rec.data 0 >got &&
-	# (2*4 + 8*1 + 4*10) page-accesses over (2*0.1 + 8*0.3 + 4*0.1) page-seconds
-	grep -qx "access.rate_hz 18.666667" got
+	# rates 40, 10 and 100 Hz (nr_accesses over 100 ms, the stretched one too), weighted by
+	# 2*0.1, 8*0.3 and 4*0.1 page-seconds: (8 + 24 + 40) / 3; over the spans it was 56 / 3
+	grep -qx "access.rate_hz 24.000000" got
 '
 
 test_expect_success 'the summed series weighs the targets together' '
@@ -89,7 +92,7 @@ test_expect_success 'the summed series weighs the targets together' '
 test_expect_success '--metrics text and json name every metric with its unit' '
 	uneven rec.data &&
 	daprof report wss -i rec.data --metrics >text &&
-	grep -q "^  access.rate_hz  *18.7 Hz  accesses seen per second" text &&
+	grep -q "^  access.rate_hz  *24 Hz  accesses seen per second" text &&
 	grep -q "^  wss.time_mean  *24 KiB  " text &&
 	daprof report wss -i rec.data --metrics --format json >json &&
 	python3 -c "

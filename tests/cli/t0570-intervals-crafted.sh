@@ -13,11 +13,13 @@ MKREC="$DAPROF_BUILD/tests/tools/mkrec"
 # next 512 KiB never. At fixed intervals (5 ms, 100 ms: 20 checks) that is nr_accesses 2 a
 # snapshot. With CHANGE, from snapshot 20 on the controller doubled both intervals (10 ms,
 # 200 ms: still 20 checks, each twice as likely to see an access): nr_accesses 4 a snapshot of
-# 200 ms. A chunk every 5 snapshots, as the recorder's flushes cut them. heat_src prints the
-# description, heat writes FILE.
-heat() { heat_src "$1" | "$MKREC" "$2"; }
+# 200 ms. A chunk every 5 snapshots, as the recorder's flushes cut them. STRETCH (default 1)
+# makes every window last that many times its aggregation interval, as a late recorder's do: the
+# same checks, so the same nr_accesses, over a longer span. heat_src prints the description, heat
+# CHANGE FILE [STRETCH] writes FILE.
+heat() { heat_src "$1" "${3:-1}" | "$MKREC" "$2"; }
 heat_src() {
-	awk -v change="$1" 'BEGIN {
+	awk -v change="$1" -v stretch="${2:-1}" 'BEGIN {
 		print "meta backend sampler"
 		print "meta primitive uffd-wp"
 		print "meta primitive_sees writes, page"
@@ -31,10 +33,10 @@ heat_src() {
 				printf "intervals 0 %.0f 10000 200000 1000000 10 1000 2\n", t
 				a = 200000000; n = 4
 			}
-			printf "snap 0 %.0f %.0f\n", t, t + a
+			printf "snap 0 %.0f %.0f\n", t, t + a * stretch
 			printf "r 0x10000000 0x10080000 %d 0\n", n
 			printf "r 0x10080000 0x10100000 0 %d\n", k
-			t += a
+			t += a * stretch
 			if (k % 5 == 4)
 				print "flush"
 		}
@@ -87,6 +89,44 @@ test_expect_success 'the same with a time range whose seek passes over the chang
 	hot_hz changed.data late.hz --time-range 5s 6s &&
 	test_line_count = 8 late.hz &&
 	sort -u late.hz >u && echo 20 | cmp - u
+'
+
+# rates FILE: "secs S" (time.seconds), "wss R" (report wss access.rate_hz), "hot R" and "cold R"
+# (report hot access_rate_hz of the accessed and the idle region), one a line
+rates() {
+	daprof report wss -i "$1" --metrics --format csv >m.csv &&
+	daprof report hot -i "$1" --by region --format csv >h.csv &&
+	awk -F, '$2 == "access.rate_hz" { print "wss", $3 }
+		 $2 == "time.seconds" { print "secs", $3 }' m.csv &&
+	awk -F, '$2 == "0x10000000-0x10080000" { print "hot", $6 }
+		 $2 == "0x10080000-0x10100000" { print "cold", $6 }' h.csv
+}
+
+test_expect_success 'report wss and report hot give the same Hz after the intervals doubled' '
+	heat 0 fixed.data &&
+	heat 1 changed.data &&
+	rates fixed.data >fixed.rates &&
+	rates changed.data >changed.rates &&
+	printf "secs 4\nwss 20\nhot 20.000\ncold 0.000\n" >want &&
+	diff want fixed.rates &&
+	printf "secs 6\nwss 20\nhot 20.000\ncold 0.000\n" >want &&
+	diff want changed.rates
+'
+
+# The windows took 1.5 times their aggregation interval: nr_accesses is still that of 20 Hz over
+# the interval in force; over the real span it would read 13.3 Hz. The time weights stay on the
+# span: 40 x 150 ms, or 20 x 150 ms and 20 x 300 ms.
+test_expect_success 'windows stretched 1.5x keep the rate of nr_accesses over the interval' '
+	heat 0 slow.data 1.5 &&
+	heat 1 slow-changed.data 1.5 &&
+	rates slow.data >slow.rates &&
+	rates slow-changed.data >slow-changed.rates &&
+	printf "secs 6\nwss 20\nhot 20.000\ncold 0.000\n" >want &&
+	diff want slow.rates &&
+	printf "secs 9\nwss 20\nhot 20.000\ncold 0.000\n" >want &&
+	diff want slow-changed.rates &&
+	hot_hz slow-changed.data slow.hz &&
+	sort -u slow.hz >u && echo 20 | cmp - u
 '
 
 test_expect_success 'report wss gives the same working set after the sampling doubled' '

@@ -4,7 +4,8 @@
  * per-snapshot arithmetic. Snapshots over the symbols fixture prog-pie (tests/symbols/prog.c,
  * whose text holds several functions) are measured with the deferred sums and without them
  * (hot_opts.no_defer); every object's numbers must agree, including its state "now" after
- * whole, cut and whole covers.
+ * whole, cut and whole covers. The first window stretched to 150 ms of its 100 ms interval: its
+ * rate is still nr_accesses over 100 ms (design note 48), on both paths.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -36,6 +37,7 @@ struct snap {
 };
 
 /* text whole, idle; cut in two (a function partly in each); whole; whole and idle for long */
+static const uint64_t span_ms[] = { 150, 100, 100, 100, 100 };
 static const struct snap snaps[] = {
 	{ 2, { { TEXT, TEXT + 0x1000, 3, 0 }, { BASE + 0x6000, BASE + 0x106000, 1, 0 } } },
 	{ 2, { { TEXT, TEXT + 0x1000, 0, 1 }, { BASE + 0x6000, BASE + 0x106000, 0, 1 } } },
@@ -62,6 +64,7 @@ static void write_rec(const char *path, size_t nr_snaps)
 	struct dpf_maps mp = { .target = 0, .time_ns = 0, .nr = 5, .maps = m };
 	struct dpf_writer *w;
 	struct dpf_meta meta;
+	uint64_t t = 1000 * MS;
 
 	dpf_meta_init(&meta);
 	dpf_meta_set(&meta, "backend", "test");
@@ -71,8 +74,8 @@ static void write_rec(const char *path, size_t nr_snaps)
 	assert_int_equal(dpf_writer_maps(w, &mp), 0);
 	for (size_t i = 0; i < nr_snaps; i++) {
 		struct dpf_region r[5];
-		struct dpf_snapshot s = { .start_ns = (1000 + 100 * i) * MS,
-					  .end_ns = (1100 + 100 * i) * MS, .regions = r };
+		struct dpf_snapshot s = { .start_ns = t, .end_ns = t + span_ms[i] * MS,
+					  .regions = r };
 		uint32_t n = 0;
 
 		r[n++] = (struct dpf_region){ 0x10000, 0x11000, 1, 0 };	/* unmapped */
@@ -80,6 +83,7 @@ static void write_rec(const char *path, size_t nr_snaps)
 			r[n++] = snaps[i].r[k];
 		s.nr_regions = n;
 		assert_int_equal(dpf_writer_snapshot(w, &s), 0);
+		t = s.end_ns;
 	}
 	assert_int_equal(dpf_writer_close(w), 0);
 	dpf_meta_release(&meta);
@@ -173,8 +177,28 @@ static void test_idle_now_is_the_last_cover(void **state)
 	/* the last snapshot: idle for 40 intervals of 100 ms, above the 300 ms threshold */
 	assert_int_equal(o->idle_ns, 4000 * MS);
 	assert_int_equal(o->idle_bytes, o->bytes);
-	assert_int_equal(o->observed_ns, 500 * MS);
+	assert_int_equal(o->observed_ns, 550 * MS);
 	hot_free(h);
+}
+
+static void test_stretched_window_keeps_the_rate_in_force(void **state)
+{
+	for (int no_defer = 0; no_defer <= 1; no_defer++) {
+		struct hot *h = build(state, no_defer, 1, no_defer ? "plain" : "defer");
+		size_t functions = 0;
+
+		/* nr_accesses 3 over the 100 ms in force, not over the 150 ms the window took */
+		for (size_t i = 0; i < h->nr; i++) {
+			if (strcmp(h->obj[i].kind, "function"))
+				continue;
+			if (!near(hot_rate_hz(&h->obj[i]), 30))
+				fail_msg("%s: %g Hz", h->obj[i].name, hot_rate_hz(&h->obj[i]));
+			assert_true(near(h->obj[i].byte_s, (double)h->obj[i].bytes * 0.15));
+			functions++;
+		}
+		assert_true(functions >= 3);
+		hot_free(h);
+	}
 }
 
 int main(int argc, char **argv)
@@ -184,6 +208,8 @@ int main(int argc, char **argv)
 						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_now_is_the_last_cover, tmpdir_setup,
 						tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stretched_window_keeps_the_rate_in_force,
+						tmpdir_setup, tmpdir_teardown),
 	};
 	char self[PATH_MAX];
 

@@ -3,9 +3,11 @@
  * report/live: the ring keeps the last snapshots and drops the oldest, the working-set series
  * keeps one figure per snapshot since the start, and the window opens as a recording whose
  * session gives back exactly the kept snapshots, the latest memory map (dated no later than the
- * window) and the metadata; a filter applies to it.
+ * window) and the metadata; a filter applies to it. The window carries the changes of the
+ * intervals that rule its snapshots, so that report hot divides each one's rate by its own.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include "format/dpf.h"
+#include "report/hot.h"
 #include "report/live.h"
 #include "report/wss.h"
 #include "report/session.h"
@@ -191,6 +194,72 @@ static void test_resource_use_is_the_latest(void **state)
 	live_free(l);
 }
 
+/* One snapshot at @start_ms of @aggr_ms, accessed at 20 Hz: nr_accesses 20 x its interval. */
+static void add_at(struct live *l, uint64_t start_ms, uint64_t aggr_ms)
+{
+	struct dpf_region r = { 0x10000, 0x10000 + 4 * PAGE, (uint32_t)(20 * aggr_ms / 1000), 0 };
+	struct dpf_snapshot s = { .target = 0, .start_ns = start_ms * 1000000,
+				  .end_ns = (start_ms + aggr_ms) * 1000000, .nr_regions = 1,
+				  .regions = &r };
+
+	assert_int_equal(live_add_snapshot(l, &s), 0);
+}
+
+static void change(struct live *l, uint64_t at_ms, uint64_t aggr_ms)
+{
+	struct dpf_intervals iv = { .target = 0, .cause = DPF_IV_BUDGET, .time_ns = at_ms * 1000000,
+				    .sample_us = 5000, .aggr_us = aggr_ms * 1000,
+				    .update_us = 1000000, .min_nr_regions = 10,
+				    .max_nr_regions = 1000 };
+
+	assert_int_equal(live_set_intervals(l, &iv), 0);
+}
+
+static void test_the_window_carries_the_intervals_in_force(void **state)
+{
+	static const uint64_t want_aggr_us[] = { 400000, 400000, 100000, 200000 };
+	struct hot_opts ho = HOT_OPTS_INIT;
+	struct live *l = make(4);
+	struct session_event ev;
+	struct session *s;
+	struct hot *h;
+	unsigned n = 0;
+
+	add_at(l, 1000, 100);
+	add_at(l, 1100, 100);
+	change(l, 1200, 200);
+	add_at(l, 1200, 200);
+	add_at(l, 1400, 200);
+	change(l, 1600, 400);
+	add_at(l, 1600, 400);
+	add_at(l, 2000, 400);
+	add_at(l, 2400, 400);
+	change(l, 2800, 100);	/* the one of 1200 still rules the oldest kept, of 1400 */
+	add_at(l, 2800, 100);
+	change(l, 2900, 200);	/* now the one of 1600 does: 1200's goes */
+	add_at(l, 2900, 200);
+	assert_int_equal(live_open_window(l, 4, NULL, &s), 0);
+	assert_int_equal(session_intervals_changes(s, NULL), 3);
+	while (session_next(s, &ev) == 1)
+		if (ev.type == SESSION_SNAPSHOT) {
+			assert_true(n < 4);
+			assert_int_equal(session_snapshot_intervals(s, &ev.snapshot).aggr_us,
+					 want_aggr_us[n++]);
+		}
+	session_close(s);
+	assert_int_equal(n, 4);
+	/* 20 Hz in every snapshot, whatever its interval (design note 48) */
+	ho.by = HOT_BY_REGION;
+	assert_int_equal(live_open_window(l, 4, NULL, &s), 0);
+	assert_int_equal(hot_build(&h, s, &ho), 0);
+	session_close(s);
+	assert_true(h->nr >= 1);
+	for (size_t i = 0; i < h->nr; i++)
+		assert_true(fabs(hot_rate_hz(&h->obj[i]) - 20) < 1e-9);
+	hot_free(h);
+	live_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_the_map_comes_first_and_resolves_every_snapshot),
 		cmocka_unit_test(test_a_filter_applies_to_the_window),
 		cmocka_unit_test(test_resource_use_is_the_latest),
+		cmocka_unit_test(test_the_window_carries_the_intervals_in_force),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
