@@ -5,7 +5,11 @@
 # "record --" (launched by daprof), with the sampler and uffd-wp at the default intervals. With
 # DAMON's semantics only the sample pages (one per region per sampling interval) are protected,
 # so the faults follow the sampling, not the memory; the "churn" rows also map and unmap a page
-# next to the buffer each pass (a heap that grows and shrinks), which changes the target's map.
+# next to the buffer each pass (a heap that grows and shrinks), which changes the target's map;
+# the "sweep" rows sleep 1.5 s after each pass, so that the memory lies idle between passes (a
+# primitive that protected what went idle would make every page fault once a pass: design note
+# 60), and there the CPU cost per pass is the figure, not passes per second. RECORD_ARGS adds
+# record options (--max-overhead 0: no budget, the intervals as asked).
 # slowdown is the loss of passes per second, cpu_cost the target's extra CPU time per pass (the
 # steadier figure when other work shares the machine). Runs alternate, ROUNDS times; the target runs alone on CPU 1 and the recorder on CPU 0 (see
 # record-slowdown.sh), and each figure is a ratio to the unmonitored runs of the same round.
@@ -42,10 +46,14 @@ run() {	# HOW MODE -> "passes/s faults cpu_us/pass"
 		taskset -c 1 $W/writeall $MIB $SECS "$T/ready" $2 >"$T/out" &
 		local pid=$!
 		while [ ! -s "$T/ready" ]; do sleep 0.05; done
-		taskset -c 0 $D record -q -b sampler --primitive uffd-wp -o "$T/rec.data" -p $pid
+		# shellcheck disable=SC2086
+		taskset -c 0 $D record -q -b sampler --primitive uffd-wp ${RECORD_ARGS:-} \
+			-o "$T/rec.data" -p $pid
 		wait $pid ;;
 	--)
-		taskset -c 0 $D record -q -b sampler --primitive uffd-wp -o "$T/rec.data" -- \
+		# shellcheck disable=SC2086
+		taskset -c 0 $D record -q -b sampler --primitive uffd-wp ${RECORD_ARGS:-} \
+			-o "$T/rec.data" -- \
 			taskset -c 1 $W/writeall $MIB $SECS "$T/ready" $2 >"$T/out" ;;
 	esac
 	sed -n 's/^writeall: \([0-9.]*\) passes\/s, \([0-9.]*\) us CPU\/pass, \([0-9]*\) minor faults.*/\1 \3 \2/p' "$T/out"
@@ -53,13 +61,14 @@ run() {	# HOW MODE -> "passes/s faults cpu_us/pass"
 
 hows="none -p --"
 [ -n "${DAPROF_OLD:-}" ] && hows="none -p -p-old -- ---old"
-for mode in "" churn; do
+for mode in "" churn sweep; do
 	for r in $(seq $ROUNDS); do
 		for how in $hows; do
 			run $how "$mode" >>"$T/$how$mode"
 		done
 	done
-	echo "# writeall $MIB MiB ${mode:-static}, every page written each pass, ${SECS} s x $ROUNDS rounds"
+	echo "# writeall $MIB MiB ${mode:-static}, every page written each pass, ${SECS} s x $ROUNDS rounds," \
+		"${RECORD_ARGS:-default options}"
 	base=$(awk '{ s += $1; c += $3 } END { print s / NR, c / NR }' "$T/none$mode")
 	printf "%-8s %10s %10s %12s %10s %14s\n" record passes/s slowdown us_CPU/pass cpu_cost \
 		minor_faults/s

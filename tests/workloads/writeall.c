@@ -7,9 +7,11 @@
  * each pass also maps one page right after the buffer and unmaps it again, so that the
  * buffer's mapping merges and splits, as a heap that grows and shrinks does. With "burst", it
  * waits for READY_FILE.go to appear (a test creates it once the recorder watches) and then
- * writes every page exactly once, for a count of the faults that one pass costs.
+ * writes every page exactly once, for a count of the faults that one pass costs. With "sweep",
+ * it sleeps 1.5 s after each pass, so that its memory lies idle between passes (a checkpoint,
+ * a collector's sweep): a primitive that protects what went idle makes every page fault again.
  *
- *   writeall SIZE_MIB SECONDS [READY_FILE [huge|churn|burst]]
+ *   writeall SIZE_MIB SECONDS [READY_FILE [huge|churn|burst|sweep]]
  *   prints "writeall: P passes/s, C us CPU/pass, F minor faults, H MiB huge at end" (the timed
  *   part only; CPU time per pass is the steadier figure on a machine shared with others);
  *   READY_FILE gets "buf START END" once the buffer is resident, before the timed part.
@@ -68,13 +70,14 @@ int main(int argc, char **argv)
 	double secs = argc > 2 ? atof(argv[2]) : 0, t0, t;
 	const char *mode = argc > 4 ? argv[4] : "";
 	int huge = !strcmp(mode, "huge"), churn = !strcmp(mode, "churn");
-	int burst = !strcmp(mode, "burst");
+	int burst = !strcmp(mode, "burst"), sweep = !strcmp(mode, "sweep");
 	unsigned long pass = 0;
 	struct rusage ru0, ru1;
 	char *buf, *raw;
 
-	if (!size || secs <= 0 || (argc > 4 && !huge && !churn && !burst)) {
-		fprintf(stderr, "usage: writeall SIZE_MIB SECONDS [READY_FILE [huge|churn|burst]]\n");
+	if (!size || secs <= 0 || (argc > 4 && !huge && !churn && !burst && !sweep)) {
+		fprintf(stderr,
+			"usage: writeall SIZE_MIB SECONDS [READY_FILE [huge|churn|burst|sweep]]\n");
 		return 2;
 	}
 	raw = mmap(NULL, size + HUGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -120,6 +123,10 @@ int main(int argc, char **argv)
 		}
 		pass++;
 		t = now_s();
+		if (sweep && t < t0 + secs) {
+			usleep(1500000);
+			t = now_s();
+		}
 	} while (!burst && t < t0 + secs);
 	getrusage(RUSAGE_SELF, &ru1);
 	printf("writeall: %.3f passes/s, %.1f us CPU/pass, %ld minor faults, %ld MiB huge at end\n",
