@@ -1,8 +1,9 @@
 #!/bin/bash
 # Target slowdown and extra faults caused by monitoring at the default intervals: memtouch
-# (256 MiB resident, HOT % written over and over; 10 by default, 0.0001 rounds down to an idle
-# target) reports its own write throughput and minor faults; runs without monitoring and with
-# each available primitive alternate, ROUNDS times, and the means are compared. The target runs
+# (MIB MiB resident, 256 by default; HOT % of it written over and over, 10 by default, 0.0001
+# rounds down to an idle target) reports its own write throughput and minor faults; runs
+# without monitoring and with each available primitive alternate, ROUNDS times, and the means
+# are compared. The target runs
 # alone on CPU 1 and the recorder on CPU 0, so that the figure is what monitoring costs the
 # target, not two processes sharing a core (on a shared 2-core machine, unpinned runs measured
 # 20 %+ from contention alone). recorder% and target_est% are the recording's overhead_self_pct
@@ -11,7 +12,8 @@
 # With DAPROF_OLD=/path/to/another/daprof, its uffd-wp runs ("uffd-wp-old") alternate with these
 # in every round: a before/after comparison measured back to back (design note 60).
 # PRIMS lists the primitives to run (default: all that are available).
-#   tests/bench/record-slowdown.sh [SECONDS [ROUNDS [HOT]]]     (default 8 s, 2 rounds, 10 %)
+#   tests/bench/record-slowdown.sh [SECONDS [ROUNDS [HOT [MIB]]]]
+#                                   (default 8 s, 2 rounds, 10 %, 256 MiB)
 set -u
 cd "$(dirname "$0")/../.."
 D=./daprof
@@ -19,6 +21,7 @@ W=build/plain/tests/workloads
 SECS=${1:-8}
 ROUNDS=${2:-2}
 HOT=${3:-10}
+MIB=${4:-256}
 T=$(mktemp -d /tmp/daprof-bench-slowdown.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
@@ -39,7 +42,7 @@ run() {	# PRIMITIVE -> "throughput faults recorder% target_est% tlb"
 	*-old) d=$DAPROF_OLD p=${p%-old} ;;
 	esac
 	rm -f "$T/truth" "$T/rec.data"
-	taskset -c 1 $W/memtouch 256 "$HOT" $SECS "$T/truth" >"$T/out" &
+	taskset -c 1 $W/memtouch "$MIB" "$HOT" $SECS "$T/truth" >"$T/out" &
 	local pid=$!
 	while [ ! -s "$T/truth" ]; do sleep 0.05; done
 	tlb0=$(tlb_cpu1)
@@ -60,7 +63,7 @@ for r in $(seq $ROUNDS); do
 		run $p >>"$T/$p"
 	done
 done
-echo "# target slowdown, memtouch 256 MiB, $HOT % hot, ${SECS} s x $ROUNDS rounds," \
+echo "# target slowdown, memtouch $MIB MiB, $HOT % hot, ${SECS} s x $ROUNDS rounds," \
 	"${RECORD_ARGS:-default options}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 base=$(awk '{ s += $1 } END { print s / NR }' "$T/none")
 printf "%-12s %10s %9s %14s %10s %11s %8s\n" primitive Mwrites/s slowdown minor_faults/s \
