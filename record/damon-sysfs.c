@@ -307,7 +307,7 @@ static int turn_on(struct damon_backend *d, const struct rec_params *p, char *wh
 		rec_why(why, len, 0, "the kernel refused the monitoring parameters (sample %llu us, "
 			"aggr %llu us, regions %u..%u)", (unsigned long long)d->sample_us,
 			(unsigned long long)d->aggr_us, d->min_nr, d->max_nr);
-	else if (err == -EBUSY)
+	else if (err == -EBUSY && !damon_module_busy(d->root, why, len))
 		rec_why(why, len, 0, "DAMON is in use by another kdamond (an exclusive DAMON user "
 			"such as DAMON_RECLAIM is running)");
 	else
@@ -427,6 +427,11 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
 	snprintf(d->scheme, sizeof(d->scheme), "%s/schemes/0", d->ctx);
 
+	/* a kernel module's exclusive kdamond would refuse "on" only after everything is set up */
+	if (damon_module_busy(d->root, why, len)) {
+		free(d);
+		return -EBUSY;
+	}
 	err = damon_wr("1", "%s/kdamonds/nr_kdamonds", d->root);
 	if (err) {
 		if (err == -EBUSY && !damon_count_kdamonds(d->root, &nr, &running) && nr)
