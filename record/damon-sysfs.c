@@ -20,6 +20,7 @@
  * The same code runs against the real kernel and against tests/tools/fake-damon (a FUSE file
  * system that answers writes the way the kernel does), selected by the sysfs root.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -578,40 +579,65 @@ static int cmp_region(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Read tried_regions/<0..>/ until the first missing one. Return: the count or -errno. */
+/*
+ * Read every tried_regions/<N>/ there is. The names are not 0..count-1 on every kernel: Linux
+ * 6.17.13 went on counting across updates, in steps of two ("1 3 5", then "11 13 ..."), so the
+ * directory is listed rather than counted. Return: the count or -errno.
+ */
 static long read_tried(struct damon_backend *d)
 {
-	char name[48];
+	char name[300];
 	size_t n = 0;
 	int sorted = 1;
+	int fd = openat(d->tried_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	long ret = 0;
 
-	for (;;) {
+	if (!dir) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	while ((e = readdir(dir))) {
 		uint64_t start, end, nr, age;
+		const char *dn = e->d_name;
 		int err;
 
-		snprintf(name, sizeof(name), "%zu/start", n);
-		err = read_u64_at(d->tried_fd, name, &start);
-		if (err == -ENOENT)
+		if (!*dn || strspn(dn, "0123456789") != strlen(dn))
+			continue;	/* ".", "..", total_bytes */
+		snprintf(name, sizeof(name), "%s/start", dn);
+		/* a directory listed but gone: an update under us; take the next snapshot */
+		if ((err = read_u64_at(d->tried_fd, name, &start))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
 			break;
-		if (err)
-			return err;
-		snprintf(name, sizeof(name), "%zu/end", n);
-		if ((err = read_u64_at(d->tried_fd, name, &end)))
-			return err == -ENOENT ? -EAGAIN : err;
-		snprintf(name, sizeof(name), "%zu/nr_accesses", n);
-		if ((err = read_u64_at(d->tried_fd, name, &nr)))
-			return err == -ENOENT ? -EAGAIN : err;
-		snprintf(name, sizeof(name), "%zu/age", n);
-		if ((err = read_u64_at(d->tried_fd, name, &age)))
-			return err == -ENOENT ? -EAGAIN : err;
+		}
+		snprintf(name, sizeof(name), "%s/end", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &end))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
+		snprintf(name, sizeof(name), "%s/nr_accesses", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &nr))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
+		snprintf(name, sizeof(name), "%s/age", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &age))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
 		if (end <= start)
 			continue;
 		if (n == d->alloc) {
 			size_t want = d->alloc ? d->alloc * 2 : 256;
 			struct dpf_region *r = realloc(d->regions, want * sizeof(*r));
 
-			if (!r)
-				return -ENOMEM;
+			if (!r) {
+				ret = -ENOMEM;
+				break;
+			}
 			d->regions = r;
 			d->alloc = want;
 		}
@@ -623,6 +649,9 @@ static long read_tried(struct damon_backend *d)
 		d->regions[n].age = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 		n++;
 	}
+	closedir(dir);
+	if (ret)
+		return ret;
 	if (!sorted)
 		qsort(d->regions, n, sizeof(*d->regions), cmp_region);
 	/* the dpf format wants non-overlapping regions; DAMON gives them, but be sure */

@@ -81,6 +81,24 @@ fi
 kill $TARGET; wait $TARGET 2>/dev/null
 fake_down
 
+# Linux 6.17.13 named tried_regions/<N> from a count kept across updates, in steps of two
+fake_up --tried-gaps --region 0x10000000,0x10800000,10 --region 0x10800000,0x14000000,0
+sleep 1000 & TARGET=$!
+export DAPROF_SYSFS_ROOT=$M/admin DAPROF_DAMON_SOURCE=tried_regions
+if true; then
+	test_expect_success 'tried_regions named neither from 0 nor one after another' '
+		daprof record -q --backend damon -d 1 -a 50ms -p $TARGET -o gaps.data 2>err &&
+		test ! -s err &&
+		daprof report raw -i gaps.data >raw &&
+		grep -q "^000010000000-000010800000 (     8388608)          10 " raw &&
+		grep -q "^000010800000-000014000000 (    58720256)           0 " raw &&
+		[ "$(grep -c ^snapshot raw)" -ge 5 ] &&
+		grep -q "^# damon.empty_tried_regions: 0$" raw
+	'
+fi
+kill $TARGET; wait $TARGET 2>/dev/null
+fake_down
+
 fake_up --ops paddr
 sleep 1000 & TARGET=$!
 export DAPROF_SYSFS_ROOT=$M/admin
