@@ -88,6 +88,8 @@ struct damon_backend {
 	uint64_t tune_errors;		/* failed reads of the tuned intervals */
 	/* the cost: the kdamond's CPU time and ours, and an asked budget (damon-cost.c) */
 	struct damon_cost cost;
+	struct rec_intervals ruled;	/* what ruled the last snapshot (changes come after) */
+	int ruled_set;
 	uint32_t budget_bp;
 };
 
@@ -773,15 +775,12 @@ static void follow_tuning(struct damon_backend *d)
 		damon_trace_set_aggr(d->trace, aggr_us);
 }
 
-/*
- * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
- * not in our process) plus ours. A kdamond that is gone keeps its last reading.
- */
 static void damon_intervals(struct rec_backend *b, struct rec_intervals *out);
 
 /*
- * The window's cost; under an asked budget the controller's answer is committed online, and a
- * change the kernel refuses leaves what runs.
+ * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
+ * not in our process) plus ours. Under an asked budget the controller's answer is committed
+ * online, and a change the kernel refuses leaves what runs.
  */
 static void measure_cost(struct damon_backend *d)
 {
@@ -807,12 +806,27 @@ static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, in
 	else
 		ret = next_tried(d, s);
 	if (ret == 1) {
+		/* a change seen or made now rules the snapshots after this one, not this one */
+		damon_intervals(b, &d->ruled);
+		d->ruled_set = 1;
 		follow_tuning(d);
 		measure_cost(d);
 	}
 	return ret;
 }
 
+/* damon_backend_ops.intervals: those that ruled the last snapshot returned. */
+static void damon_snapshot_intervals(struct rec_backend *b, struct rec_intervals *out)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	if (d->ruled_set)
+		*out = d->ruled;
+	else
+		damon_intervals(b, out);
+}
+
+/* The intervals in force now. */
 static void damon_intervals(struct rec_backend *b, struct rec_intervals *out)
 {
 	struct damon_backend *d = (struct damon_backend *)b;
@@ -983,7 +997,7 @@ const struct rec_backend_ops damon_backend_ops = {
 	.probe = damon_backend_probe,
 	.start = damon_start,
 	.next_snapshot = damon_next_snapshot,
-	.intervals = damon_intervals,
+	.intervals = damon_snapshot_intervals,
 	.describe = damon_describe,
 	.stop = damon_stop,
 };
