@@ -119,7 +119,7 @@ if [ -x tests/fuzz/run.sh ]; then
 fi
 
 # 6.12 (bookworm-security) and 6.17 (trixie-backports, where the kernel tunes DAMON's intervals
-# itself): about 60 s and 95 s here once the kernels are cached under build/kernel/
+# itself): about 65 s and 85 s here once the kernels are cached under build/kernel/
 if [ -x tests/kernel/run.sh ]; then
 	for series in 6.12 6.17; do
 		echo "== real kernel under qemu ($series)"
