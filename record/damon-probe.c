@@ -3,8 +3,9 @@
  * The kernel DAMON backend's probe (damon_backend_ops.probe): whether daprof could create its
  * own kdamond for a process or for physical memory, told without writing anything (so that
  * "daprof check" and "--backend auto" may ask), and the one-line reasons for a kernel without
- * DAMON's sysfs, without the operations set wanted, or with DAMON in use by someone else, which
- * start() gives too when it finds out later. Kept apart from damon-sysfs.c, which drives the
+ * DAMON's sysfs, without the operations set wanted, or with DAMON in use by someone else (another
+ * sysfs kdamond, or one of the kernel's own DAMON modules, such as the DAMON_STAT that Debian's
+ * 6.17 kernels start at boot), which start() gives too when it finds out later. Kept apart from damon-sysfs.c, which drives the
  * kdamond it creates, for the house limit on file length.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "record/damon-sysfs.h"
+#include "record/nodes.h"
 #include "record/why.h"
 
 /* Count the kdamonds that exist and those that are on. Return: 0 or -errno. */
@@ -47,6 +49,48 @@ int damon_busy_reason(const char *root, long nr, long running, char *why, size_t
 		rec_why(why, len, 0, "DAMON is in use by another kdamond (%ld set up, not running; "
 			"writing 0 to '%s/kdamonds/nr_kdamonds' frees them)", nr, root);
 	return -EBUSY;
+}
+
+/*
+ * The kernel's DAMON modules that run a kdamond of their own. Each starts it exclusive
+ * (damon_start(..., true), mm/damon/core.c), and while one runs no sysfs kdamond can turn on.
+ */
+static const char *const damon_modules[] = { "damon_stat", "damon_reclaim", "damon_lru_sort" };
+
+int damon_module_busy(const char *root, char *why, size_t len)
+{
+	const char *sys = getenv(REC_SYS_ROOT_ENV);
+	char path[PATH_MAX];
+	char val[32];
+	size_t i;
+
+	if (!sys || !*sys) {
+		/* a fake DAMON tree (DAPROF_SYSFS_ROOT) has no modules of this kernel beside it */
+		if (root && strcmp(root, DAMON_SYSFS_DEFAULT_ROOT))
+			return 0;
+		sys = "/sys";
+	}
+	for (i = 0; i < sizeof(damon_modules) / sizeof(*damon_modules); i++) {
+		const char *m = damon_modules[i];
+		int busy;
+
+		/* kdamond_pid, where the module has it, is -1 unless its kdamond runs */
+		snprintf(path, sizeof(path), "%s/module/%s/parameters/kdamond_pid", sys, m);
+		if (!damon_read_small(path, val, sizeof(val))) {
+			busy = atol(val) > 0;
+		} else {
+			snprintf(path, sizeof(path), "%s/module/%s/parameters/enabled", sys, m);
+			busy = !damon_read_small(path, val, sizeof(val)) &&
+			       (val[0] == 'Y' || val[0] == 'y' || val[0] == '1');
+		}
+		if (busy) {
+			snprintf(path, sizeof(path), "%s/module/%s/parameters/enabled", sys, m);
+			rec_why(why, len, 0, "DAMON is in use by the kernel's %s module (writing N to "
+				"'%s' frees it)", m, path);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int damon_has_op(const char *list, const char *op)
@@ -108,6 +152,8 @@ int damon_backend_probe(const struct rec_params *p, char *why, size_t len)
 	}
 	if (nr)
 		return damon_busy_reason(root, nr, running, why, len);
+	if (damon_module_busy(root, why, len))
+		return -EBUSY;
 	if (!p->paddr && p->pid > 0 && kill(p->pid, 0) && errno == ESRCH) {
 		rec_why(why, len, 0, "no process %d", (int)p->pid);
 		return -ESRCH;

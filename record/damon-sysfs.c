@@ -20,6 +20,7 @@
  * The same code runs against the real kernel and against tests/tools/fake-damon (a FUSE file
  * system that answers writes the way the kernel does), selected by the sysfs root.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -87,6 +88,8 @@ struct damon_backend {
 	uint64_t tune_errors;		/* failed reads of the tuned intervals */
 	/* the cost: the kdamond's CPU time and ours, and an asked budget (damon-cost.c) */
 	struct damon_cost cost;
+	struct rec_intervals ruled;	/* what ruled the last snapshot (changes come after) */
+	int ruled_set;
 	uint32_t budget_bp;
 };
 
@@ -307,7 +310,7 @@ static int turn_on(struct damon_backend *d, const struct rec_params *p, char *wh
 		rec_why(why, len, 0, "the kernel refused the monitoring parameters (sample %llu us, "
 			"aggr %llu us, regions %u..%u)", (unsigned long long)d->sample_us,
 			(unsigned long long)d->aggr_us, d->min_nr, d->max_nr);
-	else if (err == -EBUSY)
+	else if (err == -EBUSY && !damon_module_busy(d->root, why, len))
 		rec_why(why, len, 0, "DAMON is in use by another kdamond (an exclusive DAMON user "
 			"such as DAMON_RECLAIM is running)");
 	else
@@ -427,6 +430,11 @@ static int damon_start(struct rec_backend **out, const struct rec_params *p, cha
 	snprintf(d->ctx, sizeof(d->ctx), "%s/contexts/0", d->kd);
 	snprintf(d->scheme, sizeof(d->scheme), "%s/schemes/0", d->ctx);
 
+	/* a kernel module's exclusive kdamond would refuse "on" only after everything is set up */
+	if (damon_module_busy(d->root, why, len)) {
+		free(d);
+		return -EBUSY;
+	}
 	err = damon_wr("1", "%s/kdamonds/nr_kdamonds", d->root);
 	if (err) {
 		if (err == -EBUSY && !damon_count_kdamonds(d->root, &nr, &running) && nr)
@@ -573,40 +581,65 @@ static int cmp_region(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Read tried_regions/<0..>/ until the first missing one. Return: the count or -errno. */
+/*
+ * Read every tried_regions/<N>/ there is. The names are not 0..count-1 on every kernel: Linux
+ * 6.17.13 went on counting across updates, in steps of two ("1 3 5", then "11 13 ..."), so the
+ * directory is listed rather than counted. Return: the count or -errno.
+ */
 static long read_tried(struct damon_backend *d)
 {
-	char name[48];
+	char name[300];
 	size_t n = 0;
 	int sorted = 1;
+	int fd = openat(d->tried_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	long ret = 0;
 
-	for (;;) {
+	if (!dir) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	while ((e = readdir(dir))) {
 		uint64_t start, end, nr, age;
+		const char *dn = e->d_name;
 		int err;
 
-		snprintf(name, sizeof(name), "%zu/start", n);
-		err = read_u64_at(d->tried_fd, name, &start);
-		if (err == -ENOENT)
+		if (!*dn || strspn(dn, "0123456789") != strlen(dn))
+			continue;	/* ".", "..", total_bytes */
+		snprintf(name, sizeof(name), "%s/start", dn);
+		/* a directory listed but gone: an update under us; take the next snapshot */
+		if ((err = read_u64_at(d->tried_fd, name, &start))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
 			break;
-		if (err)
-			return err;
-		snprintf(name, sizeof(name), "%zu/end", n);
-		if ((err = read_u64_at(d->tried_fd, name, &end)))
-			return err == -ENOENT ? -EAGAIN : err;
-		snprintf(name, sizeof(name), "%zu/nr_accesses", n);
-		if ((err = read_u64_at(d->tried_fd, name, &nr)))
-			return err == -ENOENT ? -EAGAIN : err;
-		snprintf(name, sizeof(name), "%zu/age", n);
-		if ((err = read_u64_at(d->tried_fd, name, &age)))
-			return err == -ENOENT ? -EAGAIN : err;
+		}
+		snprintf(name, sizeof(name), "%s/end", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &end))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
+		snprintf(name, sizeof(name), "%s/nr_accesses", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &nr))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
+		snprintf(name, sizeof(name), "%s/age", dn);
+		if ((err = read_u64_at(d->tried_fd, name, &age))) {
+			ret = err == -ENOENT ? -EAGAIN : err;
+			break;
+		}
 		if (end <= start)
 			continue;
 		if (n == d->alloc) {
 			size_t want = d->alloc ? d->alloc * 2 : 256;
 			struct dpf_region *r = realloc(d->regions, want * sizeof(*r));
 
-			if (!r)
-				return -ENOMEM;
+			if (!r) {
+				ret = -ENOMEM;
+				break;
+			}
 			d->regions = r;
 			d->alloc = want;
 		}
@@ -618,6 +651,9 @@ static long read_tried(struct damon_backend *d)
 		d->regions[n].age = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 		n++;
 	}
+	closedir(dir);
+	if (ret)
+		return ret;
 	if (!sorted)
 		qsort(d->regions, n, sizeof(*d->regions), cmp_region);
 	/* the dpf format wants non-overlapping regions; DAMON gives them, but be sure */
@@ -739,15 +775,12 @@ static void follow_tuning(struct damon_backend *d)
 		damon_trace_set_aggr(d->trace, aggr_us);
 }
 
-/*
- * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
- * not in our process) plus ours. A kdamond that is gone keeps its last reading.
- */
 static void damon_intervals(struct rec_backend *b, struct rec_intervals *out);
 
 /*
- * The window's cost; under an asked budget the controller's answer is committed online, and a
- * change the kernel refuses leaves what runs.
+ * The cost of the window that just ended: the kdamond's CPU time (kernel monitoring runs there,
+ * not in our process) plus ours. Under an asked budget the controller's answer is committed
+ * online, and a change the kernel refuses leaves what runs.
  */
 static void measure_cost(struct damon_backend *d)
 {
@@ -773,12 +806,27 @@ static int damon_next_snapshot(struct rec_backend *b, struct dpf_snapshot *s, in
 	else
 		ret = next_tried(d, s);
 	if (ret == 1) {
+		/* a change seen or made now rules the snapshots after this one, not this one */
+		damon_intervals(b, &d->ruled);
+		d->ruled_set = 1;
 		follow_tuning(d);
 		measure_cost(d);
 	}
 	return ret;
 }
 
+/* damon_backend_ops.intervals: those that ruled the last snapshot returned. */
+static void damon_snapshot_intervals(struct rec_backend *b, struct rec_intervals *out)
+{
+	struct damon_backend *d = (struct damon_backend *)b;
+
+	if (d->ruled_set)
+		*out = d->ruled;
+	else
+		damon_intervals(b, out);
+}
+
+/* The intervals in force now. */
 static void damon_intervals(struct rec_backend *b, struct rec_intervals *out)
 {
 	struct damon_backend *d = (struct damon_backend *)b;
@@ -949,7 +997,7 @@ const struct rec_backend_ops damon_backend_ops = {
 	.probe = damon_backend_probe,
 	.start = damon_start,
 	.next_snapshot = damon_next_snapshot,
-	.intervals = damon_intervals,
+	.intervals = damon_snapshot_intervals,
 	.describe = damon_describe,
 	.stop = damon_stop,
 };

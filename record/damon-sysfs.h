@@ -84,6 +84,15 @@ int damon_busy_reason(const char *root, long nr, long running, char *why, size_t
 int damon_ops_reason(const char *avail, const char *op, char *why, size_t len);
 int damon_has_op(const char *list, const char *op);
 
+/*
+ * damon_module_busy() - whether one of the kernel's own DAMON modules (DAMON_STAT, DAMON_RECLAIM,
+ * DAMON_LRU_SORT) runs its kdamond: they start it exclusive, so no sysfs kdamond can turn on
+ * (EBUSY). Looked up under $DAPROF_SYS_ROOT/module, else under /sys/module when @root is the
+ * default DAMON root (a fake tree elsewhere has no modules). Return: 1 with the one-line reason
+ * in @why, naming the module and how to stop it; 0 when none runs (@why untouched).
+ */
+int damon_module_busy(const char *root, char *why, size_t len);
+
 #define DAMON_BUSY_RETRY_MS	3000	/* how long a write keeps retrying on EBUSY (lock contention) */
 
 /*

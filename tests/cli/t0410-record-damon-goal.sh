@@ -168,7 +168,14 @@ test_expect_success 'an asked budget over a busy kdamond lengthens its intervals
 	test "$(sort -n samples | tail -1)" -gt 5000 &&
 	test "$(meta ctl.data overhead_changes)" -ge 1 &&
 	daprof info -i ctl.data >info &&
-	grep "^interval changes .*(budget [0-9]*)" info
+	grep "^interval changes .*(budget [0-9]*)" info &&
+	# a commit made after a snapshot rules the next one: the first that ran, under the asked
+	# intervals, is never the one a change is stamped at
+	daprof report raw -i ctl.data >raw &&
+	first=$(sed -n "s/^# 0 \([0-9]*\) budget .*/\1/p" raw | head -1) &&
+	daprof report raw --format json -i ctl.data >json &&
+	start0=$(sed -n "s/.*\"snapshot\": 0, .*\"start_ns\": \([0-9]*\),.*/\1/p" json) &&
+	test -n "$first" && test -n "$start0" && test "$first" -gt "$start0"
 '
 
 test_expect_success 'the default budget leaves a busy kdamond as asked' '

@@ -10,18 +10,27 @@
 #   DAPROF_KERNEL_SERIES=6.1 tests/kernel/run.sh  bookworm's own 6.1 kernel instead of 6.12
 #     (newest linux-image-6.1.0-NN-amd64; Debian builds it without CONFIG_DAMON, so there the
 #     guest checks only that daprof refuses the damon backend cleanly and falls back)
+#   DAPROF_KERNEL_SERIES=6.17 tests/kernel/run.sh  trixie-backports' 6.17 (newest
+#     linux-image-6.17.N+deb13-amd64, fetched through a private apt directory, so the machine's
+#     apt sources stay as they are): the kernel tunes DAMON's intervals itself (intervals_goal)
+#     and starts DAMON_STAT at boot; "make check" runs it after 6.12
 #
 # Fails on a failed check, no verdict or timeout. When qemu or the kernel cannot be had it says
-# so loudly and reports the test as skipped, except with CI=true, where that is a failure.
-# The kernel is cached under build/kernel/ (vmlinuz and config, by version), so it is fetched once.
+# so loudly and reports the test as skipped ("ok - kernel-SERIES # skip REASON"), except with
+# CI=true, where that is a failure; 6.17 comes from outside the machine's apt sources, so it is
+# skipped even then when trixie-backports cannot be reached and nothing is cached.
+# The kernel is cached under build/kernel/ (vmlinuz and config, by version; DAPROF_KERNEL_CACHE
+# moves it), so it is fetched once.
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$PWD
-KDIR=$TOP/build/kernel
+KDIR=${DAPROF_KERNEL_CACHE:-$TOP/build/kernel}
 WORK=$(mktemp -d /tmp/daprof-kernel.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 TIMEOUT=${DAPROF_KERNEL_TIMEOUT:-420}
 CI=${CI:-}
+SERIES=${DAPROF_KERNEL_SERIES:-6.12}
+APT=()	# apt-get options of a series fetched from outside the machine's apt sources
 
 result() {	# pass fail skip
 	echo "# result: $1 $2 $3"
@@ -30,14 +39,15 @@ result() {	# pass fail skip
 }
 
 unavailable() {	# reason
-	if [ "$CI" = true ]; then
+	if [ "$CI" = true ] && [ ${#APT[@]} -eq 0 ]; then
 		echo "kernel: FAILED: $1 (CI=true: the real-kernel tests must run)"
 		result 0 1 0
 	fi
 	echo "kernel: ############################################################"
 	echo "kernel: SKIPPED, NOT PASSED: $1"
-	echo "kernel: the kernel DAMON backend was not tested against a real kernel"
+	echo "kernel: the kernel DAMON backend was not tested against a real Linux $SERIES"
 	echo "kernel: ############################################################"
+	echo "ok - kernel-$SERIES # skip $1"
 	result 0 0 1
 }
 
@@ -62,30 +72,46 @@ BUSYBOX=$(dpkg -L busybox-static 2>/dev/null | grep '/busybox$' | head -1)
 [ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || unavailable "no static busybox (package busybox-static)"
 
 # ---- the kernel: newest package of the chosen series, cached per version ----
-SERIES=${DAPROF_KERNEL_SERIES:-6.12}
+# 6.12 and 6.1 come from the machine's own apt sources (bookworm, bookworm-security); 6.17 from
+# trixie-backports through a private apt directory under build/kernel/, so that the machine's
+# apt configuration is neither needed nor changed.
 case $SERIES in
 6.12)	PKG_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
 	PKG_DESC='linux-image-6.12.*+deb12-amd64'; CACHE_GLOB='vmlinuz-6.12.*' ;;
 6.1)	PKG_RE='^linux-image-6\.1\.0-[0-9]+-amd64$'
 	PKG_DESC='linux-image-6.1.0-NN-amd64'; CACHE_GLOB='vmlinuz-6.1.0-*' ;;
-*)	echo "kernel: FAILED: DAPROF_KERNEL_SERIES=$SERIES: known are 6.12 and 6.1"
+6.17)	PKG_RE='^linux-image-6\.17\.[0-9]+\+deb13-amd64$'
+	PKG_DESC='linux-image-6.17.*+deb13-amd64 (trixie-backports)'; CACHE_GLOB='vmlinuz-6.17.*'
+	A=$KDIR/apt-trixie-backports
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
+	echo "deb [trusted=yes] ${DAPROF_KERNEL_MIRROR:-http://deb.debian.org/debian} trixie-backports main" \
+		>"$A/sources.list"
+	APT=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=/dev/null
+	     -o "Dir::State::lists=$A/lists" -o "Dir::Cache=$A/cache"
+	     -o Acquire::Retries=0 -o Acquire::http::Timeout=15) ;;
+*)	echo "kernel: FAILED: DAPROF_KERNEL_SERIES=$SERIES: known are 6.12, 6.17 and 6.1"
 	result 0 1 0 ;;
 esac
 mkdir -p "$KDIR"
-pick_pkg() { apt-cache pkgnames "linux-image-$SERIES" 2>/dev/null |
+pick_pkg() { apt-cache "${APT[@]}" pkgnames "linux-image-$SERIES" 2>/dev/null |
 	grep -E "$PKG_RE" | sort -V | tail -1; }
 PKG=$(pick_pkg)
-if [ -z "$PKG" ] && [ "$(id -u)" = 0 ]; then
-	apt-get update -qq >/dev/null 2>&1
+if [ -z "$PKG" ] && { [ "$(id -u)" = 0 ] || [ ${#APT[@]} -gt 0 ]; }; then
+	apt-get "${APT[@]}" update -qq >/dev/null 2>&1
 	PKG=$(pick_pkg)
 fi
 VMLINUZ=""
 if [ -n "$PKG" ]; then
 	KVER=${PKG#linux-image-}
 	VMLINUZ=$KDIR/vmlinuz-$KVER
+	# a private list may be old (backports drop superseded kernels): read it again before a fetch
+	if [ ! -s "$VMLINUZ" ] && [ ${#APT[@]} -gt 0 ] &&
+	   apt-get "${APT[@]}" update -qq >/dev/null 2>&1 && [ -n "$(pick_pkg)" ]; then
+		PKG=$(pick_pkg); KVER=${PKG#linux-image-}; VMLINUZ=$KDIR/vmlinuz-$KVER
+	fi
 	if [ ! -s "$VMLINUZ" ]; then
 		echo "kernel: fetching $PKG"
-		(cd "$WORK" && apt-get download "$PKG" >/dev/null 2>&1) &&
+		(cd "$WORK" && apt-get "${APT[@]}" download "$PKG" >/dev/null 2>&1) &&
 		dpkg-deb --fsys-tarfile "$WORK"/linux-image-*.deb |
 			tar -x -C "$WORK" --wildcards './boot/vmlinuz-*' './boot/config-*' &&
 		cp "$WORK"/boot/config-* "$KDIR/config-$KVER" &&
@@ -97,7 +123,11 @@ if [ -z "$VMLINUZ" ] || [ ! -s "$VMLINUZ" ]; then
 	VMLINUZ=$(ls "$KDIR"/$CACHE_GLOB 2>/dev/null | sort -V | tail -1)
 	[ -n "$VMLINUZ" ] && echo "kernel: package lookup failed; using the cached $(basename "$VMLINUZ")"
 fi
-[ -n "$VMLINUZ" ] && [ -s "$VMLINUZ" ] || unavailable "cannot obtain $PKG_DESC"
+if [ -z "$VMLINUZ" ] || [ ! -s "$VMLINUZ" ]; then
+	[ ${#APT[@]} -gt 0 ] && unavailable "cannot obtain $PKG_DESC: $(sed 's/^deb \[[^]]*\] //' \
+		"$A/sources.list") not reachable, and none cached in $KDIR"
+	unavailable "cannot obtain $PKG_DESC"
+fi
 echo "kernel: $(basename "$VMLINUZ") (package ${PKG:-cached})"
 
 # ---- static programs and the initramfs ----

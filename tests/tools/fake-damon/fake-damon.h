@@ -51,6 +51,7 @@ struct model_opts {
 	pid_t kdamond_pid;	/* --kdamond-pid: what kdamonds/K/pid shows when on */
 	int other;		/* --other N: kdamonds of another user at start */
 	int other_on;		/* --other N:on: kdamond 0 of those is running */
+	int tried_gaps;		/* --tried-gaps: tried_regions names as Debian's 6.17 gives them */
 };
 
 /* Set on SIGTERM/SIGINT or unmount (fuse.c); a write waiting for an aggregation gives up. */

@@ -32,6 +32,8 @@
  *                          aggregations F..T (default always); repeatable
  *   --synth N              N scripted regions of 64 KiB from 0x100000000; every 10th is hot
  *   --kdamond-pid PID      what kdamonds/K/pid shows when on (default: this process)
+ *   --tried-gaps           tried_regions/<N> names that neither start at 0 nor follow each other
+ *                          (a count kept across updates, in steps of two), as Linux 6.17.13 gives
  * Control commands (one per write to fake/ctl):
  *   busy N                 the next N writes to nr_* or state fail with EBUSY (lock contention)
  *   fail CMD ERRNO [COUNT] the state command CMD fails with ERRNO (name or number) COUNT times
@@ -305,7 +307,7 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	die("usage: fake-damon [--tree 6.1|6.12|6.15|6.18] [--ops LIST] [--other N[:on]] "
-	    "[--region S,E,N[,F[,T]]]... [--synth N] [--kdamond-pid PID] MOUNTPOINT");
+	    "[--region S,E,N[,F[,T]]]... [--synth N] [--kdamond-pid PID] [--tried-gaps] MOUNTPOINT");
 }
 
 int main(int argc, char **argv)
@@ -349,6 +351,8 @@ int main(int argc, char **argv)
 						 r % 10 == 0 ? 1000000 : 0, 0, __LONG_MAX__);
 		} else if (!strcmp(argv[i], "--kdamond-pid")) {
 			mo.kdamond_pid = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--tried-gaps")) {
+			mo.tried_gaps = 1;
 		} else {
 			usage();
 		}

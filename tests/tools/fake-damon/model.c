@@ -45,6 +45,8 @@ struct kdamond {
 
 static struct {
 	int tree;		/* 612 for 6.12 */
+	int tried_gaps;		/* --tried-gaps */
+	unsigned long tried_seq;	/* the next tried_regions name, with --tried-gaps */
 	char ops[64];
 	pid_t kdamond_pid;
 	struct node *root;
@@ -608,7 +610,16 @@ static void populate(int k, long a, int bytes_only)
 			total += r[i].end - r[i].start;
 			if (bytes_only)
 				continue;
-			snprintf(name, sizeof(name), "%zu", idx++);
+			/*
+			 * Linux 6.17.13 (Debian's trixie-backports) named them from a count that
+			 * goes on across updates, in steps of two: "1 3 5", then "11 13 ..."
+			 */
+			if (g.tried_gaps) {
+				g.tried_seq += 2;
+				snprintf(name, sizeof(name), "%lu", g.tried_seq - 1);
+			} else {
+				snprintf(name, sizeof(name), "%zu", idx++);
+			}
 			d = dir(tr, name);
 			snprintf(v, sizeof(v), "%llu", (unsigned long long)r[i].start);
 			file(d, "start", F_RO, v);
@@ -939,6 +950,7 @@ struct node *model_build(const struct model_opts *o)
 	struct node *f;
 
 	g.tree = o->tree;
+	g.tried_gaps = o->tried_gaps;
 	snprintf(g.ops, sizeof(g.ops), "%s", o->ops);
 	g.kdamond_pid = o->kdamond_pid;
 	g.root = dir(NULL, "");
