@@ -10,7 +10,7 @@
 # and overhead_target_pct; tlb/s the TLB-shootdown interrupts CPU 1 took a second (the target's,
 # and whatever else ran there). RECORD_ARGS adds record options (--max-overhead 0: no budget).
 # With DAPROF_OLD=/path/to/another/daprof, its uffd-wp runs ("uffd-wp-old") alternate with these
-# in every round: a before/after comparison measured back to back (design note 60).
+# in every round: a before/after comparison measured back to back (design note 59).
 # PRIMS lists the primitives to run (default: all that are available).
 #   tests/bench/record-slowdown.sh [SECONDS [ROUNDS [HOT [MIB]]]]
 #                                   (default 8 s, 2 rounds, 10 %, 256 MiB)

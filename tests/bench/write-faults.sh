@@ -8,7 +8,7 @@
 # next to the buffer each pass (a heap that grows and shrinks), which changes the target's map;
 # the "sweep" rows sleep 1.5 s after each pass, so that the memory lies idle between passes (a
 # primitive that protected what went idle would make every page fault once a pass: design note
-# 60), and there the CPU cost per pass is the figure, not passes per second. RECORD_ARGS adds
+# 59), and there the CPU cost per pass is the figure, not passes per second. RECORD_ARGS adds
 # record options (--max-overhead 0: no budget, the intervals as asked).
 # slowdown is the loss of passes per second, cpu_cost the target's extra CPU time per pass (the
 # steadier figure when other work shares the machine). Runs alternate, ROUNDS times; the target runs alone on CPU 1 and the recorder on CPU 0 (see
