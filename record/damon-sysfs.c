@@ -603,33 +603,22 @@ static long read_tried(struct damon_backend *d)
 		return ret;
 	}
 	while ((e = readdir(dir))) {
-		uint64_t start, end, nr, age;
+		static const char *const field[] = { "start", "end", "nr_accesses", "age" };
+		uint64_t v[4], start, end, nr, age;
 		const char *dn = e->d_name;
 		int err;
 
 		if (!*dn || strspn(dn, "0123456789") != strlen(dn))
 			continue;	/* ".", "..", total_bytes */
-		snprintf(name, sizeof(name), "%s/start", dn);
 		/* a directory listed but gone: an update under us; take the next snapshot */
-		if ((err = read_u64_at(d->tried_fd, name, &start))) {
-			ret = err == -ENOENT ? -EAGAIN : err;
-			break;
+		for (size_t i = 0; i < 4 && !ret; i++) {
+			snprintf(name, sizeof(name), "%s/%s", dn, field[i]);
+			if ((err = read_u64_at(d->tried_fd, name, &v[i])))
+				ret = err == -ENOENT ? -EAGAIN : err;
 		}
-		snprintf(name, sizeof(name), "%s/end", dn);
-		if ((err = read_u64_at(d->tried_fd, name, &end))) {
-			ret = err == -ENOENT ? -EAGAIN : err;
+		if (ret)
 			break;
-		}
-		snprintf(name, sizeof(name), "%s/nr_accesses", dn);
-		if ((err = read_u64_at(d->tried_fd, name, &nr))) {
-			ret = err == -ENOENT ? -EAGAIN : err;
-			break;
-		}
-		snprintf(name, sizeof(name), "%s/age", dn);
-		if ((err = read_u64_at(d->tried_fd, name, &age))) {
-			ret = err == -ENOENT ? -EAGAIN : err;
-			break;
-		}
+		start = v[0], end = v[1], nr = v[2], age = v[3];
 		if (end <= start)
 			continue;
 		if (n == d->alloc) {
