@@ -115,11 +115,14 @@ static void print_interval_changes(const struct session *ses, const struct sessi
 /*
  * The recorder's final figures of what the aggregation windows really were, and by how much they
  * stretched: against the interval in force for each snapshot when the recorder says so
- * (aggr_real_*_pct, 1.2), else against the one asked for.
+ * (aggr_real_*_pct, 1.2), else against the one asked for. The recorder's median span is given
+ * as if the intervals never changed (daprof-data.5); when they did, the snapshots' own median
+ * (@ses's, from @s) is the one that says how often they came.
  */
-static void print_real_aggr(const struct session_facts *f, const struct dpf_meta *m,
-			    const struct summary *s)
+static void print_real_aggr(const struct session *ses, const struct session_facts *f,
+			    const struct dpf_meta *m, const struct summary *s)
 {
+	uint64_t dropped, median_ns = f->aggr_real_median_us * 1000;
 	const char *med = dpf_meta_get(m, "aggr_real_median_pct");
 	const char *max = dpf_meta_get(m, "aggr_real_max_pct");
 	uint64_t late = f->snapshots_late;
@@ -127,8 +130,10 @@ static void print_real_aggr(const struct session_facts *f, const struct dpf_meta
 	char line[512], a[32], b[32];
 	int n;
 
+	if (session_intervals_changes(ses, &dropped) && summary_median_span_ns(s))
+		median_ns = summary_median_span_ns(s);
 	n = snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
-		     "late%s", units_time(a, sizeof(a), f->aggr_real_median_us * 1000),
+		     "late%s", units_time(a, sizeof(a), median_ns),
 		     units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
 		     (unsigned long long)late, late == 1 ? "" : "s",
 		     late * 2 > s->nr_snapshots ? " (the recorder fell behind)" : "");
@@ -210,7 +215,7 @@ static void print_info(const char *path, const struct session *ses, const struct
 	}
 	print_interval_changes(ses, f);
 	if (f->real_aggr)
-		print_real_aggr(f, session_meta(ses), s);
+		print_real_aggr(ses, f, session_meta(ses), s);
 	if (f->min_nr_regions) {
 		snprintf(line, sizeof(line), "min %s, max %s", f->min_nr_regions,
 			 f->max_nr_regions ? f->max_nr_regions : "?");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One pass of a reading session for "daprof info"; see summary.h. */
+#include <math.h>
 #include <string.h>
 
 #include "report/session.h"
@@ -14,6 +15,33 @@ static void note_target(struct summary *s, uint32_t t)
 		s->targets[s->nr_targets++] = t;
 }
 
+#define SPAN_STEP 1.01	/* bucket b >= 1 holds spans of [STEP^(b-1), STEP^b) us */
+
+static void note_span(struct summary *s, const struct dpf_snapshot *snap)
+{
+	double us;
+	size_t b;
+
+	if (snap->end_ns <= snap->start_ns)
+		return;		/* no end recorded */
+	us = (double)(snap->end_ns - snap->start_ns) / 1000;
+	b = us < 1 ? 0 : (size_t)(log(us) / log(SPAN_STEP)) + 1;
+	s->span_hist[b < SUMMARY_SPAN_BUCKETS ? b : SUMMARY_SPAN_BUCKETS - 1]++;
+	s->nr_spans++;
+}
+
+uint64_t summary_median_span_ns(const struct summary *s)
+{
+	uint64_t seen = 0;
+
+	for (size_t b = 0; b < SUMMARY_SPAN_BUCKETS && s->nr_spans; b++) {
+		seen += s->span_hist[b];
+		if (seen * 2 >= s->nr_spans)
+			return b ? (uint64_t)(1000 * pow(SPAN_STEP, (double)b - 0.5)) : 0;
+	}
+	return 0;
+}
+
 static int on_snapshot(void *arg, const struct dpf_snapshot *snap)
 {
 	struct summary *s = arg;
@@ -23,6 +51,7 @@ static int on_snapshot(void *arg, const struct dpf_snapshot *snap)
 	if (snap->end_ns > s->last_end_ns)
 		s->last_end_ns = snap->end_ns;
 	s->nr_snapshots++;
+	note_span(s, snap);
 	s->nr_regions += snap->nr_regions;
 	if (snap->nr_regions > s->max_regions)
 		s->max_regions = snap->nr_regions;

@@ -12,6 +12,7 @@
 #include "format/dpf.h"
 
 #define SUMMARY_MAX_DAMAGE 16	/* damaged spots kept for listing; all are counted */
+#define SUMMARY_SPAN_BUCKETS 2400	/* snapshot spans by 1 % steps from 1 us to beyond 10^4 s */
 
 struct summary {
 	uint64_t nr_snapshots;
@@ -30,6 +31,8 @@ struct summary {
 	uint64_t damaged_bytes;
 	uint32_t nr_listed;	/* of damage[] */
 	struct dpf_damage damage[SUMMARY_MAX_DAMAGE];	/* reasons point into static text */
+	uint64_t nr_spans;	/* snapshots with a known span, in span_hist */
+	uint64_t span_hist[SUMMARY_SPAN_BUCKETS];
 };
 
 struct session;
@@ -45,5 +48,11 @@ int summary_build(struct session *ses, struct summary *s);
  * the first and last resource samples, as a fraction of one core; -1 without two samples.
  */
 double summary_cpu_share(const struct summary *s, int self);
+
+/*
+ * summary_median_span_ns() - the median span of the snapshots that record their end, to 1 %;
+ * 0 when none does. Unlike the recorder's aggr_real_median_us, whatever the interval changes.
+ */
+uint64_t summary_median_span_ns(const struct summary *s);
 
 #endif /* REPORT_SUMMARY_H */
