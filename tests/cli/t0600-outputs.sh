@@ -14,7 +14,7 @@ drain() { timeout 30 cat "$1" >"$2" & }
 
 test_expect_success 'record -o FIFO: written through the pipe, which stays a pipe' '
 	mkfifo out.pipe && drain out.pipe got.data &&
-	daprof record -q -s 2ms -a 40ms -o out.pipe -- "$W/memtouch" 8 10 0.5 >/dev/null &&
+	daprof record -q -b sampler -s 2ms -a 40ms -o out.pipe -- "$W/memtouch" 8 10 1 >/dev/null &&
 	wait &&
 	test -p out.pipe && ! test -e out.pipe.old &&
 	daprof info -i got.data >info &&
