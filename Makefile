@@ -98,6 +98,12 @@ $(O)/tests/workloads/%: tests/workloads/%.c tests/workloads/publish.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< -lm
 
+# ... but for this one, which stands for a program whose C library is not mapped yet
+$(O)/tests/workloads/nolibc-exec: tests/workloads/nolibc-exec.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -static -nostdlib -fno-stack-protector \
+		-fno-pie -no-pie -o $@ $<
+
 $(O)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)

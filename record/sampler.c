@@ -33,6 +33,8 @@
 #include "record/regions.h"
 
 #define EARLY_NS 2000000000ULL	/* how long after the start the map is followed closely */
+#define EXEC_RETRY_NS 1000000000ULL	/* how long a new program may take to become watchable */
+#define EXEC_RETRY_GAP_NS 5000000ULL
 
 struct rec_backend {
 	struct rec_params p;
@@ -402,15 +404,27 @@ static int follow_exec(struct rec_backend *b, int err)
 		b->ops->caveat(b->prim, b->caveat, sizeof(b->caveat));
 	b->ops->close(b->prim);
 	b->prim = NULL;
-	ret = pm_read(b->p.pid, &m);
-	if (!ret && !m.nr) {
-		pm_release(&m);		/* no memory at all: exiting, its pidfd not readable yet */
-		return -ESRCH;
-	}
-	if (!ret) {
-		t.maps = &m;
-		ret = b->ops->open(&b->prim, &t, why, sizeof(why));
-		pm_release(&m);
+	/*
+	 * Right after the exec the new program may have only its loader mapped, and what uffd-wp
+	 * injects with (a "syscall; ret" and rt_sigreturn) comes with the C library (t0561 saw
+	 * it refused so, now and then): -ENOTSUP is tried again while the loader works, for up
+	 * to EXEC_RETRY_NS. A program that never maps one is refused then.
+	 */
+	for (uint64_t until = now_ns() + EXEC_RETRY_NS;;) {
+		ret = pm_read(b->p.pid, &m);
+		if (!ret && !m.nr) {
+			pm_release(&m);	/* no memory at all: exiting, its pidfd not readable yet */
+			return -ESRCH;
+		}
+		if (!ret) {
+			t.maps = &m;
+			why[0] = 0;
+			ret = b->ops->open(&b->prim, &t, why, sizeof(why));
+			pm_release(&m);
+		}
+		if (ret != -ENOTSUP || now_ns() >= until || target_gone(b) ||
+		    sleep_until(now_ns() + EXEC_RETRY_GAP_NS))
+			break;
 	}
 	if (ret) {
 		b->prim = NULL;

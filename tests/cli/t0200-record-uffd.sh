@@ -180,6 +180,20 @@ test_expect_success '-- CMD that calls exec: the new program is recorded' '
 	hot hot && cold cold
 '
 
+# right after an exec the new program may have only its loader mapped, with nothing to inject
+# with: the recorder waits for it (t0561 saw "cannot inject ... safely" now and then); here a
+# program without the C library stands for that moment, 0.3 s long, then execs the real one
+test_expect_success '-- CMD that execs through a program without the C library: followed' '
+	daprof record ${FAST#-q} -o rec.data -- \
+		sh -c "exec \"$W/nolibc-exec\" \"$W/memtouch\" 32 25 2.5 truth" >out 2>err &&
+	grep -q "^memtouch: " out &&
+	! grep -q "cannot watch" err &&
+	daprof info -i rec.data >info &&
+	test "$(sed -n "s/^target execs *//p" info)" -ge 1 &&
+	score rec.data truth 25 >sc &&
+	hot hot && cold cold
+'
+
 test_expect_success '-p PID that calls exec: followed too, and unharmed' '
 	{ sh -c "sleep 0.5; exec \"$W/memtouch\" 32 25 2.5 truth" >out & pid=$!; } &&
 	sleep 0.1 &&
