@@ -125,6 +125,7 @@ if [ -x tests/kernel/run.sh ]; then
 		echo "== real kernel under qemu ($series)"
 		out=$(DAPROF_KERNEL_SERIES=$series tests/kernel/run.sh 2>&1)
 		rc=$?
+		printf '%s\n' "$out" | grep '^not ok'
 		printf '%s\n' "$out" | tail -40
 		res=$(printf '%s\n' "$out" | sed -n 's/^# result: \([0-9]*\) \([0-9]*\) \([0-9]*\)$/\1 \2 \3/p' | tail -1)
 		if [ -n "$res" ]; then
