@@ -122,7 +122,8 @@ static void print_interval_changes(const struct session *ses, const struct sessi
 static void print_real_aggr(const struct session *ses, const struct session_facts *f,
 			    const struct dpf_meta *m, const struct summary *s)
 {
-	uint64_t dropped, median_ns = f->aggr_real_median_us * 1000;
+	uint64_t dropped, own_ns = summary_median_span_ns(s);
+	uint64_t median_ns = f->aggr_real_median_us * 1000;
 	const char *med = dpf_meta_get(m, "aggr_real_median_pct");
 	const char *max = dpf_meta_get(m, "aggr_real_max_pct");
 	uint64_t late = f->snapshots_late;
@@ -130,8 +131,8 @@ static void print_real_aggr(const struct session *ses, const struct session_fact
 	char line[512], a[32], b[32];
 	int n;
 
-	if (session_intervals_changes(ses, &dropped) && summary_median_span_ns(s))
-		median_ns = summary_median_span_ns(s);
+	if (own_ns && session_intervals_changes(ses, &dropped))
+		median_ns = own_ns;
 	n = snprintf(line, sizeof(line), "every %s (median), the longest %s; %llu snapshot%s "
 		     "late%s", units_time(a, sizeof(a), median_ns),
 		     units_time(b, sizeof(b), f->aggr_real_max_us * 1000),
