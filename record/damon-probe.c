@@ -5,8 +5,8 @@
  * "daprof check" and "--backend auto" may ask), and the one-line reasons for a kernel without
  * DAMON's sysfs, without the operations set wanted, or with DAMON in use by someone else (another
  * sysfs kdamond, or one of the kernel's own DAMON modules, such as the DAMON_STAT that Debian's
- * 6.17 kernels start at boot), which start() gives too when it finds out later. Kept apart from damon-sysfs.c, which drives the
- * kdamond it creates, for the house limit on file length.
+ * 6.17 kernels start at boot), which start() gives too when it finds out later. Kept apart from
+ * damon-sysfs.c, which drives the kdamond it creates, for the house limit on file length.
  */
 #include <errno.h>
 #include <limits.h>
